@@ -1,0 +1,119 @@
+//! Validation against the official AsyncAPI 2.6.0 meta-schema (embedded; see
+//! `meta-schema/README.md` for its origin and license).
+
+use std::sync::LazyLock;
+
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::{ValidationError, Validator};
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::{Site, Sources};
+
+const META_SCHEMA: &str = include_str!("../../meta-schema/asyncapi-2.6.0.json");
+
+/// At most this many meta-schema errors are reported: past that, the rest is noise.
+const MAX_ERRORS: usize = 20;
+
+static VALIDATOR: LazyLock<Result<Validator, String>> = LazyLock::new(|| {
+    let schema: Value = serde_json::from_str(META_SCHEMA).map_err(|e| e.to_string())?;
+    jsonschema::draft7::new(&schema).map_err(|e| e.to_string())
+});
+
+/// Validates the root file of the document against the meta-schema.
+pub fn validate(sources: &Sources) -> Diagnostics {
+    let mut diagnostics = Diagnostics::new();
+    let validator = match &*VALIDATOR {
+        Ok(validator) => validator,
+        Err(reason) => {
+            diagnostics.push(Diagnostic::error(format!("the embedded meta-schema does not compile: {reason}")));
+            return diagnostics;
+        }
+    };
+    let document = sources.file_value(sources.root());
+    for error in validator.iter_errors(document).take(MAX_ERRORS) {
+        let error = most_relevant(&error);
+        let site = Site::new(sources.root(), error.instance_path().as_str().to_owned());
+        diagnostics.push(
+            Diagnostic::error(format!("not valid AsyncAPI 2.6: {}", describe(error)))
+                .at(sources.locate(&site)),
+        );
+    }
+    diagnostics
+}
+
+/// For "matches none of the alternatives" errors, the error of the alternative
+/// the author most likely meant: the one whose errors reach deepest into the
+/// document, then the one that is not a `$ref` or a different type altogether,
+/// then the one with the fewest errors.
+fn most_relevant<'a, 'i>(error: &'a ValidationError<'i>) -> &'a ValidationError<'i> {
+    let context = match error.kind() {
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => context,
+        _ => return error,
+    };
+    let best = context
+        .iter()
+        .filter(|branch| !branch.is_empty())
+        .map(|branch| branch.iter().map(most_relevant).collect::<Vec<_>>())
+        .max_by_key(|leaves| {
+            let depth = leaves.iter().map(|e| e.instance_path().as_str().len()).max().unwrap_or(0);
+            let off_target = leaves.iter().filter(|e| is_off_target(e)).count();
+            (depth, usize::MAX - off_target, usize::MAX - leaves.len())
+        })
+        .and_then(|leaves| leaves.into_iter().max_by_key(|e| (e.instance_path().as_str().len(), !is_off_target(e))));
+    best.unwrap_or(error)
+}
+
+/// Errors that say the node is another kind of thing altogether (a `$ref`, or a
+/// value of another type), rather than a flawed version of the right thing.
+fn is_off_target(error: &ValidationError<'_>) -> bool {
+    match error.kind() {
+        ValidationErrorKind::Required { property } => property.as_str() == Some("$ref"),
+        ValidationErrorKind::Type { .. } => true,
+        _ => false,
+    }
+}
+
+fn describe(error: &ValidationError<'_>) -> String {
+    match error.kind() {
+        ValidationErrorKind::Required { property } => {
+            format!("missing required field `{}`", property.as_str().unwrap_or("?"))
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let names: Vec<String> = unexpected.iter().map(|n| format!("`{n}`")).collect();
+            format!("unknown field(s) {}", names.join(", "))
+        }
+        ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
+            "this node matches none of the forms AsyncAPI allows here".to_owned()
+        }
+        _ => {
+            let text = error.to_string();
+            if text.chars().count() > 200 {
+                let cut: String = text.chars().take(200).collect();
+                format!("{cut}...")
+            } else {
+                text
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_meta_schema_compiles() {
+        assert!(VALIDATOR.is_ok(), "{:?}", VALIDATOR.as_ref().err());
+    }
+
+    #[test]
+    fn points_into_the_alternative_the_author_meant() {
+        let text = "asyncapi: 2.6.0\ninfo: {title: t, version: '1'}\nchannels:\n  a:\n    subscribe:\n      message:\n        payload: {type: string}\n        bogus: 1\n";
+        let sources = Sources::from_text(text, "d.yaml").unwrap();
+        let diagnostics = validate(&sources);
+        let first = diagnostics.iter().next().expect("an unknown message field is invalid");
+        assert!(first.message.contains("`bogus`"), "{}", first.message);
+        assert_eq!(first.location.as_ref().unwrap().pointer, "/channels/a/subscribe/message");
+    }
+}

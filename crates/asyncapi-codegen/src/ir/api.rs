@@ -1,0 +1,515 @@
+//! The API the generated crate offers: what the user receives (event variants,
+//! handler methods, how a body is routed), what the user sends (constructors),
+//! and the channels with their parameters.
+
+use std::collections::BTreeMap;
+
+use super::discriminator::{self, Candidate, Collision, Routing, Tree};
+use super::naming::{self, Scope};
+use super::schema::{SchemaArena, SchemaId};
+use super::types::{Docs, NameHint, TypeBuilder, TypeRef};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::{Site, Sources};
+use crate::pointer;
+use crate::resolve::{self, Document, MessageId};
+
+/// A message as the generated code sees it.
+#[derive(Debug, Clone)]
+pub struct MessageDef {
+    /// How the document calls it (`RegistrantAdded`, `registrant.added`...).
+    pub label: String,
+    /// `None` when the message declares no payload: any JSON is accepted.
+    pub payload: Option<(TypeRef, SchemaId)>,
+    pub headers: Option<(TypeRef, SchemaId)>,
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub examples: Vec<resolve::Example>,
+    pub site: Site,
+}
+
+impl MessageDef {
+    pub fn payload_type(&self) -> TypeRef {
+        self.payload.as_ref().map(|(ty, _)| ty.clone()).unwrap_or(TypeRef::Any)
+    }
+}
+
+/// One (operation, message) pair the user receives: a variant of `Event` and a
+/// method of `Handler`.
+#[derive(Debug, Clone)]
+pub struct Receive {
+    pub variant: String,
+    pub method: String,
+    pub message: usize,
+    pub channel: usize,
+    pub operation_id: Option<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+}
+
+/// One (operation, message) pair the user sends: a constructor.
+#[derive(Debug, Clone)]
+pub struct Send {
+    pub function: String,
+    pub message: usize,
+    pub channel: usize,
+    pub operation_id: Option<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    /// The header that carries a signature, when the message declares one.
+    pub signature_header: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddressPart {
+    Literal(String),
+    Parameter(usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct ChannelParameter {
+    pub wire: String,
+    pub name: String,
+    pub ty: TypeRef,
+    pub schema: Option<SchemaId>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ChannelDef {
+    pub name: String,
+    pub description: Option<String>,
+    pub address: Vec<AddressPart>,
+    pub parameters: Vec<ChannelParameter>,
+    /// The struct holding the parameters, when there are any.
+    pub parameters_type: Option<String>,
+    /// Indices into [`Api::receives`].
+    pub receives: Vec<usize>,
+    /// How a body received on this channel picks one of `receives`.
+    pub tree: Tree,
+}
+
+/// How `Event` parses a body.
+#[derive(Debug, Clone)]
+pub enum EventRouting {
+    /// By the body alone, with this tree over [`Api::receives`].
+    Body(Tree),
+    /// The body alone cannot tell: the channel it came on decides.
+    Channel,
+}
+
+#[derive(Debug, Clone)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    pub messages: Vec<MessageDef>,
+    pub receives: Vec<Receive>,
+    pub sends: Vec<Send>,
+    pub channels: Vec<ChannelDef>,
+    pub routing: EventRouting,
+    /// The required property every received message has that identifies a
+    /// delivery, for de-duplication.
+    pub dedupe_key: Option<String>,
+    /// The path of the first HTTP server's URL (where webhooks arrive).
+    pub webhook_path: Option<String>,
+}
+
+/// Options of the API model.
+#[derive(Debug, Clone, Default)]
+pub struct ApiOptions {
+    /// Generate even when messages collide; a body goes to the first of them.
+    pub allow_ambiguous_routing: bool,
+    /// Overrides the de-duplication key found from the document.
+    pub dedupe_key: Option<String>,
+}
+
+/// Property names that identify one delivery, best first (compared lowercase,
+/// without separators).
+const DEDUPE_KEY_NAMES: [&str; 8] =
+    ["eventkey", "eventid", "messageid", "deliveryid", "notificationid", "idempotencykey", "id", "uuid"];
+
+pub fn build(
+    document: &Document,
+    sources: &Sources,
+    arena: &SchemaArena,
+    schemas: &BTreeMap<Site, SchemaId>,
+    builder: &mut TypeBuilder<'_>,
+    options: &ApiOptions,
+) -> Result<Api, Diagnostics> {
+    let mut diagnostics = Diagnostics::new();
+    let messages: Vec<MessageDef> =
+        document.messages.iter().map(|message| message_def(message, schemas, builder)).collect();
+
+    let mut receives = Vec::new();
+    let mut sends = Vec::new();
+    let mut channels = Vec::new();
+    let receive_count = count_uses(document, |c| c.subscribe.as_ref());
+    let mut variant_scope = Scope::new();
+    let mut method_scope = Scope::new();
+    let mut function_scope = Scope::new();
+    for (channel_index, channel) in document.channels.iter().enumerate() {
+        let mut channel_receives = Vec::new();
+        if let Some(operation) = &channel.subscribe {
+            for message in &operation.messages {
+                let def = &messages[message.0];
+                let by_operation = receive_count.get(message).copied().unwrap_or(0) > 1;
+                let operation_label = operation.id.clone().unwrap_or_else(|| channel.name.clone());
+                let variant = if by_operation && operation.messages.len() > 1 {
+                    naming::pascal(&format!("{operation_label} {}", def.label))
+                } else if by_operation {
+                    naming::pascal(&operation_label)
+                } else {
+                    naming::pascal(&def.label)
+                };
+                let method = match (&operation.id, operation.messages.len()) {
+                    (Some(id), 1) => handler_method(id),
+                    _ if by_operation => handler_method(&format!("{operation_label} {}", def.label)),
+                    _ => handler_method(&def.label),
+                };
+                channel_receives.push(receives.len());
+                receives.push(Receive {
+                    variant: variant_scope.claim(&variant),
+                    method: method_scope.claim(&method),
+                    message: message.0,
+                    channel: channel_index,
+                    operation_id: operation.id.clone(),
+                    summary: operation.summary.clone(),
+                    description: operation.description.clone(),
+                });
+            }
+        }
+        if let Some(operation) = &channel.publish {
+            for message in &operation.messages {
+                let def = &messages[message.0];
+                let function = match (&operation.id, operation.messages.len()) {
+                    (Some(id), 1) => naming::snake(id),
+                    (Some(id), _) => naming::snake(&format!("{id} {}", def.label)),
+                    (None, _) => naming::snake(&def.label),
+                };
+                let signature_header = def.headers.as_ref().and_then(|(_, schema)| signature_header(arena, *schema));
+                sends.push(Send {
+                    function: function_scope.claim(&function),
+                    message: message.0,
+                    channel: channel_index,
+                    operation_id: operation.id.clone(),
+                    summary: operation.summary.clone(),
+                    description: operation.description.clone(),
+                    signature_header,
+                });
+            }
+        }
+        channels.push(channel_def(channel, channel_index, channel_receives, schemas, builder, &document.channels));
+    }
+
+    let candidates: Vec<Candidate> = receives
+        .iter()
+        .map(|receive| match &messages[receive.message].payload {
+            Some((_, schema)) => builder.candidate(*schema, None),
+            None => Candidate::default(),
+        })
+        .collect();
+    let labels: Vec<String> = receives.iter().map(|r| messages[r.message].label.clone()).collect();
+    let sites: Vec<Site> = receives.iter().map(|r| messages[r.message].site.clone()).collect();
+    let mut report = |collisions: Vec<Collision>, scope: &str, members: &[usize]| {
+        for collision in collisions {
+            let names: Vec<String> = collision.members.iter().map(|m| format!("`{}`", labels[members[*m]])).collect();
+            let by = if collision.path.is_empty() {
+                "no property holds a fixed value in each of them".to_owned()
+            } else {
+                let values: Vec<String> = collision.path.iter().map(|(p, v)| format!("`{p}: {v}`")).collect();
+                format!("they all have {}", values.join(" and "))
+            };
+            let message = format!("{scope}: messages {} cannot be told apart: {by}", names.join(", "));
+            let first = &labels[members[collision.members[0]]];
+            let site = &sites[members[collision.members[collision.members.len() - 1]]];
+            let diagnostic = if options.allow_ambiguous_routing {
+                Diagnostic::warning(message).with_help(format!("such bodies are routed to `{first}` (--allow-ambiguous-routing)"))
+            } else {
+                Diagnostic::error(message).with_help(format!(
+                    "give each message a property with a distinct `const` (or a `discriminator`), or pass --allow-ambiguous-routing to route such bodies to `{first}`"
+                ))
+            };
+            diagnostics.push(diagnostic.at(sources.locate(site)));
+        }
+    };
+    let routing = match discriminator::route(&candidates) {
+        Routing::Tree { tree, collisions } => {
+            let all: Vec<usize> = (0..receives.len()).collect();
+            report(collisions, "routing by body", &all);
+            EventRouting::Body(tree)
+        }
+        Routing::NoDiscriminator => {
+            for channel in &mut channels {
+                let members = channel.receives.clone();
+                let channel_candidates: Vec<Candidate> = members.iter().map(|m| candidates[*m].clone()).collect();
+                let (tree, collisions) = match discriminator::route(&channel_candidates) {
+                    Routing::Tree { tree, collisions } => (tree, collisions),
+                    Routing::NoDiscriminator => {
+                        (Tree::Leaf(0), vec![Collision { path: Vec::new(), members: (0..members.len()).collect() }])
+                    }
+                };
+                report(collisions, &format!("channel `{}`", channel.name), &members);
+                channel.tree = map_leaves(tree, &members);
+            }
+            EventRouting::Channel
+        }
+    };
+
+    let dedupe_key = match &options.dedupe_key {
+        Some(key) => Some(key.clone()),
+        None => find_dedupe_key(&receives, &messages, builder),
+    };
+    let webhook_path = document
+        .servers
+        .iter()
+        .find(|server| matches!(server.protocol.as_str(), "http" | "https"))
+        .and_then(|server| url_path(&server.url));
+
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    builder.diagnostics.extend(diagnostics);
+    Ok(Api {
+        title: document.title.clone(),
+        version: document.version.clone(),
+        description: document.description.clone(),
+        messages,
+        receives,
+        sends,
+        channels,
+        routing,
+        dedupe_key,
+        webhook_path,
+    })
+}
+
+/// How many operations of a kind use each message.
+fn count_uses(
+    document: &Document,
+    operation: impl Fn(&resolve::Channel) -> Option<&resolve::Operation>,
+) -> BTreeMap<MessageId, usize> {
+    let mut counts = BTreeMap::new();
+    for channel in &document.channels {
+        if let Some(operation) = operation(channel) {
+            for message in &operation.messages {
+                *counts.entry(*message).or_insert(0) += 1;
+            }
+        }
+    }
+    counts
+}
+
+fn handler_method(label: &str) -> String {
+    let name = naming::snake(label);
+    let bare = naming::unraw(&name);
+    if bare == "on" || bare.starts_with("on_") { bare.to_owned() } else { format!("on_{bare}") }
+}
+
+/// The name the document gives a message, best first.
+fn message_label(message: &resolve::Message) -> String {
+    message
+        .message_id
+        .clone()
+        .or_else(|| message.key.clone())
+        .or_else(|| message.name.clone())
+        .or_else(|| message.title.clone())
+        .unwrap_or_else(|| {
+            // An anonymous inline message: name it after where it is written.
+            let tokens: Vec<String> = pointer::tokens(&message.site.pointer).collect();
+            let meaningful: Vec<&String> =
+                tokens.iter().filter(|t| !matches!(t.as_str(), "channels" | "message" | "oneOf")).collect();
+            meaningful.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(" ")
+        })
+}
+
+fn message_def(message: &resolve::Message, schemas: &BTreeMap<Site, SchemaId>, builder: &mut TypeBuilder<'_>) -> MessageDef {
+    let label = message_label(message);
+    let payload = message.payload.as_ref().and_then(|site| schemas.get(site)).map(|schema| {
+        let ty = builder.type_of(*schema, NameHint::Exact(label.clone()));
+        let description = message.description.clone().or_else(|| message.summary.clone());
+        builder.set_docs_if_empty(&ty, Docs { title: message.title.clone(), description });
+        (ty, *schema)
+    });
+    let headers = message.headers.as_ref().and_then(|site| schemas.get(site).map(|schema| (site, schema))).map(|(site, schema)| {
+        let tokens: Vec<String> = pointer::tokens(&site.pointer).collect();
+        let owner = match tokens.as_slice() {
+            [.., traits, name, headers] if traits == "messageTraits" && headers == "headers" => name.clone(),
+            _ => label.clone(),
+        };
+        let ty = builder.type_of(*schema, NameHint::Exact(format!("{owner} Headers")));
+        (ty, *schema)
+    });
+    MessageDef {
+        label,
+        payload,
+        headers,
+        title: message.title.clone(),
+        summary: message.summary.clone(),
+        description: message.description.clone(),
+        examples: message.examples.clone(),
+        site: message.site.clone(),
+    }
+}
+
+fn channel_def(
+    channel: &resolve::Channel,
+    index: usize,
+    receives: Vec<usize>,
+    schemas: &BTreeMap<Site, SchemaId>,
+    builder: &mut TypeBuilder<'_>,
+    all: &[resolve::Channel],
+) -> ChannelDef {
+    let mut scope = Scope::new();
+    let parameters: Vec<ChannelParameter> = channel
+        .parameters
+        .iter()
+        .map(|parameter| {
+            let schema = parameter.schema.as_ref().and_then(|site| schemas.get(site)).copied();
+            let ty = match schema {
+                Some(schema) => builder.type_of(schema, NameHint::Derived(parameter.name.clone())),
+                None => TypeRef::String,
+            };
+            ChannelParameter {
+                wire: parameter.name.clone(),
+                name: scope.claim(&naming::snake(&parameter.name)),
+                ty,
+                schema,
+                description: parameter.description.clone(),
+            }
+        })
+        .collect();
+    let address = parse_address(&channel.name, &channel.parameters.iter().map(|p| p.name.clone()).collect::<Vec<_>>());
+    let parameters_type = (!parameters.is_empty()).then(|| {
+        let label = channel
+            .subscribe
+            .as_ref()
+            .and_then(|o| o.id.clone())
+            .or_else(|| channel.publish.as_ref().and_then(|o| o.id.clone()))
+            .unwrap_or_else(|| channel.name.clone());
+        // Channels are named in document order, so a clash takes the index.
+        let clash = all.iter().take(index).any(|other| other.name != channel.name && naming::pascal(&other.name) == naming::pascal(&label));
+        let base = if clash { format!("{label} {index}") } else { label };
+        naming::pascal(&format!("{base} Parameters"))
+    });
+    ChannelDef {
+        name: channel.name.clone(),
+        description: channel.description.clone(),
+        address,
+        parameters,
+        parameters_type,
+        tree: Tree::Leaf(receives.first().copied().unwrap_or(0)),
+        receives,
+    }
+}
+
+/// `a/{id}/b` as literal and parameter parts.
+fn parse_address(name: &str, parameters: &[String]) -> Vec<AddressPart> {
+    let mut parts = Vec::new();
+    let mut rest = name;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        let parameter = &rest[open + 1..open + close];
+        if let Some(index) = parameters.iter().position(|p| p == parameter) {
+            if open > 0 {
+                parts.push(AddressPart::Literal(rest[..open].to_owned()));
+            }
+            parts.push(AddressPart::Parameter(index));
+        } else {
+            parts.push(AddressPart::Literal(rest[..open + close + 1].to_owned()));
+        }
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(AddressPart::Literal(rest.to_owned()));
+    }
+    // Merge adjacent literals (an unknown `{x}` stays literal text).
+    let mut merged: Vec<AddressPart> = Vec::new();
+    for part in parts {
+        match (merged.last_mut(), part) {
+            (Some(AddressPart::Literal(previous)), AddressPart::Literal(next)) => previous.push_str(&next),
+            (_, part) => merged.push(part),
+        }
+    }
+    merged
+}
+
+fn map_leaves(tree: Tree, members: &[usize]) -> Tree {
+    match tree {
+        Tree::Leaf(index) => Tree::Leaf(members.get(index).copied().unwrap_or(0)),
+        Tree::Switch { property, cases } => Tree::Switch {
+            property,
+            cases: cases.into_iter().map(|(value, case)| (value, map_leaves(case, members))).collect(),
+        },
+    }
+}
+
+/// The header of a message that carries a signature (`X-Webhook-Signature`).
+fn signature_header(arena: &SchemaArena, headers: SchemaId) -> Option<String> {
+    let keywords = arena.keywords(headers)?;
+    keywords.properties.iter().map(|(name, _)| name).find(|name| name.to_ascii_lowercase().contains("signature")).cloned()
+}
+
+fn find_dedupe_key(receives: &[Receive], messages: &[MessageDef], builder: &mut TypeBuilder<'_>) -> Option<String> {
+    let mut common: Option<Vec<String>> = None;
+    for receive in receives {
+        let (_, schema) = messages[receive.message].payload.as_ref()?;
+        let merged = builder.merged(*schema)?;
+        let required: Vec<String> = merged
+            .required
+            .iter()
+            .filter(|name| merged.properties.iter().any(|(p, _)| p == *name))
+            .cloned()
+            .collect();
+        common = Some(match common {
+            None => required,
+            Some(previous) => previous.into_iter().filter(|name| required.contains(name)).collect(),
+        });
+    }
+    let common = common?;
+    DEDUPE_KEY_NAMES.iter().find_map(|wanted| {
+        common.iter().find(|name| name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase() == *wanted).cloned()
+    })
+}
+
+/// The path of a server URL (`https://host/a/b` is `/a/b`).
+fn url_path(url: &str) -> Option<String> {
+    let without_scheme = url.split_once("://").map(|(_, rest)| rest).unwrap_or(url);
+    let path = without_scheme.find('/').map(|at| &without_scheme[at..]).unwrap_or("/");
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    Some(path.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_channel_addresses() {
+        let parameters = vec!["id".to_owned(), "kind".to_owned()];
+        assert_eq!(
+            parse_address("a/{id}/b/{kind}", &parameters),
+            [
+                AddressPart::Literal("a/".into()),
+                AddressPart::Parameter(0),
+                AddressPart::Literal("/b/".into()),
+                AddressPart::Parameter(1)
+            ]
+        );
+        assert_eq!(parse_address("{unknown}/x", &parameters), [AddressPart::Literal("{unknown}/x".into())]);
+    }
+
+    #[test]
+    fn names_handler_methods() {
+        assert_eq!(handler_method("onRegistrantAdded"), "on_registrant_added");
+        assert_eq!(handler_method("turnOn"), "on_turn_on");
+        assert_eq!(handler_method("type"), "on_type");
+    }
+
+    #[test]
+    fn finds_url_paths() {
+        assert_eq!(url_path("https://your-domain.example.com/gotowebinar/callback").as_deref(), Some("/gotowebinar/callback"));
+        assert_eq!(url_path("https://example.com").as_deref(), Some("/"));
+        assert_eq!(url_path("example.com/x?y").as_deref(), Some("/x"));
+    }
+}

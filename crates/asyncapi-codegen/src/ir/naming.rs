@@ -1,0 +1,266 @@
+//! Rust names for things named in the document: the one place that decides them.
+//!
+//! Names are derived from the document only (keys, `operationId`s, property
+//! names, titles), never from counters, except as the last resort when two
+//! different things end up with the same name: then the later one (in document
+//! order) gets a number, deterministically.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words Rust reserves (2024 edition, strict and reserved).
+const KEYWORDS: [&str; 53] = [
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
+    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static",
+    "struct", "super", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use",
+    "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers (`r#self` is not allowed).
+const NOT_RAW: [&str; 4] = ["crate", "self", "super", "Self"];
+
+/// Names of the prelude and of the std types generated code spells without a
+/// path: a generated type with one of these names would shadow them.
+pub const RESERVED_TYPE_NAMES: [&str; 14] = [
+    "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err", "Self", "Default", "Clone", "Copy",
+    "Sized",
+];
+
+/// Turns arbitrary text into ASCII words heck can case: non-ASCII letters are
+/// transliterated (`é` to `e`), everything else that is not alphanumeric becomes a
+/// word break, and a few symbols that are a whole name on their own get spelled.
+fn words(raw: &str) -> String {
+    let ascii = deunicode::deunicode(raw);
+    let mut words = String::with_capacity(ascii.len());
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            words.push(c);
+        } else {
+            words.push(' ');
+        }
+    }
+    if words.trim().is_empty() {
+        return spell_symbols(raw);
+    }
+    words
+}
+
+/// Spells a name made only of symbols (`+`, `\r\n`, `""`) as words.
+fn spell_symbols(raw: &str) -> String {
+    if raw.is_empty() {
+        return "empty".to_owned();
+    }
+    let mut spelled = Vec::new();
+    for c in raw.chars() {
+        spelled.push(match c {
+            '+' => "plus",
+            '-' => "minus",
+            '*' => "star",
+            '/' => "slash",
+            '\\' => "backslash",
+            '.' => "dot",
+            ',' => "comma",
+            ':' => "colon",
+            ';' => "semicolon",
+            '=' => "equals",
+            '<' => "less",
+            '>' => "greater",
+            '!' => "bang",
+            '?' => "question",
+            '@' => "at",
+            '#' => "hash",
+            '$' => "dollar",
+            '%' => "percent",
+            '&' => "and",
+            '|' => "pipe",
+            '^' => "caret",
+            '~' => "tilde",
+            '_' => "underscore",
+            '\'' => "quote",
+            '"' => "double quote",
+            '(' | ')' => "paren",
+            '[' | ']' => "bracket",
+            '{' | '}' => "brace",
+            ' ' => "space",
+            '\t' => "tab",
+            '\r' => "cr",
+            '\n' => "lf",
+            _ => "symbol",
+        });
+    }
+    spelled.join(" ")
+}
+
+/// A `PascalCase` type or variant name for `raw`.
+pub fn pascal(raw: &str) -> String {
+    let name = words(raw).to_upper_camel_case();
+    let name = if name.starts_with(|c: char| c.is_ascii_digit()) { format!("N{name}") } else { name };
+    if name == "Self" { "SelfValue".to_owned() } else { name }
+}
+
+/// A `snake_case` field, method or function name for `raw`, escaped if it is a
+/// keyword (`r#type`, or `self_` where a raw identifier is not allowed).
+pub fn snake(raw: &str) -> String {
+    let name = words(raw).to_snake_case();
+    let name = if name.starts_with(|c: char| c.is_ascii_digit()) { format!("n{name}") } else { name };
+    escape_keyword(name)
+}
+
+fn escape_keyword(name: String) -> String {
+    if NOT_RAW.contains(&name.as_str()) {
+        format!("{name}_")
+    } else if KEYWORDS.contains(&name.as_str()) {
+        format!("r#{name}")
+    } else {
+        name
+    }
+}
+
+/// The identifier without a raw prefix (`r#type` is `type` to serde).
+pub fn unraw(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
+}
+
+/// The English singular of a simple plural (`times` to `time`, `entries` to
+/// `entry`); `None` when the word does not look like one.
+pub fn singular(word: &str) -> Option<String> {
+    let lower = word.to_ascii_lowercase();
+    if lower.ends_with("ies") && word.len() > 3 {
+        return Some(format!("{}y", &word[..word.len() - 3]));
+    }
+    for ending in ["sses", "shes", "ches", "xes"] {
+        if lower.ends_with(ending) {
+            return Some(word[..word.len() - 2].to_owned());
+        }
+    }
+    if lower.ends_with('s') && !lower.ends_with("ss") && !lower.ends_with("us") && !lower.ends_with("is") && word.len() > 1 {
+        return Some(word[..word.len() - 1].to_owned());
+    }
+    None
+}
+
+/// What serde's `rename_all = "camelCase"` makes of a snake_case field name.
+pub fn serde_camel_case(field: &str) -> String {
+    let mut camel = String::with_capacity(field.len());
+    let mut capitalize = false;
+    for (index, c) in unraw(field).chars().enumerate() {
+        if c == '_' {
+            capitalize = index > 0;
+        } else if capitalize {
+            camel.extend(c.to_uppercase());
+            capitalize = false;
+        } else {
+            camel.push(c);
+        }
+    }
+    camel
+}
+
+/// Hands out unique names in one scope (the fields of a struct, the variants of
+/// an enum, the types of a module): the first claimant keeps a name, later ones
+/// get `2`, `3`... in the order they claim.
+#[derive(Debug, Default)]
+pub struct Scope {
+    taken: BTreeSet<String>,
+}
+
+impl Scope {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A scope in which `names` are already taken.
+    pub fn with_reserved(names: &[&str]) -> Self {
+        Self { taken: names.iter().map(|n| (*n).to_owned()).collect() }
+    }
+
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+
+    /// `name` if free, else `name2`, `name3`... (`name_2` for snake_case names).
+    pub fn claim(&mut self, name: &str) -> String {
+        if self.taken.insert(name.to_owned()) {
+            return name.to_owned();
+        }
+        let (stem, separator) = match name.strip_prefix("r#") {
+            Some(bare) => (bare, "_"),
+            None if name.contains('_') || name.chars().all(|c| !c.is_ascii_uppercase()) => (name, "_"),
+            None => (name, ""),
+        };
+        (2..)
+            .map(|n| format!("{stem}{separator}{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_rust_keywords() {
+        assert_eq!(snake("type"), "r#type");
+        assert_eq!(snake("ref"), "r#ref");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(snake("Self"), "self_");
+        assert_eq!(snake("crate"), "crate_");
+        assert_eq!(snake("async"), "r#async");
+        assert_eq!(pascal("self"), "SelfValue");
+        assert_eq!(unraw("r#type"), "type");
+    }
+
+    #[test]
+    fn makes_identifiers_of_any_text() {
+        assert_eq!(snake("eventName"), "event_name");
+        assert_eq!(snake("X-Webhook-Signature"), "x_webhook_signature");
+        assert_eq!(snake("1inch"), "n1inch");
+        assert_eq!(pascal("1inchusd"), "N1inchusd");
+        assert_eq!(pascal("registrant.added"), "RegistrantAdded");
+        assert_eq!(snake("user@host"), "user_host");
+        assert_eq!(snake("café_crème"), "cafe_creme");
+        assert_eq!(pascal("auction, block_trade"), "AuctionBlockTrade");
+        assert_eq!(pascal("\r\n"), "CrLf");
+        assert_eq!(pascal(""), "Empty");
+        assert_eq!(pascal("+"), "Plus");
+        assert_eq!(snake("$ref"), "r#ref");
+        assert_eq!(snake("__proto__"), "proto");
+    }
+
+    #[test]
+    fn singularizes_simple_plurals_only() {
+        assert_eq!(singular("times").as_deref(), Some("time"));
+        assert_eq!(singular("responses").as_deref(), Some("response"));
+        assert_eq!(singular("entries").as_deref(), Some("entry"));
+        assert_eq!(singular("boxes").as_deref(), Some("box"));
+        assert_eq!(singular("status"), None);
+        assert_eq!(singular("address"), None);
+        assert_eq!(singular("meta"), None);
+    }
+
+    #[test]
+    fn predicts_serde_camel_case() {
+        assert_eq!(serde_camel_case("event_name"), "eventName");
+        assert_eq!(serde_camel_case("r#type"), "type");
+        assert_eq!(serde_camel_case("join_url"), "joinUrl");
+        assert_eq!(serde_camel_case("n1inch"), "n1inch");
+    }
+
+    #[test]
+    fn resolves_collisions_after_case_conversion_in_order() {
+        let mut scope = Scope::new();
+        assert_eq!(scope.claim(&snake("fooBar")), "foo_bar");
+        assert_eq!(scope.claim(&snake("foo_bar")), "foo_bar_2");
+        assert_eq!(scope.claim(&snake("FOO-BAR")), "foo_bar_3");
+        let mut types = Scope::with_reserved(&RESERVED_TYPE_NAMES);
+        assert_eq!(types.claim(&pascal("string")), "String2");
+        assert_eq!(types.claim(&pascal("user")), "User");
+        assert_eq!(types.claim(&pascal("USER")), "User2");
+        let mut fields = Scope::new();
+        assert_eq!(fields.claim("r#type"), "r#type");
+        assert_eq!(fields.claim("r#type"), "type_2");
+    }
+}

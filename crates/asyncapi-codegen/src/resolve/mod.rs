@@ -1,0 +1,381 @@
+//! Stage 3, resolve: the AsyncAPI structure with every `$ref` to a channel part,
+//! operation, message or parameter followed, and message traits merged in.
+//!
+//! Schemas are not inlined here: a schema is kept as the [`Site`] where it is
+//! written, because the IR names types after where they come from. The IR follows
+//! schema `$ref`s itself.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::{Site, Sources};
+use crate::pointer;
+
+/// The document, resolved.
+#[derive(Debug)]
+pub struct Document {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    pub servers: Vec<Server>,
+    pub channels: Vec<Channel>,
+    /// Every message some operation uses, each once, in order of first use.
+    pub messages: Vec<Message>,
+}
+
+#[derive(Debug)]
+pub struct Server {
+    pub name: String,
+    pub url: String,
+    pub protocol: String,
+}
+
+#[derive(Debug)]
+pub struct Channel {
+    /// The channel's name, which is also its address template (`a/{id}/b`).
+    pub name: String,
+    pub site: Site,
+    pub description: Option<String>,
+    pub parameters: Vec<Parameter>,
+    /// The application sends: users of the generated crate receive.
+    pub subscribe: Option<Operation>,
+    /// The application receives: users of the generated crate send.
+    pub publish: Option<Operation>,
+}
+
+#[derive(Debug)]
+pub struct Parameter {
+    pub name: String,
+    pub description: Option<String>,
+    pub schema: Option<Site>,
+    pub site: Site,
+}
+
+#[derive(Debug)]
+pub struct Operation {
+    pub site: Site,
+    pub id: Option<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub messages: Vec<MessageId>,
+}
+
+/// Index into [`Document::messages`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MessageId(pub usize);
+
+#[derive(Debug)]
+pub struct Message {
+    /// Where the message is written.
+    pub site: Site,
+    /// The key it is stored under when it was reached through a `$ref`
+    /// (`RegistrantAdded` for `#/components/messages/RegistrantAdded`).
+    pub key: Option<String>,
+    pub message_id: Option<String>,
+    pub name: Option<String>,
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub content_type: Option<String>,
+    pub payload: Option<Site>,
+    pub headers: Option<Site>,
+    pub examples: Vec<Example>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub name: Option<String>,
+    pub summary: Option<String>,
+    pub payload: Option<Value>,
+    pub headers: Option<Value>,
+    pub site: Site,
+}
+
+/// Resolves `sources` (already checked) into a [`Document`].
+pub fn resolve(sources: &mut Sources) -> Result<Document, Diagnostics> {
+    let mut resolver = Resolver { diagnostics: Diagnostics::new(), messages: Vec::new(), by_site: HashMap::new() };
+    let document = resolver.document(sources);
+    if resolver.diagnostics.has_errors() { Err(resolver.diagnostics) } else { Ok(document) }
+}
+
+struct Resolver {
+    diagnostics: Diagnostics,
+    messages: Vec<Message>,
+    by_site: HashMap<Site, MessageId>,
+}
+
+fn text(sources: &Sources, site: &Site, key: &str) -> Option<String> {
+    sources.get(&site.join(key)).and_then(Value::as_str).map(str::to_owned)
+}
+
+fn members(sources: &Sources, site: &Site) -> Vec<String> {
+    match sources.get(site) {
+        Some(Value::Object(members)) => members.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
+
+impl Resolver {
+    fn document(&mut self, sources: &mut Sources) -> Document {
+        let root = sources.root_site();
+        let info = root.join("info");
+        let mut servers = Vec::new();
+        for name in members(sources, &root.join("servers")) {
+            let Some(server) = self.deref(sources, &root.join("servers").join(&name)) else { continue };
+            servers.push(Server {
+                name,
+                url: text(sources, &server, "url").unwrap_or_default(),
+                protocol: text(sources, &server, "protocol").unwrap_or_default(),
+            });
+        }
+        let mut channels = Vec::new();
+        for name in members(sources, &root.join("channels")) {
+            let Some(site) = self.deref(sources, &root.join("channels").join(&name)) else { continue };
+            let mut parameters = Vec::new();
+            for parameter in members(sources, &site.join("parameters")) {
+                let Some(parameter_site) = self.deref(sources, &site.join("parameters").join(&parameter)) else {
+                    continue;
+                };
+                parameters.push(Parameter {
+                    description: text(sources, &parameter_site, "description"),
+                    schema: sources.get(&parameter_site.join("schema")).map(|_| parameter_site.join("schema")),
+                    site: parameter_site,
+                    name: parameter,
+                });
+            }
+            let subscribe = self.operation(sources, &site.join("subscribe"));
+            let publish = self.operation(sources, &site.join("publish"));
+            channels.push(Channel {
+                description: text(sources, &site, "description"),
+                name,
+                site,
+                parameters,
+                subscribe,
+                publish,
+            });
+        }
+        Document {
+            title: text(sources, &info, "title").unwrap_or_default(),
+            version: text(sources, &info, "version").unwrap_or_default(),
+            description: text(sources, &info, "description"),
+            servers,
+            channels,
+            messages: std::mem::take(&mut self.messages),
+        }
+    }
+
+    /// Follows `$ref`s from `site` to the node they name, reporting dangling ones.
+    fn deref(&mut self, sources: &Sources, site: &Site) -> Option<Site> {
+        let mut site = site.clone();
+        let mut seen = Vec::new();
+        loop {
+            let Some(Value::String(reference)) = sources.get(&site.join("$ref")) else {
+                return sources.get(&site).map(|_| site);
+            };
+            if seen.contains(&site) {
+                self.diagnostics.push(
+                    Diagnostic::error(format!("reference cycle: `{reference}` leads back to itself"))
+                        .at(sources.locate(&site.join("$ref"))),
+                );
+                return None;
+            }
+            seen.push(site.clone());
+            match sources.resolve_ref(site.file, reference) {
+                Ok(target) => site = target,
+                Err(reason) => {
+                    self.diagnostics.push(
+                        Diagnostic::error(format!("unresolved reference `{reference}`: {reason}"))
+                            .at(sources.locate(&site.join("$ref"))),
+                    );
+                    return None;
+                }
+            }
+        }
+    }
+
+    fn operation(&mut self, sources: &mut Sources, site: &Site) -> Option<Operation> {
+        sources.get(site)?;
+        let mut messages = Vec::new();
+        let message = site.join("message");
+        if let Some(Value::Array(alternatives)) = sources.get(&message.join("oneOf")) {
+            for index in 0..alternatives.len() {
+                if let Some(id) = self.message(sources, &message.join("oneOf").item(index)) {
+                    messages.push(id);
+                }
+            }
+        } else if sources.get(&message).is_some() {
+            messages.extend(self.message(sources, &message));
+        }
+        Some(Operation {
+            site: site.clone(),
+            id: text(sources, site, "operationId"),
+            summary: text(sources, site, "summary"),
+            description: text(sources, site, "description"),
+            messages,
+        })
+    }
+
+    fn message(&mut self, sources: &mut Sources, site: &Site) -> Option<MessageId> {
+        let target = self.deref(sources, site)?;
+        if let Some(id) = self.by_site.get(&target) {
+            return Some(*id);
+        }
+        // A message reached through a `$ref` is named after its key.
+        let key = if target == *site { None } else { pointer::last_token(&target.pointer) };
+        let (merged, headers) = self.apply_traits(sources, &target);
+        let field = |name: &str| merged.get(name).and_then(Value::as_str).map(str::to_owned);
+        let message = Message {
+            key,
+            message_id: field("messageId"),
+            name: field("name"),
+            title: field("title"),
+            summary: field("summary"),
+            description: field("description"),
+            content_type: field("contentType"),
+            payload: merged.get("payload").map(|_| target.join("payload")),
+            headers,
+            examples: examples(&merged, &target),
+            site: target.clone(),
+        };
+        let id = MessageId(self.messages.len());
+        self.messages.push(message);
+        self.by_site.insert(target, id);
+        Some(id)
+    }
+
+    /// Merges the message's traits into it (JSON Merge Patch, in order, as AsyncAPI
+    /// 2.6 says). Returns the merged message and where its headers schema lives:
+    /// the trait's own node when only a trait declares headers, so that messages
+    /// sharing a trait share one headers type.
+    fn apply_traits(&mut self, sources: &mut Sources, message: &Site) -> (Map<String, Value>, Option<Site>) {
+        let mut merged = match sources.get(message) {
+            Some(Value::Object(object)) => object.clone(),
+            _ => Map::new(),
+        };
+        let mut headers = merged.get("headers").map(|_| message.join("headers"));
+        let Some(Value::Array(traits)) = merged.remove("traits") else { return (merged, headers) };
+        let mut headers_merged = false;
+        for index in 0..traits.len() {
+            let Some(trait_site) = self.deref(sources, &message.join("traits").item(index)) else { continue };
+            let Some(Value::Object(patch)) = sources.get(&trait_site).cloned() else { continue };
+            for (key, value) in patch {
+                if key == "headers" {
+                    if headers.is_none() {
+                        headers = Some(trait_site.join("headers"));
+                    } else {
+                        headers_merged = true;
+                    }
+                }
+                merge_member(&mut merged, key, value);
+            }
+        }
+        if headers_merged {
+            // The merged headers schema exists nowhere in the sources: it gets a
+            // node of its own, where `$ref`s resolve as in the message's file.
+            let value = merged.get("headers").cloned().unwrap_or(Value::Null);
+            let file = sources.add_synthesized(value, message.file, message.join("headers"));
+            headers = Some(Site::new(file, ""));
+        }
+        (merged, headers)
+    }
+}
+
+fn examples(message: &Map<String, Value>, site: &Site) -> Vec<Example> {
+    let Some(Value::Array(examples)) = message.get("examples") else { return Vec::new() };
+    examples
+        .iter()
+        .enumerate()
+        .map(|(index, example)| {
+            let field = |name: &str| example.get(name).and_then(Value::as_str).map(str::to_owned);
+            Example {
+                name: field("name"),
+                summary: field("summary"),
+                payload: example.get("payload").cloned(),
+                headers: example.get("headers").cloned(),
+                site: site.join("examples").item(index),
+            }
+        })
+        .collect()
+}
+
+/// `target[key] = merge_patch(target[key], patch)` (RFC 7386).
+fn merge_member(target: &mut Map<String, Value>, key: String, patch: Value) {
+    match patch {
+        Value::Null => {
+            target.remove(&key);
+        }
+        Value::Object(patch) => {
+            let entry = target.entry(key).or_insert_with(|| Value::Object(Map::new()));
+            if !entry.is_object() {
+                *entry = Value::Object(Map::new());
+            }
+            if let Value::Object(existing) = entry {
+                for (key, value) in patch {
+                    merge_member(existing, key, value);
+                }
+            }
+        }
+        other => {
+            target.insert(key, other);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn merge_patch_follows_rfc_7386() {
+        let mut target = json!({"a": {"b": 1, "c": 2}, "d": 1}).as_object().unwrap().clone();
+        merge_member(&mut target, "a".into(), json!({"b": null, "e": 3}));
+        merge_member(&mut target, "d".into(), json!([1]));
+        assert_eq!(Value::Object(target), json!({"a": {"c": 2, "e": 3}, "d": [1]}));
+    }
+
+    #[test]
+    fn messages_take_their_key_and_traits() {
+        let text = r"
+asyncapi: 2.6.0
+info: {title: T, version: '1'}
+channels:
+  a:
+    subscribe:
+      message: {$ref: '#/components/messages/M'}
+  b:
+    subscribe:
+      message: {$ref: '#/components/messages/M'}
+components:
+  messageTraits:
+    Signed:
+      headers: {type: object}
+      contentType: application/json
+  messages:
+    M:
+      traits: [{$ref: '#/components/messageTraits/Signed'}]
+      payload: {type: string}
+";
+        let mut sources = Sources::from_text(text, "d.yaml").unwrap();
+        let document = resolve(&mut sources).unwrap();
+        assert_eq!(document.messages.len(), 1, "one message reached from two channels");
+        let message = &document.messages[0];
+        assert_eq!(message.key.as_deref(), Some("M"));
+        assert_eq!(message.content_type.as_deref(), Some("application/json"));
+        assert_eq!(message.headers.as_ref().unwrap().pointer, "/components/messageTraits/Signed/headers");
+        assert!(sources.get(message.payload.as_ref().unwrap()).is_some());
+    }
+
+    #[test]
+    fn dangling_references_are_located_errors() {
+        let text = "asyncapi: 2.6.0\ninfo: {title: T, version: '1'}\nchannels:\n  a:\n    subscribe:\n      message: {$ref: '#/components/messages/Nope'}\n";
+        let mut sources = Sources::from_text(text, "d.yaml").unwrap();
+        let diagnostics = resolve(&mut sources).unwrap_err();
+        let error = diagnostics.iter().next().unwrap();
+        assert_eq!(error.message, "unresolved reference `#/components/messages/Nope`: nothing at `#/components/messages/Nope` in d.yaml");
+        let location = error.location.as_ref().unwrap();
+        assert_eq!((location.line, location.pointer.as_str()), (Some(6), "/channels/a/subscribe/message/$ref"));
+    }
+}
