@@ -41,8 +41,11 @@ pub fn from_fragment(fragment: &str) -> Result<String, String> {
     let mut at = 0;
     while at < bytes.len() {
         if bytes[at] == b'%' {
-            let hex = fragment.get(at + 1..at + 3).ok_or_else(|| format!("truncated percent-escape in `{fragment}`"))?;
-            let byte = u8::from_str_radix(hex, 16).map_err(|_| format!("invalid percent-escape `%{hex}` in `{fragment}`"))?;
+            let hex = fragment
+                .get(at + 1..at + 3)
+                .ok_or_else(|| format!("truncated percent-escape in `{fragment}`"))?;
+            let byte = u8::from_str_radix(hex, 16)
+                .map_err(|_| format!("invalid percent-escape `%{hex}` in `{fragment}`"))?;
             decoded.push(byte);
             at += 3;
         } else {
@@ -61,7 +64,10 @@ mod tests {
     fn escapes_and_joins_tokens() {
         assert_eq!(join("/channels", "user/signedup"), "/channels/user~1signedup");
         assert_eq!(join("", "a~b"), "/a~0b");
-        assert_eq!(tokens("/channels/user~1signedup/x~0y").collect::<Vec<_>>(), ["channels", "user/signedup", "x~y"]);
+        assert_eq!(
+            tokens("/channels/user~1signedup/x~0y").collect::<Vec<_>>(),
+            ["channels", "user/signedup", "x~y"]
+        );
         assert_eq!(last_token("/components/schemas/a~1b").as_deref(), Some("a/b"));
         assert_eq!(last_token(""), None);
         assert_eq!(parent("/a/b"), Some("/a"));

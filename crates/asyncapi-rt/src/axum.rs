@@ -12,7 +12,8 @@
 
 use std::sync::Arc;
 
-use axum::Router;
+pub use axum::{Router, serve};
+
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -22,6 +23,29 @@ use axum::routing::post;
 use crate::dedupe::DedupeStore;
 use crate::dispatch::{Delivery, Dispatcher, Outcome, Route};
 
+/// What a receiver tells an observer about each delivery (never the body, never
+/// a secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub outcome: &'static str,
+    pub status: u16,
+    pub message: Option<String>,
+    pub key: Option<String>,
+}
+
+type Observer = Arc<dyn Fn(&Summary) + Send + Sync>;
+
+struct Receiver<E, H, D> {
+    dispatcher: Arc<Dispatcher<E, H, D>>,
+    observer: Option<Observer>,
+}
+
+impl<E, H, D> Clone for Receiver<E, H, D> {
+    fn clone(&self) -> Self {
+        Self { dispatcher: Arc::clone(&self.dispatcher), observer: self.observer.clone() }
+    }
+}
+
 /// A router that accepts deliveries with `POST path`.
 pub fn router<E, H, D>(dispatcher: Arc<Dispatcher<E, H, D>>, path: &str) -> Router
 where
@@ -29,10 +53,50 @@ where
     H: Send + Sync + 'static,
     D: DedupeStore,
 {
-    Router::new().route(path, post(receive::<E, H, D>)).with_state(dispatcher)
+    Router::new().route(path, post(receive::<E, H, D>)).with_state(Receiver { dispatcher, observer: None })
 }
 
-async fn receive<E, H, D>(State(dispatcher): State<Arc<Dispatcher<E, H, D>>>, request: Request) -> Response
+/// [`router`], calling `observer` after each delivery (to log or count them).
+pub fn router_with_observer<E, H, D>(
+    dispatcher: Arc<Dispatcher<E, H, D>>,
+    path: &str,
+    observer: impl Fn(&Summary) + Send + Sync + 'static,
+) -> Router
+where
+    E: Route<H>,
+    H: Send + Sync + 'static,
+    D: DedupeStore,
+{
+    let receiver = Receiver { dispatcher, observer: Some(Arc::new(observer)) };
+    Router::new().route(path, post(receive::<E, H, D>)).with_state(receiver)
+}
+
+async fn receive<E, H, D>(State(receiver): State<Receiver<E, H, D>>, request: Request) -> Response
+where
+    E: Route<H>,
+    H: Send + Sync + 'static,
+    D: DedupeStore,
+{
+    let outcome = receive_outcome(&receiver.dispatcher, request).await;
+    if let (Some(observer), Ok(outcome)) = (&receiver.observer, &outcome) {
+        observer(&Summary {
+            outcome: outcome.label(),
+            status: outcome.status().as_u16(),
+            message: outcome.message().map(str::to_owned),
+            key: outcome.key().map(str::to_owned),
+        });
+    }
+    match outcome {
+        Ok(outcome) => respond(&outcome),
+        Err(response) => response,
+    }
+}
+
+/// The dispatcher's outcome, or the response to a request that never got there.
+async fn receive_outcome<E, H, D>(
+    dispatcher: &Dispatcher<E, H, D>,
+    request: Request,
+) -> Result<Outcome<E::Error>, Response>
 where
     E: Route<H>,
     H: Send + Sync + 'static,
@@ -46,21 +110,18 @@ where
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<usize>().ok());
     if let Some(size) = declared.filter(|size| *size > limit) {
-        return respond::<E::Error>(&Outcome::TooLarge { size, limit });
+        return Ok(Outcome::TooLarge { size, limit });
     }
     let body = match axum::body::to_bytes(body, limit).await {
         Ok(body) => body,
-        Err(error) if is_length_limit(&error) => {
-            return respond::<E::Error>(&Outcome::TooLarge { size: limit + 1, limit });
-        }
+        Err(error) if is_length_limit(&error) => return Ok(Outcome::TooLarge { size: limit + 1, limit }),
         Err(error) => {
             tracing::warn!(%error, "could not read a delivery's body");
-            return (StatusCode::BAD_REQUEST, "could not read the body").into_response();
+            return Err((StatusCode::BAD_REQUEST, "could not read the body").into_response());
         }
     };
     let delivery = Delivery::new(parts.headers, body);
-    let outcome = dispatcher.dispatch(delivery).await;
-    respond(&outcome)
+    Ok(dispatcher.dispatch(delivery).await)
 }
 
 fn is_length_limit(error: &axum::Error) -> bool {

@@ -70,7 +70,9 @@ pub fn type_name(value: &Value) -> &'static str {
 /// Whether `value` is a number without a fractional part.
 pub fn is_integer(value: &Value) -> bool {
     match value {
-        Value::Number(number) => number.is_i64() || number.is_u64() || number.as_f64().is_some_and(|f| f.fract() == 0.0),
+        Value::Number(number) => {
+            number.is_i64() || number.is_u64() || number.as_f64().is_some_and(|f| f.fract() == 0.0)
+        }
         _ => false,
     }
 }
@@ -103,7 +105,9 @@ pub fn lenient_string(value: &Value, mode: Mode, at: &Path<'_>, out: &mut Violat
 pub fn json_equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => compare_numbers(x, y) == Some(Ordering::Equal),
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_equal(a, b)),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_equal(a, b))
+        }
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len() && x.iter().all(|(key, a)| y.get(key).is_some_and(|b| json_equal(a, b)))
         }
@@ -159,10 +163,15 @@ pub fn no_additional_properties<'v>(
     at: &Path<'_>,
     out: &mut Violations,
 ) {
-    let unexpected: Vec<&'v str> = object.keys().map(String::as_str).filter(|key| !is_declared(key)).collect();
+    let unexpected: Vec<&'v str> =
+        object.keys().map(String::as_str).filter(|key| !is_declared(key)).collect();
     if !unexpected.is_empty() {
         let names: Vec<String> = unexpected.iter().map(|name| format!("`{name}`")).collect();
-        out.push(at, Keyword::AdditionalProperties, format!("unexpected propert{} {}", if names.len() == 1 { "y" } else { "ies" }, names.join(", ")));
+        out.push(
+            at,
+            Keyword::AdditionalProperties,
+            format!("unexpected propert{} {}", if names.len() == 1 { "y" } else { "ies" }, names.join(", ")),
+        );
     }
 }
 
@@ -177,7 +186,13 @@ pub fn property_count(count: usize, min: Option<u64>, max: Option<u64>, at: &Pat
 }
 
 /// `dependencies` with a list of property names.
-pub fn dependent_required(object: &Map<String, Value>, property: &str, names: &[&str], at: &Path<'_>, out: &mut Violations) {
+pub fn dependent_required(
+    object: &Map<String, Value>,
+    property: &str,
+    names: &[&str],
+    at: &Path<'_>,
+    out: &mut Violations,
+) {
     if !object.contains_key(property) {
         return;
     }
@@ -357,25 +372,25 @@ fn limit_number(limit: Limit) -> Number {
 pub fn bounds(number: &impl AsNumber, bounds: &Bounds, at: &Path<'_>, out: &mut Violations) {
     let number = number.as_number();
     let ordering = |limit: Limit| compare_numbers(&number, &limit_number(limit));
-    if let Some(limit) = bounds.minimum {
-        if ordering(limit) == Some(Ordering::Less) {
-            out.push(at, Keyword::Minimum, format!("{number} is less than the minimum {limit}"));
-        }
+    if let Some(limit) = bounds.minimum
+        && ordering(limit) == Some(Ordering::Less)
+    {
+        out.push(at, Keyword::Minimum, format!("{number} is less than the minimum {limit}"));
     }
-    if let Some(limit) = bounds.maximum {
-        if ordering(limit) == Some(Ordering::Greater) {
-            out.push(at, Keyword::Maximum, format!("{number} is greater than the maximum {limit}"));
-        }
+    if let Some(limit) = bounds.maximum
+        && ordering(limit) == Some(Ordering::Greater)
+    {
+        out.push(at, Keyword::Maximum, format!("{number} is greater than the maximum {limit}"));
     }
-    if let Some(limit) = bounds.exclusive_minimum {
-        if ordering(limit) != Some(Ordering::Greater) {
-            out.push(at, Keyword::ExclusiveMinimum, format!("{number} is not greater than {limit}"));
-        }
+    if let Some(limit) = bounds.exclusive_minimum
+        && ordering(limit) != Some(Ordering::Greater)
+    {
+        out.push(at, Keyword::ExclusiveMinimum, format!("{number} is not greater than {limit}"));
     }
-    if let Some(limit) = bounds.exclusive_maximum {
-        if ordering(limit) != Some(Ordering::Less) {
-            out.push(at, Keyword::ExclusiveMaximum, format!("{number} is not less than {limit}"));
-        }
+    if let Some(limit) = bounds.exclusive_maximum
+        && ordering(limit) != Some(Ordering::Less)
+    {
+        out.push(at, Keyword::ExclusiveMaximum, format!("{number} is not less than {limit}"));
     }
 }
 
@@ -464,7 +479,11 @@ pub fn one_of(passed: usize, at: &Path<'_>, out: &mut Violations) {
     match passed {
         1 => {}
         0 => out.push(at, Keyword::OneOf, "matches none of the `oneOf` alternatives"),
-        n => out.push(at, Keyword::OneOf, format!("matches {n} of the `oneOf` alternatives, exactly one is allowed")),
+        n => out.push(
+            at,
+            Keyword::OneOf,
+            format!("matches {n} of the `oneOf` alternatives, exactly one is allowed"),
+        ),
     }
 }
 
@@ -516,7 +535,10 @@ mod tests {
         assert!(JsonType::Integer.matches(&json!(1.0)));
         assert!(!JsonType::Integer.matches(&json!(1.5)));
         assert!(JsonType::Number.matches(&json!(1)));
-        assert_eq!(run(|at, out| types(&json!("a"), &[JsonType::Integer, JsonType::Null], at, out)), [("/x".into(), Keyword::Type)]);
+        assert_eq!(
+            run(|at, out| types(&json!("a"), &[JsonType::Integer, JsonType::Null], at, out)),
+            [("/x".into(), Keyword::Type)]
+        );
         assert!(run(|at, out| types(&json!(null), &[JsonType::Integer, JsonType::Null], at, out)).is_empty());
     }
 
@@ -538,13 +560,19 @@ mod tests {
     #[test]
     fn enums_and_consts() {
         assert!(run(|at, out| enum_strings(&json!("g2w"), &["g2w"], at, out)).is_empty());
-        assert_eq!(run(|at, out| enum_strings(&json!("x"), &["g2w"], at, out)), [("/x".into(), Keyword::Enum)]);
+        assert_eq!(
+            run(|at, out| enum_strings(&json!("x"), &["g2w"], at, out)),
+            [("/x".into(), Keyword::Enum)]
+        );
         assert_eq!(run(|at, out| enum_strings(&json!(1), &["g2w"], at, out)).len(), 1);
         let allowed = json!([1, "a", null]);
         assert!(run(|at, out| enum_values(&json!(1.0), &allowed, at, out)).is_empty());
         assert_eq!(run(|at, out| enum_values(&json!(2), &allowed, at, out)).len(), 1);
         assert!(run(|at, out| const_value(&json!({"a": [1]}), &json!({"a": [1.0]}), at, out)).is_empty());
-        assert_eq!(run(|at, out| const_value(&json!(2), &json!(1), at, out)), [("/x".into(), Keyword::Const)]);
+        assert_eq!(
+            run(|at, out| const_value(&json!(2), &json!(1), at, out)),
+            [("/x".into(), Keyword::Const)]
+        );
     }
 
     #[test]
@@ -554,9 +582,18 @@ mod tests {
         assert_eq!(run(|at, out| required(object, &["a", "c", "d"], at, out)).len(), 2);
         assert_eq!(run(|at, out| no_additional_properties(object, |k| k == "a", at, out)).len(), 1);
         assert!(run(|at, out| no_additional_properties(object, |_| true, at, out)).is_empty());
-        assert_eq!(run(|at, out| property_count(2, Some(3), None, at, out)), [("/x".into(), Keyword::MinProperties)]);
-        assert_eq!(run(|at, out| property_count(2, None, Some(1), at, out)), [("/x".into(), Keyword::MaxProperties)]);
-        assert_eq!(run(|at, out| dependent_required(object, "a", &["b", "c"], at, out)), [("/x".into(), Keyword::Dependencies)]);
+        assert_eq!(
+            run(|at, out| property_count(2, Some(3), None, at, out)),
+            [("/x".into(), Keyword::MinProperties)]
+        );
+        assert_eq!(
+            run(|at, out| property_count(2, None, Some(1), at, out)),
+            [("/x".into(), Keyword::MaxProperties)]
+        );
+        assert_eq!(
+            run(|at, out| dependent_required(object, "a", &["b", "c"], at, out)),
+            [("/x".into(), Keyword::Dependencies)]
+        );
         assert!(run(|at, out| dependent_required(object, "z", &["c"], at, out)).is_empty());
     }
 
@@ -564,16 +601,28 @@ mod tests {
     fn array_keywords() {
         assert_eq!(run(|at, out| item_count(1, Some(2), None, at, out)), [("/x".into(), Keyword::MinItems)]);
         assert_eq!(run(|at, out| item_count(3, None, Some(2), at, out)), [("/x".into(), Keyword::MaxItems)]);
-        assert_eq!(run(|at, out| no_additional_items(3, 2, at, out)), [("/x".into(), Keyword::AdditionalItems)]);
-        assert_eq!(run(|at, out| unique_items(&[json!(1), json!(1.0)], at, out)), [("/x".into(), Keyword::UniqueItems)]);
+        assert_eq!(
+            run(|at, out| no_additional_items(3, 2, at, out)),
+            [("/x".into(), Keyword::AdditionalItems)]
+        );
+        assert_eq!(
+            run(|at, out| unique_items(&[json!(1), json!(1.0)], at, out)),
+            [("/x".into(), Keyword::UniqueItems)]
+        );
         assert!(run(|at, out| unique_items(&[json!(1), json!("1")], at, out)).is_empty());
     }
 
     #[test]
     fn lengths_count_code_points() {
         assert!(run(|at, out| length("日本語", Some(3), Some(3), at, out)).is_empty());
-        assert_eq!(run(|at, out| length("日本語", Some(4), None, at, out)), [("/x".into(), Keyword::MinLength)]);
-        assert_eq!(run(|at, out| length("abcd", None, Some(3), at, out)), [("/x".into(), Keyword::MaxLength)]);
+        assert_eq!(
+            run(|at, out| length("日本語", Some(4), None, at, out)),
+            [("/x".into(), Keyword::MinLength)]
+        );
+        assert_eq!(
+            run(|at, out| length("abcd", None, Some(3), at, out)),
+            [("/x".into(), Keyword::MaxLength)]
+        );
         assert!(run(|at, out| length("", Some(0), Some(0), at, out)).is_empty());
     }
 
@@ -589,13 +638,24 @@ mod tests {
 
     #[test]
     fn numeric_bounds_are_exact() {
-        let limits = Bounds { minimum: Some(Limit::I64(0)), maximum: Some(Limit::I64(100)), ..Bounds::default() };
+        let limits =
+            Bounds { minimum: Some(Limit::I64(0)), maximum: Some(Limit::I64(100)), ..Bounds::default() };
         assert!(run(|at, out| bounds(&50i64, &limits, at, out)).is_empty());
         assert_eq!(run(|at, out| bounds(&-1i64, &limits, at, out)), [("/x".into(), Keyword::Minimum)]);
         assert_eq!(run(|at, out| bounds(&100.5f64, &limits, at, out)), [("/x".into(), Keyword::Maximum)]);
-        let exclusive = Bounds { exclusive_minimum: Some(Limit::F64(0.5)), exclusive_maximum: Some(Limit::U64(u64::MAX)), ..Bounds::default() };
-        assert_eq!(run(|at, out| bounds(&0.5f64, &exclusive, at, out)), [("/x".into(), Keyword::ExclusiveMinimum)]);
-        assert_eq!(run(|at, out| bounds(&u64::MAX, &exclusive, at, out)), [("/x".into(), Keyword::ExclusiveMaximum)]);
+        let exclusive = Bounds {
+            exclusive_minimum: Some(Limit::F64(0.5)),
+            exclusive_maximum: Some(Limit::U64(u64::MAX)),
+            ..Bounds::default()
+        };
+        assert_eq!(
+            run(|at, out| bounds(&0.5f64, &exclusive, at, out)),
+            [("/x".into(), Keyword::ExclusiveMinimum)]
+        );
+        assert_eq!(
+            run(|at, out| bounds(&u64::MAX, &exclusive, at, out)),
+            [("/x".into(), Keyword::ExclusiveMaximum)]
+        );
         // 2^63 + 1 compared with i64::MAX must not round through f64.
         let big = Number::from(9_223_372_036_854_775_809u64);
         let at_most = Bounds { maximum: Some(Limit::I64(i64::MAX)), ..Bounds::default() };
@@ -607,7 +667,10 @@ mod tests {
         let price = Number::from_f64(54350.40).unwrap();
         assert!(run(|at, out| multiple_of(&price, Limit::F64(0.01), at, out)).is_empty());
         assert!(run(|at, out| multiple_of(&0.3f64, Limit::F64(0.1), at, out)).is_empty());
-        assert_eq!(run(|at, out| multiple_of(&0.35f64, Limit::F64(0.1), at, out)), [("/x".into(), Keyword::MultipleOf)]);
+        assert_eq!(
+            run(|at, out| multiple_of(&0.35f64, Limit::F64(0.1), at, out)),
+            [("/x".into(), Keyword::MultipleOf)]
+        );
         assert!(run(|at, out| multiple_of(&10i64, Limit::I64(5), at, out)).is_empty());
         assert_eq!(run(|at, out| multiple_of(&7i64, Limit::I64(5), at, out)).len(), 1);
     }

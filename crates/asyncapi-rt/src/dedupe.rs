@@ -46,10 +46,7 @@ pub struct DedupeError {
 
 impl DedupeError {
     pub fn new(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            source: None,
-        }
+        Self { message: message.into(), source: None }
     }
 
     /// An error caused by `source`, such as the store client's own error.
@@ -57,10 +54,7 @@ impl DedupeError {
         message: impl Into<String>,
         source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
     ) -> Self {
-        Self {
-            message: message.into(),
-            source: Some(source.into()),
-        }
+        Self { message: message.into(), source: Some(source.into()) }
     }
 }
 
@@ -72,9 +66,7 @@ impl fmt::Display for DedupeError {
 
 impl std::error::Error for DedupeError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_deref()
-            .map(|source| source as &(dyn std::error::Error + 'static))
+        self.source.as_deref().map(|source| source as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -225,21 +217,14 @@ impl State {
         let key: Arc<str> = Arc::from(key);
         let generation = self.next_generation;
         self.next_generation += 1;
-        self.entries.insert(
-            Arc::clone(&key),
-            Entry {
-                claimed_at: now,
-                generation,
-            },
-        );
+        self.entries.insert(Arc::clone(&key), Entry { claimed_at: now, generation });
         self.order.push_back((key, generation));
     }
 
     fn remove(&mut self, key: &str) {
         if self.entries.remove(key).is_some() && self.order.len() > 2 * self.entries.len() + 16 {
             let entries = &self.entries;
-            self.order
-                .retain(|(key, generation)| is_current(entries, key, *generation));
+            self.order.retain(|(key, generation)| is_current(entries, key, *generation));
         }
     }
 
@@ -272,9 +257,7 @@ impl State {
 }
 
 fn is_current(entries: &HashMap<Arc<str>, Entry>, key: &str, generation: u64) -> bool {
-    entries
-        .get(key)
-        .is_some_and(|entry| entry.generation == generation)
+    entries.get(key).is_some_and(|entry| entry.generation == generation)
 }
 
 #[cfg(test)]
@@ -296,8 +279,7 @@ mod tests {
 
         fn store(&self) -> MemoryDedupe {
             let clock = self.clone();
-            MemoryDedupe::new()
-                .with_clock(move || *clock.0.lock().unwrap_or_else(PoisonError::into_inner))
+            MemoryDedupe::new().with_clock(move || *clock.0.lock().unwrap_or_else(PoisonError::into_inner))
         }
     }
 
@@ -395,20 +377,13 @@ mod tests {
             store.release("retried").await.ok();
         }
         let state = store.lock();
-        assert!(
-            state.order.len() <= 2 * state.entries.len() + 17,
-            "{}",
-            state.order.len()
-        );
+        assert!(state.order.len() <= 2 * state.entries.len() + 17, "{}", state.order.len());
     }
 
     #[tokio::test]
     async fn expired_key_claimed_again_is_remembered_anew() {
         let clock = ManualClock::new();
-        let store = clock
-            .store()
-            .with_ttl(Duration::from_secs(10))
-            .with_capacity(2);
+        let store = clock.store().with_ttl(Duration::from_secs(10)).with_capacity(2);
         store.claim("a").await.ok();
         clock.advance(Duration::from_secs(10));
         // "a" expired and is claimed again, then "b" fills the store.
@@ -427,9 +402,7 @@ mod tests {
             .map(|_| {
                 let (store, barrier) = (store.clone(), Arc::clone(&barrier));
                 std::thread::spawn(move || {
-                    let runtime = tokio::runtime::Builder::new_current_thread()
-                        .build()
-                        .expect("runtime");
+                    let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
                     barrier.wait();
                     runtime.block_on(async {
                         let mut claims = Vec::new();
@@ -452,10 +425,7 @@ mod tests {
                 }
             }
         }
-        assert!(
-            new_per_key.iter().all(|&count| count == 1),
-            "{new_per_key:?}"
-        );
+        assert!(new_per_key.iter().all(|&count| count == 1), "{new_per_key:?}");
     }
 
     #[tokio::test]
@@ -471,10 +441,7 @@ mod tests {
         let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
         let error = DedupeError::with_source("dedupe store unreachable", io);
         assert_eq!(error.to_string(), "dedupe store unreachable");
-        assert_eq!(
-            error.source().map(|s| s.to_string()),
-            Some("refused".to_owned())
-        );
+        assert_eq!(error.source().map(|s| s.to_string()), Some("refused".to_owned()));
         assert!(DedupeError::new("x").source().is_none());
         fn assert_send_sync<T: Send + Sync + 'static>() {}
         assert_send_sync::<DedupeError>();

@@ -64,7 +64,11 @@ pub trait Route<H: ?Sized>: Inbound {
     /// Calls the handler method for this message.
     fn route(self, handler: &H, delivery: &Delivery) -> impl Future<Output = Result<(), Self::Error>> + Send;
     /// Calls the handler method for deliveries that could not be typed.
-    fn reject(handler: &H, rejection: Rejection, delivery: &Delivery) -> impl Future<Output = Result<(), Self::Error>> + Send;
+    fn reject(
+        handler: &H,
+        rejection: Rejection,
+        delivery: &Delivery,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send;
 }
 
 /// What became of one delivery.

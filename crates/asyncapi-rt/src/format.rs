@@ -167,15 +167,11 @@ pub fn is_hostname(s: &str) -> bool {
 fn is_hostname_label(label: &str) -> bool {
     let bytes = label.as_bytes();
     (1..=63).contains(&bytes.len())
-        && bytes
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || b == b'-')
+        && bytes.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'-')
         && !label.starts_with('-')
         && !label.ends_with('-')
         && (bytes.get(2..4) != Some(b"--")
-            || bytes
-                .get(..2)
-                .is_some_and(|prefix| prefix.eq_ignore_ascii_case(b"xn")))
+            || bytes.get(..2).is_some_and(|prefix| prefix.eq_ignore_ascii_case(b"xn")))
 }
 
 /// A dotted-quad IPv4 address; leading zeros are refused, as they read as
@@ -278,10 +274,7 @@ fn to_unicode_mode(pattern: &str) -> Option<Cow<'_, str>> {
 
 /// ECMA-262 `SyntaxCharacter` and `/`: the identity escapes Unicode mode keeps.
 fn is_unicode_mode_escapable(c: char) -> bool {
-    matches!(
-        c,
-        '^' | '$' | '\\' | '.' | '*' | '+' | '?' | '(' | ')' | '[' | ']' | '{' | '}' | '|' | '/'
-    )
+    matches!(c, '^' | '$' | '\\' | '.' | '*' | '+' | '?' | '(' | ')' | '[' | ']' | '{' | '}' | '|' | '/')
 }
 
 /// `\xHH` where it fits: regress decodes `\u{..}` inside a group name, so
@@ -296,12 +289,9 @@ fn hex_escape(c: char) -> String {
 /// Whether `rest`, what follows `\u`, starts with four hex digits or braced
 /// hex digits (regress parses them with `from_str_radix`, which takes a sign).
 fn is_unicode_escape_body(rest: &str) -> bool {
-    let all_hex =
-        |digits: &str| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_hexdigit());
+    let all_hex = |digits: &str| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_hexdigit());
     match rest.strip_prefix('{') {
-        Some(braced) => braced
-            .split_once('}')
-            .is_some_and(|(digits, _)| all_hex(digits)),
+        Some(braced) => braced.split_once('}').is_some_and(|(digits, _)| all_hex(digits)),
         None => rest.get(..4).is_some_and(all_hex),
     }
 }
@@ -310,11 +300,9 @@ fn full_date(bytes: &[u8]) -> bool {
     let &[y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = bytes else {
         return false;
     };
-    let (Some(year), Some(month), Some(day)) = (
-        decimal(&[y1, y2, y3, y4]),
-        decimal(&[m1, m2]),
-        decimal(&[d1, d2]),
-    ) else {
+    let (Some(year), Some(month), Some(day)) =
+        (decimal(&[y1, y2, y3, y4]), decimal(&[m1, m2]), decimal(&[d1, d2]))
+    else {
         return false;
     };
     (1..=days_in_month(year, month)).contains(&day)
@@ -325,9 +313,7 @@ fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
-            29
-        }
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => 29,
         2 => 28,
         _ => 0,
     }
@@ -385,9 +371,7 @@ fn time_offset(bytes: &[u8]) -> Option<i64> {
 
 /// The value of a short run of ASCII digits; `None` if any byte is not one.
 fn decimal(digits: &[u8]) -> Option<u32> {
-    digits.iter().try_fold(0u32, |value, &b| {
-        b.is_ascii_digit().then(|| value * 10 + u32::from(b - b'0'))
-    })
+    digits.iter().try_fold(0u32, |value, &b| b.is_ascii_digit().then(|| value * 10 + u32::from(b - b'0')))
 }
 
 #[cfg(test)]
@@ -420,13 +404,7 @@ mod tests {
                 ],
             ),
             Format::Date => (
-                &[
-                    "2020-02-29",
-                    "2000-02-29",
-                    "1963-06-19",
-                    "9999-12-31",
-                    "0000-01-01",
-                ],
+                &["2020-02-29", "2000-02-29", "1963-06-19", "9999-12-31", "0000-01-01"],
                 &[
                     "1900-02-29",
                     "2021-04-31",
@@ -481,46 +459,15 @@ mod tests {
                 ],
             ),
             Format::Hostname => (
-                &[
-                    "example.com",
-                    "a",
-                    "1host",
-                    "my-host.example",
-                    "xn--bcher-kva.ch",
-                    "XN--bcher-kva.ch",
-                ],
-                &[
-                    "",
-                    "-host",
-                    "host-",
-                    "exa_mple.com",
-                    "example.com.",
-                    "a..b",
-                    "ab--cd",
-                    "h\u{f6}st",
-                    "a b",
-                ],
+                &["example.com", "a", "1host", "my-host.example", "xn--bcher-kva.ch", "XN--bcher-kva.ch"],
+                &["", "-host", "host-", "exa_mple.com", "example.com.", "a..b", "ab--cd", "h\u{f6}st", "a b"],
             ),
             Format::Ipv4 => (
                 &["192.168.0.1", "0.0.0.0", "255.255.255.255"],
-                &[
-                    "256.0.0.1",
-                    "1.2.3",
-                    "01.2.3.4",
-                    "1.2.3.4.5",
-                    " 1.2.3.4",
-                    "1.2.3.04",
-                    "0x7f.0.0.1",
-                ],
+                &["256.0.0.1", "1.2.3", "01.2.3.4", "1.2.3.4.5", " 1.2.3.4", "1.2.3.04", "0x7f.0.0.1"],
             ),
             Format::Ipv6 => (
-                &[
-                    "::1",
-                    "::",
-                    "2001:db8::8a2e:370:7334",
-                    "::ffff:192.0.2.1",
-                    "FE80:0:0:0:0:0:0:1",
-                ],
+                &["::1", "::", "2001:db8::8a2e:370:7334", "::ffff:192.0.2.1", "FE80:0:0:0:0:0:0:1"],
                 &[
                     "12345::",
                     ":::",
@@ -550,36 +497,15 @@ mod tests {
                 ],
             ),
             Format::UriReference => (
-                &[
-                    "/relative/path?q#f",
-                    "",
-                    "#frag",
-                    "//host",
-                    "http://example.com",
-                    "../up",
-                ],
-                &[
-                    "\\\\WINDOWS\\file",
-                    "a b",
-                    "#frag#again",
-                    "%z",
-                    "http://[::1",
-                ],
+                &["/relative/path?q#f", "", "#frag", "//host", "http://example.com", "../up"],
+                &["\\\\WINDOWS\\file", "a b", "#frag#again", "%z", "http://[::1"],
             ),
             Format::Iri => (
-                &[
-                    "http://\u{e9}xample.com/\u{3b1}",
-                    "urn:x-\u{1f600}:y",
-                    "http://example.com",
-                ],
+                &["http://\u{e9}xample.com/\u{3b1}", "urn:x-\u{1f600}:y", "http://example.com"],
                 &["/\u{e9}", "http://exa mple.com", "\u{e9}:x", ""],
             ),
             Format::IriReference => (
-                &[
-                    "/\u{3b1}\u{3b2}?\u{3b3}#\u{3b4}",
-                    "",
-                    "http://\u{e9}xample.com",
-                ],
+                &["/\u{3b1}\u{3b2}?\u{3b3}#\u{3b4}", "", "http://\u{e9}xample.com"],
                 &["a b", "#\u{e9}#", "%", "\\"],
             ),
             Format::Uuid => (
@@ -628,18 +554,10 @@ mod tests {
         for format in Format::ALL {
             let (valid, invalid) = cases(format);
             for value in valid {
-                assert!(
-                    format.is_valid(value),
-                    "{} should accept {value:?}",
-                    format.name()
-                );
+                assert!(format.is_valid(value), "{} should accept {value:?}", format.name());
             }
             for value in invalid {
-                assert!(
-                    !format.is_valid(value),
-                    "{} should refuse {value:?}",
-                    format.name()
-                );
+                assert!(!format.is_valid(value), "{} should refuse {value:?}", format.name());
             }
         }
     }
@@ -649,10 +567,7 @@ mod tests {
         for format in Format::ALL {
             assert_eq!(Format::from_name(format.name()), Some(format));
         }
-        assert_eq!(
-            Format::from_name("uri-reference"),
-            Some(Format::UriReference)
-        );
+        assert_eq!(Format::from_name("uri-reference"), Some(Format::UriReference));
         assert_eq!(Format::from_name("Date-Time"), None);
         assert_eq!(Format::from_name("idn-hostname"), None);
     }
@@ -676,10 +591,7 @@ mod tests {
         assert_eq!(rewrite("\\d\\.\\/").as_deref(), Some("\\d\\.\\/"));
         assert_eq!(rewrite("\\\\-").as_deref(), Some("\\\\-"));
         assert_eq!(rewrite("\\\u{20ac}").as_deref(), Some("\\u{20AC}"));
-        assert!(matches!(
-            to_unicode_mode("plain"),
-            Some(Cow::Borrowed("plain"))
-        ));
+        assert!(matches!(to_unicode_mode("plain"), Some(Cow::Borrowed("plain"))));
         // The rewritten escape matches the same character.
         let regex = rewrite("^a\\-b$").and_then(|p| regress::Regex::with_flags(&p, "u").ok());
         assert!(regex.is_some_and(|r| r.find("a-b").is_some() && r.find("a\\b").is_none()));
@@ -687,26 +599,12 @@ mod tests {
 
     #[test]
     fn regex_errors_regress_lets_through_are_caught() {
-        for pattern in [
-            "\\b*",
-            "\\B+",
-            "a\\b?",
-            "\\b{2}",
-            "\\u+041",
-            "\\u{+41}",
-            "(?<a\\>)\\k<a\\>",
-            "\\u12",
-            "\\u{}",
-        ] {
+        for pattern in
+            ["\\b*", "\\B+", "a\\b?", "\\b{2}", "\\u+041", "\\u{+41}", "(?<a\\>)\\k<a\\>", "\\u12", "\\u{}"]
+        {
             assert!(!is_regex(pattern), "{pattern}");
         }
-        for pattern in [
-            "[\\b*]",
-            "\\b\\w*",
-            "\\u0041+",
-            "\\u{41}*",
-            "[\\u0041-\\u{5A}]",
-        ] {
+        for pattern in ["[\\b*]", "\\b\\w*", "\\u0041+", "\\u{41}*", "[\\u0041-\\u{5A}]"] {
             assert!(is_regex(pattern), "{pattern}");
         }
     }

@@ -14,14 +14,18 @@
 //! - [`dispatch`]: raw delivery in, typed handler call out.
 //! - [`outgoing`]: messages the user sends, validated and signed.
 //! - `axum` (feature `axum`): an HTTP receiver.
+//! - [`channel`]: channel addresses with parameters.
+//! - [`inspect`]: what becomes of one delivery (the generated `inspect` example).
 //! - [`testing`]: signed deliveries for users' own tests.
 
 #[cfg(feature = "axum")]
 pub mod axum;
+pub mod channel;
 pub mod check;
 pub mod dedupe;
 pub mod dispatch;
 pub mod format;
+pub mod inspect;
 pub mod message;
 pub mod outgoing;
 pub mod path;

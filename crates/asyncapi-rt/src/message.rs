@@ -110,7 +110,12 @@ impl<T: Validate> Validate for std::collections::BTreeMap<String, T> {
 /// Checks a typed value against a raw-JSON check by serializing it: for the
 /// schemas whose keywords have no typed counterpart (`oneOf`, `uniqueItems`...).
 /// Violations are reported under `at`.
-pub fn check_serialized<T: Serialize + ?Sized>(value: &T, at: &Path<'_>, out: &mut Violations, check: CheckJson) {
+pub fn check_serialized<T: Serialize + ?Sized>(
+    value: &T,
+    at: &Path<'_>,
+    out: &mut Violations,
+    check: CheckJson,
+) {
     let json = match serde_json::to_value(value) {
         Ok(json) => json,
         Err(error) => {
@@ -141,7 +146,11 @@ pub fn validate_slice(body: &[u8], mode: Mode, check: CheckJson) -> Result<(), V
 
 fn parse_json(body: &[u8]) -> Result<Value, Violations> {
     serde_json::from_slice(body).map_err(|error| {
-        Violations::from(Violation { pointer: String::new(), keyword: Keyword::Json, message: format!("not JSON: {error}") })
+        Violations::from(Violation {
+            pointer: String::new(),
+            keyword: Keyword::Json,
+            message: format!("not JSON: {error}"),
+        })
     })
 }
 
@@ -169,9 +178,26 @@ pub fn parse_validated<T: DeserializeOwned>(
     }
 }
 
+/// [`parse_validated`] for the message called `name`: a failure is a
+/// [`Rejection`] of that message.
+pub fn parse_message<T: DeserializeOwned>(
+    name: &str,
+    body: &[u8],
+    mode: Mode,
+    typed: CheckTyped<T>,
+    raw: CheckJson,
+) -> Result<T, Rejection> {
+    parse_validated(body, mode, typed, raw).map_err(|violations| Rejection::invalid(name, violations))
+}
+
 /// Why `body` did not parse as a `T`: the schema's violations, or, when the
 /// schema allows the body, what the Rust type cannot hold.
-fn explain<T: DeserializeOwned>(body: &[u8], error: &serde_json::Error, mode: Mode, raw: CheckJson) -> Violations {
+fn explain<T: DeserializeOwned>(
+    body: &[u8],
+    error: &serde_json::Error,
+    mode: Mode,
+    raw: CheckJson,
+) -> Violations {
     let value = match parse_json(body) {
         Ok(value) => value,
         Err(not_json) => return not_json,
@@ -244,8 +270,12 @@ impl Rejection {
         Self {
             kind: RejectionKind::NotJson,
             message: None,
-            violations: Violation { pointer: String::new(), keyword: Keyword::Json, message: format!("not JSON: {error}") }
-                .into(),
+            violations: Violation {
+                pointer: String::new(),
+                keyword: Keyword::Json,
+                message: format!("not JSON: {error}"),
+            }
+            .into(),
         }
     }
 
@@ -493,7 +523,8 @@ mod tests {
     fn refused_bodies_are_explained_with_every_violation() {
         let error = parse_validated::<Point>(br#"{"x": "one"}"#, Mode::Lenient, typed, raw).unwrap_err();
         assert_eq!(pointers(&error), [("", Keyword::Required), ("/x", Keyword::Type)]);
-        let error = parse_validated::<Point>(br#"{"x": -1, "name": "a"}"#, Mode::Lenient, typed, raw).unwrap_err();
+        let error =
+            parse_validated::<Point>(br#"{"x": -1, "name": "a"}"#, Mode::Lenient, typed, raw).unwrap_err();
         assert_eq!(pointers(&error), [("/x", Keyword::Minimum)]);
         let error = parse_validated::<Point>(b"{nope", Mode::Lenient, typed, raw).unwrap_err();
         assert_eq!(pointers(&error), [("", Keyword::Json)]);
@@ -502,7 +533,8 @@ mod tests {
     #[test]
     fn what_the_schema_allows_but_rust_cannot_hold_is_located() {
         // 1.0 is an integer to JSON Schema, not to i64.
-        let error = parse_validated::<Point>(br#"{"x": 1.0, "name": "a"}"#, Mode::Lenient, typed, raw).unwrap_err();
+        let error =
+            parse_validated::<Point>(br#"{"x": 1.0, "name": "a"}"#, Mode::Lenient, typed, raw).unwrap_err();
         assert_eq!(pointers(&error), [("/x", Keyword::Representable)]);
     }
 
@@ -548,7 +580,12 @@ mod tests {
         headers.insert("x-bad-count", "many".parse().unwrap());
         let json = headers_json(
             &headers,
-            &[("X-Count", HeaderKind::Scalar), ("X-Name", HeaderKind::Text), ("X-Bad-Count", HeaderKind::Scalar), ("X-Absent", HeaderKind::Text)],
+            &[
+                ("X-Count", HeaderKind::Scalar),
+                ("X-Name", HeaderKind::Text),
+                ("X-Bad-Count", HeaderKind::Scalar),
+                ("X-Absent", HeaderKind::Text),
+            ],
         );
         assert_eq!(json, serde_json::json!({"X-Count": 42, "X-Name": "42", "X-Bad-Count": "many"}));
     }

@@ -99,10 +99,10 @@ where
     D: Deserializer<'de>,
 {
     let text = std::borrow::Cow::<str>::deserialize(deserializer)?;
-    if valid(&text) {
-        if let Some(value) = parse(&text) {
-            return Ok(value);
-        }
+    if valid(&text)
+        && let Some(value) = parse(&text)
+    {
+        return Ok(value);
     }
     Err(de::Error::invalid_value(de::Unexpected::Str(&text), &expected))
 }
@@ -113,7 +113,9 @@ pub mod date_time {
     use super::*;
     use chrono::{DateTime, FixedOffset, SecondsFormat};
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DateTime<FixedOffset>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<DateTime<FixedOffset>, D::Error> {
         convert(deserializer, "an RFC 3339 date-time", format::is_date_time, |text| {
             DateTime::parse_from_rfc3339(text).ok()
         })

@@ -26,11 +26,7 @@ const INTENDED_DIFFERENCES: &[(Format, &str, &str)] = &[
         "A-labels are checked for LDH syntax only: decoding Punycode and checking the result \
          against IDNA2008 (RFC 5891) needs Unicode tables this crate does not carry",
     ),
-    (
-        Format::Hostname,
-        "xn--ls8h.example",
-        "same: valid Punycode for U+1F4A9, which IDNA2008 disallows",
-    ),
+    (Format::Hostname, "xn--ls8h.example", "same: valid Punycode for U+1F4A9, which IDNA2008 disallows"),
     (
         Format::Hostname,
         "XN--bcher-kva.example",
@@ -43,16 +39,8 @@ const INTENDED_DIFFERENCES: &[(Format, &str, &str)] = &[
         "ECMA-262 makes an unknown property name a syntax error; regress checks names against \
          the Unicode tables, jsonschema checks their shape only",
     ),
-    (
-        Format::Regex,
-        "\\p{Script=NotAScript}",
-        "same, for an unknown property value",
-    ),
-    (
-        Format::Regex,
-        "\\p{Unknown}",
-        "same: `Unknown` is a Script value, not a property name",
-    ),
+    (Format::Regex, "\\p{Script=NotAScript}", "same, for an unknown property value"),
+    (Format::Regex, "\\p{Unknown}", "same: `Unknown` is a Script value, not a property name"),
 ];
 
 /// Characters substituted and inserted at every position of the seeds.
@@ -122,13 +110,9 @@ fn seeds(format: Format) -> &'static [&'static str] {
             "2024-02-29t00:00:00z",
         ],
         Format::Date => &["2020-02-29", "1963-06-19", "2021-12-31", "2100-02-28"],
-        Format::Time => &[
-            "23:59:60Z",
-            "08:30:06.283185Z",
-            "12:00:00+05:30",
-            "00:29:60+00:30",
-            "23:59:60.5-00:00",
-        ],
+        Format::Time => {
+            &["23:59:60Z", "08:30:06.283185Z", "12:00:00+05:30", "00:29:60+00:30", "23:59:60.5-00:00"]
+        }
         Format::Email => &[
             "joe.bloggs@example.com",
             "\"joe bloggs\"@example.com",
@@ -139,14 +123,9 @@ fn seeds(format: Format) -> &'static [&'static str] {
         ],
         Format::Hostname => &["www.example.com", "a-b.c-d.e", "1host.example", "x.y-z0"],
         Format::Ipv4 => &["192.168.0.1", "255.255.255.255", "0.0.0.0", "10.20.30.40"],
-        Format::Ipv6 => &[
-            "2001:db8::8a2e:370:7334",
-            "::ffff:192.0.2.1",
-            "fe80::1",
-            "1:2:3:4:5:6:7:8",
-            "::",
-            "1::8",
-        ],
+        Format::Ipv6 => {
+            &["2001:db8::8a2e:370:7334", "::ffff:192.0.2.1", "fe80::1", "1:2:3:4:5:6:7:8", "::", "1::8"]
+        }
         Format::Uri => &[
             "http://user:pw@example.com:8080/a/b?c=d&e#frag",
             "urn:isbn:0451450523",
@@ -156,32 +135,19 @@ fn seeds(format: Format) -> &'static [&'static str] {
             "http://[v1.fe]/x",
             "a+b.c-d:%41",
         ],
-        Format::UriReference => &[
-            "//example.com/a",
-            "../a/b?c#d",
-            "#frag",
-            "/a%20b",
-            "http://x/y",
-            "//[::1]:8/",
-            "a/b:c",
-        ],
+        Format::UriReference => {
+            &["//example.com/a", "../a/b?c#d", "#frag", "/a%20b", "http://x/y", "//[::1]:8/", "a/b:c"]
+        }
         Format::Iri => &[
             "http://\u{ff}.example/\u{3b1}?\u{3b2}#\u{3b3}",
             "urn:x:\u{fc}",
             "http://user:pw@example.com:8080/a/b?c=d&e#frag",
             "http://[2001:db8::1]:80/",
         ],
-        Format::IriReference => &[
-            "/\u{3b1}\u{3b2}?\u{3b3}#\u{3b4}",
-            "//\u{e9}/\u{fc}",
-            "../a/b?c#d",
-            "#frag",
-            "http://x/y",
-        ],
-        Format::Uuid => &[
-            "2eb8aa08-aa98-11ea-b4aa-73b441d16380",
-            "F81D4FAE-7DEC-11D0-A765-00A0C91E6BF6",
-        ],
+        Format::IriReference => {
+            &["/\u{3b1}\u{3b2}?\u{3b3}#\u{3b4}", "//\u{e9}/\u{fc}", "../a/b?c#d", "#frag", "http://x/y"]
+        }
+        Format::Uuid => &["2eb8aa08-aa98-11ea-b4aa-73b441d16380", "F81D4FAE-7DEC-11D0-A765-00A0C91E6BF6"],
         Format::Regex => &[
             "^[a-z]+(?:-[a-z]+)*$",
             "(?<year>\\d{4})-(?<m>\\d{2})\\k<year>",
@@ -567,9 +533,8 @@ fn mutations(seed: &str) -> Vec<String> {
     let mut out = vec![seed.to_owned()];
     for i in 0..=chars.len() {
         let (before, after) = chars.split_at(i);
-        let rebuild = |middle: &[char], rest: &[char]| {
-            before.iter().chain(middle).chain(rest).collect::<String>()
-        };
+        let rebuild =
+            |middle: &[char], rest: &[char]| before.iter().chain(middle).chain(rest).collect::<String>();
         for &c in INTERESTING {
             out.push(rebuild(&[c], after));
         }
@@ -589,10 +554,7 @@ fn corpus(format: Format) -> BTreeSet<String> {
         corpus.extend(mutations(seed));
     }
     corpus.extend(
-        INTENDED_DIFFERENCES
-            .iter()
-            .filter(|(f, _, _)| *f == format)
-            .map(|(_, s, _)| (*s).to_owned()),
+        INTENDED_DIFFERENCES.iter().filter(|(f, _, _)| *f == format).map(|(_, s, _)| (*s).to_owned()),
     );
     corpus
 }
@@ -602,20 +564,14 @@ fn corpus(format: Format) -> BTreeSet<String> {
 fn reference(format: Format) -> jsonschema::Validator {
     let schema = json!({ "type": "string", "format": format.name() });
     let built = match format {
-        Format::Uuid => jsonschema::draft201909::options()
-            .should_validate_formats(true)
-            .build(&schema),
-        _ => jsonschema::draft7::options()
-            .should_validate_formats(true)
-            .build(&schema),
+        Format::Uuid => jsonschema::draft201909::options().should_validate_formats(true).build(&schema),
+        _ => jsonschema::draft7::options().should_validate_formats(true).build(&schema),
     };
     built.expect("schema compiles")
 }
 
 fn is_intended(format: Format, input: &str) -> bool {
-    INTENDED_DIFFERENCES
-        .iter()
-        .any(|(f, s, _)| *f == format && *s == input)
+    INTENDED_DIFFERENCES.iter().any(|(f, s, _)| *f == format && *s == input)
 }
 
 #[test]
@@ -629,20 +585,12 @@ fn formats_agree_with_jsonschema() {
             let ours = format.is_valid(&input);
             let theirs = reference.is_valid(&json!(input));
             if (ours != theirs) != is_intended(format, &input) {
-                unexpected.push(format!(
-                    "{:>14} {input:?}: ours {ours}, jsonschema {theirs}",
-                    format.name()
-                ));
+                unexpected.push(format!("{:>14} {input:?}: ours {ours}, jsonschema {theirs}", format.name()));
             }
         }
     }
     assert!(total > 13 * 300, "corpus too small: {total}");
-    assert!(
-        unexpected.is_empty(),
-        "{} unexpected verdicts:\n{}",
-        unexpected.len(),
-        unexpected.join("\n")
-    );
+    assert!(unexpected.is_empty(), "{} unexpected verdicts:\n{}", unexpected.len(), unexpected.join("\n"));
 }
 
 #[test]
@@ -656,9 +604,7 @@ fn every_format_has_hundreds_of_cases() {
 #[test]
 fn jsonschema_ignores_uuid_in_draft_7() {
     let schema = json!({ "type": "string", "format": "uuid" });
-    let draft7 = jsonschema::draft7::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .expect("compiles");
+    let draft7 =
+        jsonschema::draft7::options().should_validate_formats(true).build(&schema).expect("compiles");
     assert!(draft7.is_valid(&json!("not a uuid")));
 }

@@ -16,9 +16,9 @@ pub fn is_supported_schema_format(format: &str) -> bool {
     let format = format.to_ascii_lowercase().replace(' ', "");
     let Some((media_type, version)) = format.split_once(";version=") else { return false };
     match media_type {
-        "application/vnd.aai.asyncapi" | "application/vnd.aai.asyncapi+json" | "application/vnd.aai.asyncapi+yaml" => {
-            version.starts_with("2.")
-        }
+        "application/vnd.aai.asyncapi"
+        | "application/vnd.aai.asyncapi+json"
+        | "application/vnd.aai.asyncapi+yaml" => version.starts_with("2."),
         "application/schema+json" | "application/schema+yaml" => version == "draft-07",
         _ => false,
     }
@@ -118,7 +118,9 @@ impl Linter<'_> {
             }
             return;
         }
-        for (index, _) in self.sources.get(&site.join("traits")).and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (index, _) in
+            self.sources.get(&site.join("traits")).and_then(Value::as_array).into_iter().flatten().enumerate()
+        {
             let message_trait = self.deref(&site.join("traits").item(index));
             self.schema(&message_trait.join("headers"));
         }
@@ -155,7 +157,16 @@ impl Linter<'_> {
             Some(other) => self.bad_type(&format!("{other}"), site.join("type")),
             None => {}
         }
-        for keyword in ["additionalProperties", "additionalItems", "contains", "propertyNames", "not", "if", "then", "else"] {
+        for keyword in [
+            "additionalProperties",
+            "additionalItems",
+            "contains",
+            "propertyNames",
+            "not",
+            "if",
+            "then",
+            "else",
+        ] {
             if schema.get(keyword).is_some_and(Value::is_object) {
                 self.schema(&site.join(keyword));
             }
@@ -193,7 +204,10 @@ impl Linter<'_> {
             .at(self.sources.locate(&site))
             .with_help(format!("JSON Schema types are {}", TYPE_NAMES.join(", ")));
         if let Some(suggestion) = TYPE_NAMES.iter().find(|t| similar(t, found.trim_matches('`'))) {
-            diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`? (JSON Schema types are {})", TYPE_NAMES.join(", ")));
+            diagnostic = diagnostic.with_help(format!(
+                "did you mean `{suggestion}`? (JSON Schema types are {})",
+                TYPE_NAMES.join(", ")
+            ));
         }
         self.diagnostics.push(diagnostic);
     }
@@ -240,7 +254,10 @@ mod tests {
     #[test]
     fn reports_duplicate_operation_ids() {
         let text = "channels:\n  a: {subscribe: {operationId: x}}\n  b: {publish: {operationId: x}}\n";
-        assert_eq!(lint_text(text), [("duplicate operationId `x`".to_owned(), "/channels/b/publish/operationId".to_owned())]);
+        assert_eq!(
+            lint_text(text),
+            [("duplicate operationId `x`".to_owned(), "/channels/b/publish/operationId".to_owned())]
+        );
     }
 
     #[test]

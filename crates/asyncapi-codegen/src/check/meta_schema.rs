@@ -26,7 +26,8 @@ pub fn validate(sources: &Sources) -> Diagnostics {
     let validator = match &*VALIDATOR {
         Ok(validator) => validator,
         Err(reason) => {
-            diagnostics.push(Diagnostic::error(format!("the embedded meta-schema does not compile: {reason}")));
+            diagnostics
+                .push(Diagnostic::error(format!("the embedded meta-schema does not compile: {reason}")));
             return diagnostics;
         }
     };
@@ -60,7 +61,9 @@ fn most_relevant<'a, 'i>(error: &'a ValidationError<'i>) -> &'a ValidationError<
             let off_target = leaves.iter().filter(|e| is_off_target(e)).count();
             (depth, usize::MAX - off_target, usize::MAX - leaves.len())
         })
-        .and_then(|leaves| leaves.into_iter().max_by_key(|e| (e.instance_path().as_str().len(), !is_off_target(e))));
+        .and_then(|leaves| {
+            leaves.into_iter().max_by_key(|e| (e.instance_path().as_str().len(), !is_off_target(e)))
+        });
     best.unwrap_or(error)
 }
 

@@ -93,7 +93,10 @@ mod tests {
 
     #[test]
     fn names_the_kind_of_document_it_got() {
-        assert_eq!(errors("openapi: 3.0.0\ninfo: {}\n"), ["this is an OpenAPI 3.0.0 document, not an AsyncAPI document"]);
+        assert_eq!(
+            errors("openapi: 3.0.0\ninfo: {}\n"),
+            ["this is an OpenAPI 3.0.0 document, not an AsyncAPI document"]
+        );
         assert_eq!(errors("a: 1\n"), ["this is not an AsyncAPI document: it has no `asyncapi` field"]);
         assert_eq!(errors("- 1\n"), ["this is not an AsyncAPI document: the top level is not a mapping"]);
         assert_eq!(
@@ -104,7 +107,8 @@ mod tests {
 
     #[test]
     fn meta_schema_violations_are_reported_at_their_node() {
-        let sources = Sources::from_text(&format!("{MINIMAL}servers:\n  s: {{url: x}}\n"), "doc.yaml").unwrap();
+        let sources =
+            Sources::from_text(&format!("{MINIMAL}servers:\n  s: {{url: x}}\n"), "doc.yaml").unwrap();
         let diagnostics = check(&sources);
         let error = diagnostics.errors().next().expect("a server without protocol is invalid");
         let location = error.location.as_ref().unwrap();

@@ -18,6 +18,8 @@ use crate::resolve::{self, Document, MessageId};
 pub struct MessageDef {
     /// How the document calls it (`RegistrantAdded`, `registrant.added`...).
     pub label: String,
+    /// Its variant of the generated `Message` enum.
+    pub variant: String,
     /// `None` when the message declares no payload: any JSON is accepted.
     pub payload: Option<(TypeRef, SchemaId)>,
     pub headers: Option<(TypeRef, SchemaId)>,
@@ -138,15 +140,20 @@ pub fn build(
     options: &ApiOptions,
 ) -> Result<Api, Diagnostics> {
     let mut diagnostics = Diagnostics::new();
-    let messages: Vec<MessageDef> =
-        document.messages.iter().map(|message| message_def(message, schemas, builder)).collect();
+    let mut message_scope = Scope::new();
+    let messages: Vec<MessageDef> = document
+        .messages
+        .iter()
+        .map(|message| message_def(message, schemas, builder, &mut message_scope))
+        .collect();
 
     let mut receives = Vec::new();
     let mut sends = Vec::new();
     let mut channels = Vec::new();
     let receive_count = count_uses(document, |c| c.subscribe.as_ref());
     let mut variant_scope = Scope::new();
-    let mut method_scope = Scope::new();
+    // `on_rejected` receives what could not be typed.
+    let mut method_scope = Scope::with_reserved(&["on_rejected"]);
     let mut function_scope = Scope::new();
     for (channel_index, channel) in document.channels.iter().enumerate() {
         let mut channel_receives = Vec::new();
@@ -187,7 +194,8 @@ pub fn build(
                     (Some(id), _) => naming::snake(&format!("{id} {}", def.label)),
                     (None, _) => naming::snake(&def.label),
                 };
-                let signature_header = def.headers.as_ref().and_then(|(_, schema)| signature_header(arena, *schema));
+                let signature_header =
+                    def.headers.as_ref().and_then(|(_, schema)| signature_header(arena, *schema));
                 sends.push(Send {
                     function: function_scope.claim(&function),
                     message: message.0,
@@ -199,7 +207,14 @@ pub fn build(
                 });
             }
         }
-        channels.push(channel_def(channel, channel_index, channel_receives, schemas, builder, &document.channels));
+        channels.push(channel_def(
+            channel,
+            channel_index,
+            channel_receives,
+            schemas,
+            builder,
+            &document.channels,
+        ));
     }
 
     let candidates: Vec<Candidate> = receives
@@ -213,7 +228,8 @@ pub fn build(
     let sites: Vec<Site> = receives.iter().map(|r| messages[r.message].site.clone()).collect();
     let mut report = |collisions: Vec<Collision>, scope: &str, members: &[usize]| {
         for collision in collisions {
-            let names: Vec<String> = collision.members.iter().map(|m| format!("`{}`", labels[members[*m]])).collect();
+            let names: Vec<String> =
+                collision.members.iter().map(|m| format!("`{}`", labels[members[*m]])).collect();
             let by = if collision.path.is_empty() {
                 "no property holds a fixed value in each of them".to_owned()
             } else {
@@ -224,7 +240,8 @@ pub fn build(
             let first = &labels[members[collision.members[0]]];
             let site = &sites[members[collision.members[collision.members.len() - 1]]];
             let diagnostic = if options.allow_ambiguous_routing {
-                Diagnostic::warning(message).with_help(format!("such bodies are routed to `{first}` (--allow-ambiguous-routing)"))
+                Diagnostic::warning(message)
+                    .with_help(format!("such bodies are routed to `{first}` (--allow-ambiguous-routing)"))
             } else {
                 Diagnostic::error(message).with_help(format!(
                     "give each message a property with a distinct `const` (or a `discriminator`), or pass --allow-ambiguous-routing to route such bodies to `{first}`"
@@ -242,12 +259,14 @@ pub fn build(
         Routing::NoDiscriminator => {
             for channel in &mut channels {
                 let members = channel.receives.clone();
-                let channel_candidates: Vec<Candidate> = members.iter().map(|m| candidates[*m].clone()).collect();
+                let channel_candidates: Vec<Candidate> =
+                    members.iter().map(|m| candidates[*m].clone()).collect();
                 let (tree, collisions) = match discriminator::route(&channel_candidates) {
                     Routing::Tree { tree, collisions } => (tree, collisions),
-                    Routing::NoDiscriminator => {
-                        (Tree::Leaf(0), vec![Collision { path: Vec::new(), members: (0..members.len()).collect() }])
-                    }
+                    Routing::NoDiscriminator => (
+                        Tree::Leaf(0),
+                        vec![Collision { path: Vec::new(), members: (0..members.len()).collect() }],
+                    ),
                 };
                 report(collisions, &format!("channel `{}`", channel.name), &members);
                 channel.tree = map_leaves(tree, &members);
@@ -323,25 +342,37 @@ fn message_label(message: &resolve::Message) -> String {
         })
 }
 
-fn message_def(message: &resolve::Message, schemas: &BTreeMap<Site, SchemaId>, builder: &mut TypeBuilder<'_>) -> MessageDef {
+fn message_def(
+    message: &resolve::Message,
+    schemas: &BTreeMap<Site, SchemaId>,
+    builder: &mut TypeBuilder<'_>,
+    scope: &mut Scope,
+) -> MessageDef {
     let label = message_label(message);
+    let variant = scope.claim(&naming::pascal(&label));
     let payload = message.payload.as_ref().and_then(|site| schemas.get(site)).map(|schema| {
         let ty = builder.type_of(*schema, NameHint::Exact(label.clone()));
         let description = message.description.clone().or_else(|| message.summary.clone());
         builder.set_docs_if_empty(&ty, Docs { title: message.title.clone(), description });
         (ty, *schema)
     });
-    let headers = message.headers.as_ref().and_then(|site| schemas.get(site).map(|schema| (site, schema))).map(|(site, schema)| {
-        let tokens: Vec<String> = pointer::tokens(&site.pointer).collect();
-        let owner = match tokens.as_slice() {
-            [.., traits, name, headers] if traits == "messageTraits" && headers == "headers" => name.clone(),
-            _ => label.clone(),
-        };
-        let ty = builder.type_of(*schema, NameHint::Exact(format!("{owner} Headers")));
-        (ty, *schema)
-    });
+    let headers =
+        message.headers.as_ref().and_then(|site| schemas.get(site).map(|schema| (site, schema))).map(
+            |(site, schema)| {
+                let tokens: Vec<String> = pointer::tokens(&site.pointer).collect();
+                let owner = match tokens.as_slice() {
+                    [.., traits, name, headers] if traits == "messageTraits" && headers == "headers" => {
+                        name.clone()
+                    }
+                    _ => label.clone(),
+                };
+                let ty = builder.type_of(*schema, NameHint::Exact(format!("{owner} Headers")));
+                (ty, *schema)
+            },
+        );
     MessageDef {
         label,
+        variant,
         payload,
         headers,
         title: message.title.clone(),
@@ -379,7 +410,8 @@ fn channel_def(
             }
         })
         .collect();
-    let address = parse_address(&channel.name, &channel.parameters.iter().map(|p| p.name.clone()).collect::<Vec<_>>());
+    let address =
+        parse_address(&channel.name, &channel.parameters.iter().map(|p| p.name.clone()).collect::<Vec<_>>());
     let parameters_type = (!parameters.is_empty()).then(|| {
         let label = channel
             .subscribe
@@ -388,7 +420,10 @@ fn channel_def(
             .or_else(|| channel.publish.as_ref().and_then(|o| o.id.clone()))
             .unwrap_or_else(|| channel.name.clone());
         // Channels are named in document order, so a clash takes the index.
-        let clash = all.iter().take(index).any(|other| other.name != channel.name && naming::pascal(&other.name) == naming::pascal(&label));
+        let clash = all
+            .iter()
+            .take(index)
+            .any(|other| other.name != channel.name && naming::pascal(&other.name) == naming::pascal(&label));
         let base = if clash { format!("{label} {index}") } else { label };
         naming::pascal(&format!("{base} Parameters"))
     });
@@ -447,10 +482,19 @@ fn map_leaves(tree: Tree, members: &[usize]) -> Tree {
 /// The header of a message that carries a signature (`X-Webhook-Signature`).
 fn signature_header(arena: &SchemaArena, headers: SchemaId) -> Option<String> {
     let keywords = arena.keywords(headers)?;
-    keywords.properties.iter().map(|(name, _)| name).find(|name| name.to_ascii_lowercase().contains("signature")).cloned()
+    keywords
+        .properties
+        .iter()
+        .map(|(name, _)| name)
+        .find(|name| name.to_ascii_lowercase().contains("signature"))
+        .cloned()
 }
 
-fn find_dedupe_key(receives: &[Receive], messages: &[MessageDef], builder: &mut TypeBuilder<'_>) -> Option<String> {
+fn find_dedupe_key(
+    receives: &[Receive],
+    messages: &[MessageDef],
+    builder: &mut TypeBuilder<'_>,
+) -> Option<String> {
     let mut common: Option<Vec<String>> = None;
     for receive in receives {
         let (_, schema) = messages[receive.message].payload.as_ref()?;
@@ -468,7 +512,13 @@ fn find_dedupe_key(receives: &[Receive], messages: &[MessageDef], builder: &mut 
     }
     let common = common?;
     DEDUPE_KEY_NAMES.iter().find_map(|wanted| {
-        common.iter().find(|name| name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase() == *wanted).cloned()
+        common
+            .iter()
+            .find(|name| {
+                name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase()
+                    == *wanted
+            })
+            .cloned()
     })
 }
 
@@ -508,7 +558,10 @@ mod tests {
 
     #[test]
     fn finds_url_paths() {
-        assert_eq!(url_path("https://your-domain.example.com/gotowebinar/callback").as_deref(), Some("/gotowebinar/callback"));
+        assert_eq!(
+            url_path("https://your-domain.example.com/gotowebinar/callback").as_deref(),
+            Some("/gotowebinar/callback")
+        );
         assert_eq!(url_path("https://example.com").as_deref(), Some("/"));
         assert_eq!(url_path("example.com/x?y").as_deref(), Some("/x"));
     }

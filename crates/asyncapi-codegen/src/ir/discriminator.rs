@@ -155,7 +155,11 @@ fn build(
 /// explicit discriminator when all members name the same one, else the fixed
 /// property with the most distinct values (required ones first, then document
 /// order). A property that does not separate anything is no use.
-fn best_property(candidates: &[Candidate], members: &[usize], used: &BTreeSet<String>) -> Option<(String, Vec<String>)> {
+fn best_property(
+    candidates: &[Candidate],
+    members: &[usize],
+    used: &BTreeSet<String>,
+) -> Option<(String, Vec<String>)> {
     let first = &candidates[members[0]];
     if let Some(explicit) = &first.discriminator {
         let all_name_it = members.iter().all(|m| candidates[*m].discriminator.as_ref() == Some(explicit));
@@ -191,7 +195,9 @@ fn best_property(candidates: &[Candidate], members: &[usize], used: &BTreeSet<St
         let required = members.iter().all(|m| candidates[*m].required.contains(property));
         let better = match &best {
             None => true,
-            Some((best_distinct, best_required, ..)) => (distinct, required) > (*best_distinct, *best_required),
+            Some((best_distinct, best_required, ..)) => {
+                (distinct, required) > (*best_distinct, *best_required)
+            }
         };
         if better {
             best = Some((distinct, required, property.clone(), values));
@@ -238,9 +244,15 @@ mod tests {
         assert_eq!(tree.properties(), ["type", "subtype"]);
         assert_eq!(
             tree.path_to(2),
-            Some(vec![("type".to_owned(), "emoji_changed".to_owned()), ("subtype".to_owned(), "add".to_owned())])
+            Some(vec![
+                ("type".to_owned(), "emoji_changed".to_owned()),
+                ("subtype".to_owned(), "add".to_owned())
+            ])
         );
-        assert_eq!(collisions, [Collision { path: vec![("type".to_owned(), "bot_added".to_owned())], members: vec![3, 4] }]);
+        assert_eq!(
+            collisions,
+            [Collision { path: vec![("type".to_owned(), "bot_added".to_owned())], members: vec![3, 4] }]
+        );
     }
 
     #[test]

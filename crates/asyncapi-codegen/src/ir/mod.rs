@@ -25,6 +25,8 @@ pub struct Ir {
     pub api: Api,
     pub types: TypeSpace,
     pub schemas: SchemaArena,
+    /// Property-name patterns whose string values also accept JSON integers.
+    pub lenient_properties: Vec<String>,
 }
 
 /// Builds the IR; warnings come back with it, errors instead of it.
@@ -71,5 +73,6 @@ pub fn build(
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    Ok((Ir { api, types, schemas }, diagnostics))
+    let lenient_properties = type_options.lenient_numeric_strings.clone();
+    Ok((Ir { api, types, schemas, lenient_properties }, diagnostics))
 }

@@ -12,10 +12,10 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 /// Words Rust reserves (2024 edition, strict and reserved).
 const KEYWORDS: [&str; 53] = [
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
-    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
-    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static",
-    "struct", "super", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use",
-    "virtual", "where", "while", "yield",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop",
+    "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self",
+    "static", "struct", "super", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized",
+    "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers (`r#self` is not allowed).
@@ -24,8 +24,8 @@ const NOT_RAW: [&str; 4] = ["crate", "self", "super", "Self"];
 /// Names of the prelude and of the std types generated code spells without a
 /// path: a generated type with one of these names would shadow them.
 pub const RESERVED_TYPE_NAMES: [&str; 14] = [
-    "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err", "Self", "Default", "Clone", "Copy",
-    "Sized",
+    "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err", "Self", "Default", "Clone",
+    "Copy", "Sized",
 ];
 
 /// Turns arbitrary text into ASCII words heck can case: non-ASCII letters are
@@ -135,7 +135,12 @@ pub fn singular(word: &str) -> Option<String> {
             return Some(word[..word.len() - 2].to_owned());
         }
     }
-    if lower.ends_with('s') && !lower.ends_with("ss") && !lower.ends_with("us") && !lower.ends_with("is") && word.len() > 1 {
+    if lower.ends_with('s')
+        && !lower.ends_with("ss")
+        && !lower.ends_with("us")
+        && !lower.ends_with("is")
+        && word.len() > 1
+    {
         return Some(word[..word.len() - 1].to_owned());
     }
     None
@@ -156,6 +161,54 @@ pub fn serde_camel_case(field: &str) -> String {
         }
     }
     camel
+}
+
+/// A Cargo package name from a document title (`GoToWebinar Webhook Events` to
+/// `go-to-webinar-webhook-events`).
+pub fn crate_name(title: &str) -> String {
+    use heck::ToKebabCase;
+    let name = words(title).to_kebab_case();
+    if name.starts_with(|c: char| c.is_ascii_alphabetic()) { name } else { format!("api-{name}") }
+}
+
+/// A semantic version for Cargo from `info.version`: kept when it is one,
+/// completed when it lacks parts (`1.2` to `1.2.0`), else `0.0.0` with the
+/// document's version as build metadata (`2023-01` to `0.0.0+2023-01`).
+pub fn crate_version(version: &str) -> String {
+    let version = version.trim().trim_start_matches(['v', 'V']);
+    let (core, rest) = match version.find(['-', '+']) {
+        Some(at) => (&version[..at], &version[at..]),
+        None => (version, ""),
+    };
+    let numbers: Vec<&str> = core.split('.').collect();
+    let numeric = numbers.iter().all(|n| {
+        !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && (n.len() == 1 || !n.starts_with('0'))
+    });
+    // A pre-release or build suffix only on a complete version; numeric
+    // identifiers without leading zeros, as semver says.
+    let suffix_ok = rest.is_empty()
+        || (numbers.len() == 3
+            && rest[1..].split(['.', '-', '+']).all(|part| {
+                !part.is_empty()
+                    && part.chars().all(|c| c.is_ascii_alphanumeric())
+                    && !(part.len() > 1 && part.starts_with('0') && part.bytes().all(|b| b.is_ascii_digit()))
+            }));
+    if numeric && (1..=3).contains(&numbers.len()) && suffix_ok {
+        let mut parts: Vec<&str> = numbers;
+        while parts.len() < 3 {
+            parts.push("0");
+        }
+        return format!("{}{rest}", parts.join("."));
+    }
+    let metadata: String = version
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '-' })
+        .collect::<String>()
+        .split('.')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(".");
+    if metadata.is_empty() { "0.0.0".to_owned() } else { format!("0.0.0+{metadata}") }
 }
 
 /// Hands out unique names in one scope (the fields of a struct, the variants of
@@ -247,6 +300,19 @@ mod tests {
         assert_eq!(serde_camel_case("r#type"), "type");
         assert_eq!(serde_camel_case("join_url"), "joinUrl");
         assert_eq!(serde_camel_case("n1inch"), "n1inch");
+    }
+
+    #[test]
+    fn derives_cargo_names_and_versions() {
+        assert_eq!(crate_name("GoToWebinar Webhook Events"), "go-to-webinar-webhook-events");
+        assert_eq!(crate_name("1st API"), "api-1st-api");
+        assert_eq!(crate_version("1.0.0"), "1.0.0");
+        assert_eq!(crate_version("1.2"), "1.2.0");
+        assert_eq!(crate_version("v2"), "2.0.0");
+        assert_eq!(crate_version("1.0.0-beta.1"), "1.0.0-beta.1");
+        assert_eq!(crate_version("2023-01-15"), "0.0.0+2023-01-15");
+        assert_eq!(crate_version("01.2.3"), "0.0.0+01.2.3");
+        assert_eq!(crate_version(""), "0.0.0");
     }
 
     #[test]

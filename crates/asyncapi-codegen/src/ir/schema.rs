@@ -246,7 +246,10 @@ pub enum SchemaKind {
     Nothing,
     /// `{$ref: ...}` (draft-07 ignores keywords next to `$ref`; annotations next to
     /// it are kept in `annotations` for documentation).
-    Ref { target: SchemaId, annotations: Box<Keywords> },
+    Ref {
+        target: SchemaId,
+        annotations: Box<Keywords>,
+    },
     Keywords(Box<Keywords>),
 }
 
@@ -329,7 +332,9 @@ impl SchemaArena {
         let kind = Parser { arena: self, sources, site, diagnostics }.parse(&value);
         let fingerprint = match &kind {
             // A `$ref` is the same schema wherever it is written: fingerprint the target.
-            SchemaKind::Ref { target, .. } => format!("$ref {:?} {}", self.get(*target).site.file, self.get(*target).site.pointer),
+            SchemaKind::Ref { target, .. } => {
+                format!("$ref {:?} {}", self.get(*target).site.file, self.get(*target).site.pointer)
+            }
             _ => fingerprint(&value, site),
         };
         self.nodes[id.0] = SchemaNode { site: site.clone(), kind, fingerprint };
@@ -399,7 +404,10 @@ impl Parser<'_> {
             Value::Bool(false) => return SchemaKind::Nothing,
             Value::Object(members) => members,
             other => {
-                self.error(self.site, format!("a schema must be an object or a boolean, found {}", describe(other)));
+                self.error(
+                    self.site,
+                    format!("a schema must be an object or a boolean, found {}", describe(other)),
+                );
                 return SchemaKind::Any;
             }
         };
@@ -411,7 +419,9 @@ impl Parser<'_> {
             };
             let annotations = self.annotations(members);
             return match self.sources.resolve_ref(site.file, reference) {
-                Ok(target) => SchemaKind::Ref { target: self.child(target), annotations: Box::new(annotations) },
+                Ok(target) => {
+                    SchemaKind::Ref { target: self.child(target), annotations: Box::new(annotations) }
+                }
                 Err(reason) => {
                     self.error(&site.join("$ref"), format!("unresolved reference `{reference}`: {reason}"));
                     SchemaKind::Any
@@ -444,7 +454,9 @@ impl Parser<'_> {
                 "dependencies" => keywords.dependencies = self.dependencies(value, &at),
                 "items" => {
                     keywords.items = Some(match value {
-                        Value::Array(items) => Items::Tuple((0..items.len()).map(|i| self.child(at.item(i))).collect()),
+                        Value::Array(items) => {
+                            Items::Tuple((0..items.len()).map(|i| self.child(at.item(i))).collect())
+                        }
                         _ => Items::All(self.child(at)),
                     })
                 }
@@ -511,12 +523,10 @@ impl Parser<'_> {
                 ),
             }
         }
-        if keywords.then.is_some() || keywords.else_.is_some() {
-            if keywords.if_.is_none() {
-                // Without `if`, draft-07 ignores `then` and `else`.
-                keywords.then = None;
-                keywords.else_ = None;
-            }
+        if (keywords.then.is_some() || keywords.else_.is_some()) && keywords.if_.is_none() {
+            // Without `if`, draft-07 ignores `then` and `else`.
+            keywords.then = None;
+            keywords.else_ = None;
         }
         if members.is_empty() { SchemaKind::Any } else { SchemaKind::Keywords(Box::new(keywords)) }
     }
@@ -563,7 +573,9 @@ impl Parser<'_> {
 
     fn schema_map(&mut self, value: &Value, at: &Site) -> Vec<(String, SchemaId)> {
         match value {
-            Value::Object(members) => members.keys().map(|name| (name.clone(), self.child(at.join(name)))).collect(),
+            Value::Object(members) => {
+                members.keys().map(|name| (name.clone(), self.child(at.join(name)))).collect()
+            }
             _ => {
                 self.error(at, "expected a mapping of schemas".to_owned());
                 Vec::new()
@@ -573,7 +585,9 @@ impl Parser<'_> {
 
     fn schema_list(&mut self, value: &Value, at: &Site) -> Vec<SchemaId> {
         match value {
-            Value::Array(items) if !items.is_empty() => (0..items.len()).map(|i| self.child(at.item(i))).collect(),
+            Value::Array(items) if !items.is_empty() => {
+                (0..items.len()).map(|i| self.child(at.item(i))).collect()
+            }
             _ => {
                 self.error(at, "expected a non-empty array of schemas".to_owned());
                 Vec::new()
@@ -599,7 +613,10 @@ impl Parser<'_> {
     }
 
     fn count(&mut self, value: &Value, at: &Site) -> Option<u64> {
-        match value.as_u64().or_else(|| value.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64)) {
+        match value
+            .as_u64()
+            .or_else(|| value.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64))
+        {
             Some(count) => Some(count),
             None => {
                 self.error(at, format!("expected a non-negative integer, found {value}"));
@@ -680,17 +697,23 @@ mod tests {
 
     #[test]
     fn rejects_what_cannot_become_code() {
-        let (_, _, diagnostics) = parse("root:\n  contentEncoding: base64\n  pattern: '(unclosed'\n  format: binary\n");
+        let (_, _, diagnostics) =
+            parse("root:\n  contentEncoding: base64\n  pattern: '(unclosed'\n  format: binary\n");
         let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
         assert!(messages[0].starts_with("`contentEncoding` is not supported"), "{messages:?}");
-        assert!(messages[1].starts_with("`(unclosed` is not a valid ECMA-262 regular expression"), "{messages:?}");
+        assert!(
+            messages[1].starts_with("`(unclosed` is not a valid ECMA-262 regular expression"),
+            "{messages:?}"
+        );
         assert!(messages[2].starts_with("format `binary` is not checked"), "{messages:?}");
         assert_eq!(diagnostics.errors().count(), 2);
     }
 
     #[test]
     fn identical_schemas_share_a_fingerprint() {
-        let (arena, id, _) = parse("root:\n  properties:\n    a: {type: string, enum: [x]}\n    b: {enum: [x], type: string}\n    c: {type: string}\n");
+        let (arena, id, _) = parse(
+            "root:\n  properties:\n    a: {type: string, enum: [x]}\n    b: {enum: [x], type: string}\n    c: {type: string}\n",
+        );
         let keywords = arena.keywords(id).unwrap();
         let [a, b, c] = [0, 1, 2].map(|i| &arena.get(keywords.properties[i].1).fingerprint);
         assert_eq!(a, b);

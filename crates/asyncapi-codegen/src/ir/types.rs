@@ -81,7 +81,7 @@ pub struct Docs {
 }
 
 impl Docs {
-    pub fn from_keywords(keywords: &Keywords) -> Docs {
+    pub fn type_of_keywords(keywords: &Keywords) -> Docs {
         Docs { title: keywords.title.clone(), description: keywords.description.clone() }
     }
 }
@@ -234,7 +234,6 @@ pub fn glob_matches(pattern: &str, text: &str) -> bool {
     rest.len() >= last.len() && rest.ends_with(last)
 }
 
-
 /// Builds the type space; see the module docs.
 pub struct TypeBuilder<'a> {
     arena: &'a SchemaArena,
@@ -295,7 +294,9 @@ impl<'a> TypeBuilder<'a> {
                 self.add_hint(&ty, hint);
                 ty
             }
-            SchemaKind::Any | SchemaKind::Nothing => self.named_if_exact(id, TypeRef::Any, hint, Docs::default()),
+            SchemaKind::Any | SchemaKind::Nothing => {
+                self.named_if_exact(id, TypeRef::Any, hint, Docs::default())
+            }
             SchemaKind::Keywords(keywords) => {
                 let fingerprint = node.fingerprint.clone();
                 match self.by_fingerprint.get(&fingerprint).copied() {
@@ -305,7 +306,7 @@ impl<'a> TypeBuilder<'a> {
                     }
                     None => {
                         let keywords = (**keywords).clone();
-                        self.from_keywords(id, &keywords, hint, &fingerprint)
+                        self.type_of_keywords(id, &keywords, hint, &fingerprint)
                     }
                 }
             }
@@ -358,7 +359,7 @@ impl<'a> TypeBuilder<'a> {
     fn define(&mut self, type_id: TypeId, kind: TypeKind, keywords: &Keywords) {
         let def = &mut self.types[type_id.0];
         def.kind = kind;
-        def.docs = Docs::from_keywords(keywords);
+        def.docs = Docs::type_of_keywords(keywords);
         def.deprecated = keywords.deprecated;
     }
 
@@ -380,9 +381,15 @@ impl<'a> TypeBuilder<'a> {
         TypeRef::Named(type_id)
     }
 
-    fn from_keywords(&mut self, id: SchemaId, keywords: &Keywords, hint: NameHint, fingerprint: &str) -> TypeRef {
+    fn type_of_keywords(
+        &mut self,
+        id: SchemaId,
+        keywords: &Keywords,
+        hint: NameHint,
+        fingerprint: &str,
+    ) -> TypeRef {
         if keywords.all_of.is_empty() {
-            return self.from_plain(id, keywords, hint, fingerprint);
+            return self.type_of_plain(id, keywords, hint, fingerprint);
         }
         // `allOf: [{$ref: X}, {description: ...}]` is X, described.
         let own = Keywords { all_of: Vec::new(), ..keywords.clone() };
@@ -390,10 +397,10 @@ impl<'a> TypeBuilder<'a> {
             keywords.all_of.iter().copied().filter(|part| !self.is_annotation_only(*part)).collect();
         if own.is_annotation_only() && significant.len() == 1 {
             let ty = self.type_of(significant[0], hint.clone());
-            return self.named_if_exact(id, ty, hint, Docs::from_keywords(keywords));
+            return self.named_if_exact(id, ty, hint, Docs::type_of_keywords(keywords));
         }
         match self.merged(id) {
-            Some(merged) => self.from_plain(id, &merged, hint, fingerprint),
+            Some(merged) => self.type_of_plain(id, &merged, hint, fingerprint),
             None => TypeRef::Any,
         }
     }
@@ -411,14 +418,20 @@ impl<'a> TypeBuilder<'a> {
     pub fn merged(&mut self, id: SchemaId) -> Option<Keywords> {
         let target = self.arena.target(id);
         if self.merging.contains(&target) {
-            self.error(id, "reference cycle through `allOf`: a schema cannot be merged into itself".to_owned());
+            self.error(
+                id,
+                "reference cycle through `allOf`: a schema cannot be merged into itself".to_owned(),
+            );
             return None;
         }
         let keywords = match &self.arena.get(target).kind {
             SchemaKind::Keywords(keywords) => (**keywords).clone(),
             SchemaKind::Any => Keywords::default(),
             SchemaKind::Nothing => {
-                self.error(id, "`false` in an `allOf` allows nothing: no Rust type can represent it".to_owned());
+                self.error(
+                    id,
+                    "`false` in an `allOf` allows nothing: no Rust type can represent it".to_owned(),
+                );
                 return None;
             }
             SchemaKind::Ref { .. } => {
@@ -450,10 +463,16 @@ impl<'a> TypeBuilder<'a> {
             (Some(a), Some(b)) => {
                 let mut both: Vec<JsonType> = a.iter().copied().filter(|t| b.contains(t)).collect();
                 // `integer` is a kind of `number`.
-                if a.contains(&JsonType::Number) && b.contains(&JsonType::Integer) && !both.contains(&JsonType::Integer) {
+                if a.contains(&JsonType::Number)
+                    && b.contains(&JsonType::Integer)
+                    && !both.contains(&JsonType::Integer)
+                {
                     both.push(JsonType::Integer);
                 }
-                if b.contains(&JsonType::Number) && a.contains(&JsonType::Integer) && !both.contains(&JsonType::Integer) {
+                if b.contains(&JsonType::Number)
+                    && a.contains(&JsonType::Integer)
+                    && !both.contains(&JsonType::Integer)
+                {
                     both.push(JsonType::Integer);
                 }
                 both.retain(|t| *t != JsonType::Number || (a.contains(t) && b.contains(t)));
@@ -494,9 +513,12 @@ impl<'a> TypeBuilder<'a> {
             }
         }
         into.dependencies.extend(part.dependencies);
-        take_one("additionalProperties", &mut into.additional_properties, part.additional_properties, |a, b| {
-            self.arena.get(*a).fingerprint == self.arena.get(*b).fingerprint
-        })?;
+        take_one(
+            "additionalProperties",
+            &mut into.additional_properties,
+            part.additional_properties,
+            |a, b| self.arena.get(*a).fingerprint == self.arena.get(*b).fingerprint,
+        )?;
         take_one("enum", &mut into.enum_values, part.enum_values, |a, b| a == b)?;
         take_one("const", &mut into.const_value, part.const_value, |a, b| a == b)?;
         take_one("format", &mut into.format, part.format, |a, b| a == b)?;
@@ -518,8 +540,14 @@ impl<'a> TypeBuilder<'a> {
         Ok(())
     }
 
-    fn from_plain(&mut self, id: SchemaId, keywords: &Keywords, hint: NameHint, fingerprint: &str) -> TypeRef {
-        let docs = Docs::from_keywords(keywords);
+    fn type_of_plain(
+        &mut self,
+        id: SchemaId,
+        keywords: &Keywords,
+        hint: NameHint,
+        fingerprint: &str,
+    ) -> TypeRef {
+        let docs = Docs::type_of_keywords(keywords);
         let alternatives = if keywords.one_of.is_empty() { &keywords.any_of } else { &keywords.one_of };
         if !alternatives.is_empty() {
             if !keywords.properties.is_empty() {
@@ -527,8 +555,11 @@ impl<'a> TypeBuilder<'a> {
                 return self.named_if_exact(id, TypeRef::Any, hint, docs);
             }
             let alternatives = alternatives.clone();
-            let non_null: Vec<SchemaId> =
-                alternatives.iter().copied().filter(|alternative| !self.is_null_schema(*alternative)).collect();
+            let non_null: Vec<SchemaId> = alternatives
+                .iter()
+                .copied()
+                .filter(|alternative| !self.is_null_schema(*alternative))
+                .collect();
             if non_null.len() == 1 {
                 let inner = self.type_of(non_null[0], hint.clone());
                 let ty = if non_null.len() < alternatives.len() { option(inner) } else { inner };
@@ -541,18 +572,25 @@ impl<'a> TypeBuilder<'a> {
         if let Some(values) = values {
             let allows_null = values.contains(&Value::Null);
             let others: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
-            let fits = |json_type: JsonType| keywords.types.as_ref().is_none_or(|types| types.contains(&json_type));
-            let enum_ty = if !others.is_empty() && others.iter().all(|v| v.is_string()) && fits(JsonType::String) {
-                let strings: Vec<String> = others.iter().filter_map(|v| v.as_str()).map(str::to_owned).collect();
-                Some(self.string_enum(id, keywords, strings, hint.clone(), fingerprint))
-            } else if !others.is_empty() && others.iter().all(|v| v.as_i64().is_some()) && fits(JsonType::Integer) {
-                let integers: Vec<i64> = others.iter().filter_map(|v| v.as_i64()).collect();
-                Some(self.integer_enum(id, keywords, integers, hint.clone(), fingerprint))
-            } else {
-                None
-            };
+            let fits =
+                |json_type: JsonType| keywords.types.as_ref().is_none_or(|types| types.contains(&json_type));
+            let enum_ty =
+                if !others.is_empty() && others.iter().all(|v| v.is_string()) && fits(JsonType::String) {
+                    let strings: Vec<String> =
+                        others.iter().filter_map(|v| v.as_str()).map(str::to_owned).collect();
+                    Some(self.string_enum(id, keywords, strings, hint.clone(), fingerprint))
+                } else if !others.is_empty()
+                    && others.iter().all(|v| v.as_i64().is_some())
+                    && fits(JsonType::Integer)
+                {
+                    let integers: Vec<i64> = others.iter().filter_map(|v| v.as_i64()).collect();
+                    Some(self.integer_enum(id, keywords, integers, hint.clone(), fingerprint))
+                } else {
+                    None
+                };
             if let Some(ty) = enum_ty {
-                let nullable = allows_null && keywords.types.as_ref().is_none_or(|t| t.contains(&JsonType::Null));
+                let nullable =
+                    allows_null && keywords.types.as_ref().is_none_or(|t| t.contains(&JsonType::Null));
                 return if nullable { self.named_if_exact(id, option(ty), hint, docs) } else { ty };
             }
         }
@@ -585,7 +623,13 @@ impl<'a> TypeBuilder<'a> {
         self.arena.keywords(id).is_some_and(|k| k.types.as_deref() == Some(&[JsonType::Null]))
     }
 
-    fn primitive(&mut self, id: SchemaId, json_type: JsonType, keywords: &Keywords, hint: &NameHint) -> TypeRef {
+    fn primitive(
+        &mut self,
+        id: SchemaId,
+        json_type: JsonType,
+        keywords: &Keywords,
+        hint: &NameHint,
+    ) -> TypeRef {
         match json_type {
             JsonType::String => match &keywords.format {
                 Some(Format::Checked("date-time")) => TypeRef::DateTime,
@@ -627,9 +671,18 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    fn object(&mut self, id: SchemaId, keywords: &Keywords, hint: NameHint, fingerprint: &str, nullable: bool) -> TypeRef {
-        let docs = Docs::from_keywords(keywords);
-        let denies_all = keywords.additional_properties.is_some_and(|ap| matches!(self.arena.get(ap).kind, SchemaKind::Nothing));
+    fn object(
+        &mut self,
+        id: SchemaId,
+        keywords: &Keywords,
+        hint: NameHint,
+        fingerprint: &str,
+        nullable: bool,
+    ) -> TypeRef {
+        let docs = Docs::type_of_keywords(keywords);
+        let denies_all = keywords
+            .additional_properties
+            .is_some_and(|ap| matches!(self.arena.get(ap).kind, SchemaKind::Nothing));
         if keywords.properties.is_empty() && !denies_all {
             let ty = if !keywords.pattern_properties.is_empty() {
                 TypeRef::Object
@@ -649,7 +702,8 @@ impl<'a> TypeBuilder<'a> {
         let mut scope = Scope::new();
         let mut fields = Vec::new();
         for (wire, schema) in &keywords.properties {
-            let mut ty = self.type_of(*schema, NameHint::Property { parent: type_id, property: wire.clone() });
+            let mut ty =
+                self.type_of(*schema, NameHint::Property { parent: type_id, property: wire.clone() });
             if self.options.is_lenient(wire) {
                 ty = lenient(ty);
             }
@@ -669,12 +723,15 @@ impl<'a> TypeBuilder<'a> {
                 deprecated: property.deprecated,
             });
         }
-        let undeclared_required = keywords.required.iter().any(|r| !keywords.properties.iter().any(|(p, _)| p == r));
+        let undeclared_required =
+            keywords.required.iter().any(|r| !keywords.properties.iter().any(|(p, _)| p == r));
         let unknown = match keywords.additional_properties {
             _ if !keywords.pattern_properties.is_empty() || undeclared_required => {
                 Unknown::Capture(TypeRef::Any)
             }
-            Some(additional) if matches!(self.arena.get(additional).kind, SchemaKind::Nothing) => Unknown::Deny,
+            Some(additional) if matches!(self.arena.get(additional).kind, SchemaKind::Nothing) => {
+                Unknown::Deny
+            }
             Some(additional) => {
                 let value = self.type_of(additional, NameHint::Value { parent: type_id });
                 Unknown::Capture(value)
@@ -705,7 +762,10 @@ impl<'a> TypeBuilder<'a> {
                 };
                 if own.description.is_none() {
                     let described = keywords.all_of.iter().find_map(|part| {
-                        self.arena.keywords(*part).filter(|k| k.is_annotation_only()).and_then(|k| k.description.clone())
+                        self.arena
+                            .keywords(*part)
+                            .filter(|k| k.is_annotation_only())
+                            .and_then(|k| k.description.clone())
                     });
                     own.description = described;
                 }
@@ -715,7 +775,14 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    fn string_enum(&mut self, id: SchemaId, keywords: &Keywords, values: Vec<String>, hint: NameHint, fingerprint: &str) -> TypeRef {
+    fn string_enum(
+        &mut self,
+        id: SchemaId,
+        keywords: &Keywords,
+        values: Vec<String>,
+        hint: NameHint,
+        fingerprint: &str,
+    ) -> TypeRef {
         let type_id = self.reserve(id, hint, fingerprint);
         let mut scope = Scope::new();
         let variants = values
@@ -726,13 +793,21 @@ impl<'a> TypeBuilder<'a> {
         TypeRef::Named(type_id)
     }
 
-    fn integer_enum(&mut self, id: SchemaId, keywords: &Keywords, values: Vec<i64>, hint: NameHint, fingerprint: &str) -> TypeRef {
+    fn integer_enum(
+        &mut self,
+        id: SchemaId,
+        keywords: &Keywords,
+        values: Vec<i64>,
+        hint: NameHint,
+        fingerprint: &str,
+    ) -> TypeRef {
         let type_id = self.reserve(id, hint, fingerprint);
         let mut scope = Scope::new();
         let variants = values
             .into_iter()
             .map(|value| {
-                let name = if value < 0 { format!("Minus{}", value.unsigned_abs()) } else { format!("N{value}") };
+                let name =
+                    if value < 0 { format!("Minus{}", value.unsigned_abs()) } else { format!("N{value}") };
                 IntegerVariant { name: scope.claim(&name), value }
             })
             .collect();
@@ -740,15 +815,24 @@ impl<'a> TypeBuilder<'a> {
         TypeRef::Named(type_id)
     }
 
-    fn union(&mut self, id: SchemaId, keywords: &Keywords, alternatives: &[SchemaId], hint: NameHint, fingerprint: &str) -> TypeRef {
+    fn union(
+        &mut self,
+        id: SchemaId,
+        keywords: &Keywords,
+        alternatives: &[SchemaId],
+        hint: NameHint,
+        fingerprint: &str,
+    ) -> TypeRef {
         let type_id = self.reserve(id, hint, fingerprint);
         let mut variants = Vec::new();
         for (index, alternative) in alternatives.iter().enumerate() {
             let ty = self.type_of(*alternative, NameHint::Variant { parent: type_id, index });
             variants.push(UnionVariant { name: String::new(), ty, tag_value: None });
         }
-        let candidates: Vec<super::discriminator::Candidate> =
-            alternatives.iter().map(|alternative| self.candidate(*alternative, keywords.discriminator.as_deref())).collect();
+        let candidates: Vec<super::discriminator::Candidate> = alternatives
+            .iter()
+            .map(|alternative| self.candidate(*alternative, keywords.discriminator.as_deref()))
+            .collect();
         let tag = super::discriminator::single_tag(&candidates).map(|(property, values)| {
             for (variant, value) in variants.iter_mut().zip(values) {
                 variant.tag_value = Some(value);
@@ -760,18 +844,27 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// What a discriminator search needs to know of the (object) schema `id`.
-    pub fn candidate(&mut self, id: SchemaId, inherited_discriminator: Option<&str>) -> super::discriminator::Candidate {
+    pub fn candidate(
+        &mut self,
+        id: SchemaId,
+        inherited_discriminator: Option<&str>,
+    ) -> super::discriminator::Candidate {
         let merged = self.merged(id).unwrap_or_default();
         let singles = merged
             .properties
             .iter()
-            .filter_map(|(name, schema)| single_string_value(self.arena, *schema).map(|value| (name.clone(), value)))
+            .filter_map(|(name, schema)| {
+                single_string_value(self.arena, *schema).map(|value| (name.clone(), value))
+            })
             .collect();
         let target = self.arena.get(self.arena.target(id));
         super::discriminator::Candidate {
             singles,
             required: merged.required.iter().cloned().collect(),
-            discriminator: merged.discriminator.clone().or_else(|| inherited_discriminator.map(str::to_owned)),
+            discriminator: merged
+                .discriminator
+                .clone()
+                .or_else(|| inherited_discriminator.map(str::to_owned)),
             schema_name: pointer::last_token(&target.site.pointer),
         }
     }
@@ -836,7 +929,10 @@ impl<'a> TypeBuilder<'a> {
                     TypeKind::Union(u) => u.variants[slot].ty.box_direct(target),
                     TypeKind::Alias(_) => {
                         let schema = self.types[at].schema;
-                        self.error(schema, "this schema is an alias of itself: no Rust type can represent it".to_owned());
+                        self.error(
+                            schema,
+                            "this schema is an alias of itself: no Rust type can represent it".to_owned(),
+                        );
                     }
                     _ => {}
                 },
@@ -862,7 +958,11 @@ impl<'a> TypeBuilder<'a> {
             .types
             .iter()
             .zip(&names)
-            .map(|(def, named)| if named.is_some() { None } else { def.hints.first().and_then(|h| self.short_name(h)) })
+            .map(
+                |(def, named)| {
+                    if named.is_some() { None } else { def.hints.first().and_then(|h| self.short_name(h)) }
+                },
+            )
             .collect();
         let mut wanted: HashMap<&str, usize> = HashMap::new();
         for short in shorts.iter().flatten() {
@@ -887,14 +987,22 @@ impl<'a> TypeBuilder<'a> {
         match hint {
             NameHint::Property { property, .. } => Some(naming::pascal(property)),
             NameHint::Item { property: Some(property), .. } => Some(
-                naming::singular(property).map(|s| naming::pascal(&s)).unwrap_or_else(|| format!("{}Item", naming::pascal(property))),
+                naming::singular(property)
+                    .map(|s| naming::pascal(&s))
+                    .unwrap_or_else(|| format!("{}Item", naming::pascal(property))),
             ),
             NameHint::Derived(name) => Some(naming::pascal(name)),
             _ => None,
         }
     }
 
-    fn long_name(&self, hint: Option<&NameHint>, short: Option<&str>, names: &[Option<String>], index: usize) -> String {
+    fn long_name(
+        &self,
+        hint: Option<&NameHint>,
+        short: Option<&str>,
+        names: &[Option<String>],
+        index: usize,
+    ) -> String {
         let parent_name = |parent: &TypeId| names.get(parent.0).cloned().flatten().unwrap_or_default();
         match hint {
             Some(NameHint::Property { parent, .. }) | Some(NameHint::Item { parent, property: Some(_) }) => {
@@ -948,7 +1056,9 @@ impl<'a> TypeBuilder<'a> {
                     TypeRef::Named(t) | TypeRef::Boxed(t) => {
                         let name = &names[t.0];
                         match name.strip_prefix(&union_name) {
-                            Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => rest.to_owned(),
+                            Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => {
+                                rest.to_owned()
+                            }
                             _ => name.clone(),
                         }
                     }
@@ -989,7 +1099,9 @@ fn option(ty: TypeRef) -> TypeRef {
 fn lenient(ty: TypeRef) -> TypeRef {
     match ty {
         TypeRef::String => TypeRef::LenientString,
-        TypeRef::Option(inner) if *inner == TypeRef::String => TypeRef::Option(Box::new(TypeRef::LenientString)),
+        TypeRef::Option(inner) if *inner == TypeRef::String => {
+            TypeRef::Option(Box::new(TypeRef::LenientString))
+        }
         other => other,
     }
 }
@@ -1022,7 +1134,12 @@ fn kind_label(ty: &TypeRef, types: &[TypeDef]) -> String {
             TypeKind::Union(_) => "Union",
             TypeKind::Alias(inner) => return kind_label(inner, types),
         },
-        TypeRef::String | TypeRef::LenientString | TypeRef::DateTime | TypeRef::Date | TypeRef::Url | TypeRef::Uuid => "String",
+        TypeRef::String
+        | TypeRef::LenientString
+        | TypeRef::DateTime
+        | TypeRef::Date
+        | TypeRef::Url
+        | TypeRef::Uuid => "String",
         TypeRef::I64 | TypeRef::I32 => "Integer",
         TypeRef::F64 | TypeRef::F32 => "Number",
         TypeRef::Bool => "Boolean",
@@ -1036,7 +1153,12 @@ fn kind_label(ty: &TypeRef, types: &[TypeDef]) -> String {
 }
 
 /// Whether `take_one` may keep `into`: the keyword agrees, or only one side has it.
-fn take_one<T>(keyword: &str, into: &mut Option<T>, other: Option<T>, same: impl Fn(&T, &T) -> bool) -> Result<(), String> {
+fn take_one<T>(
+    keyword: &str,
+    into: &mut Option<T>,
+    other: Option<T>,
+    same: impl Fn(&T, &T) -> bool,
+) -> Result<(), String> {
     match (into.as_ref(), other) {
         (_, None) => Ok(()),
         (None, Some(value)) => {

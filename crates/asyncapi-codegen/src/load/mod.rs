@@ -87,7 +87,9 @@ impl Sources {
                     diagnostics.push(
                         Diagnostic::error(format!("remote reference `{reference}` is not supported"))
                             .at(sources.locate(&site))
-                            .with_help("download the file next to the document and reference it by a relative path"),
+                            .with_help(
+                                "download the file next to the document and reference it by a relative path",
+                            ),
                     );
                     continue;
                 }
@@ -208,7 +210,13 @@ impl Sources {
     /// Where `site` is, for a diagnostic.
     pub fn locate(&self, site: &Site) -> Location {
         let Some(file) = self.files.get(site.file.0) else {
-            return Location { file: "?".into(), line: None, column: None, pointer: site.pointer.clone(), line_text: None };
+            return Location {
+                file: "?".into(),
+                line: None,
+                column: None,
+                pointer: site.pointer.clone(),
+                line_text: None,
+            };
         };
         if let Some(origin) = &file.synthesized_for {
             return self.locate(origin);
@@ -236,10 +244,10 @@ fn external_refs(value: &Value, file: FileId) -> Vec<(Site, String)> {
     while let Some((at, value)) = stack.pop() {
         match value {
             Value::Object(members) => {
-                if let Some(Value::String(reference)) = members.get("$ref") {
-                    if !reference.starts_with('#') {
-                        found.push((Site::new(file, pointer::join(&at, "$ref")), reference.clone()));
-                    }
+                if let Some(Value::String(reference)) = members.get("$ref")
+                    && !reference.starts_with('#')
+                {
+                    found.push((Site::new(file, pointer::join(&at, "$ref")), reference.clone()));
                 }
                 for (key, child) in members {
                     stack.push((pointer::join(&at, key), child));
@@ -338,7 +346,10 @@ mod tests {
     fn normalizes_lexically() {
         assert_eq!(normalize(Path::new("a/b/../c/./d.yaml")), PathBuf::from("a/c/d.yaml"));
         assert_eq!(normalize(Path::new("../x.yaml")), PathBuf::from("../x.yaml"));
-        assert_eq!(relative_display("examples/sm/backend/asyncapi.yaml", "../common/m.yaml"), "examples/sm/common/m.yaml");
+        assert_eq!(
+            relative_display("examples/sm/backend/asyncapi.yaml", "../common/m.yaml"),
+            "examples/sm/common/m.yaml"
+        );
     }
 
     #[test]

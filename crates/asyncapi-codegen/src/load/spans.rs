@@ -48,17 +48,17 @@ impl SpanIndex {
             let Ok((event, span)) = event else { break };
             match event {
                 Event::Scalar(value, ..) => {
-                    if let Some(Frame::Mapping { pointer, key, seen }) = stack.last_mut() {
-                        if key.is_none() {
-                            let member = pointer::join(pointer, &value);
-                            let position = position_of(span);
-                            if !seen.insert(value.to_string()) {
-                                index.duplicates.push(DuplicateKey { pointer: member.clone(), position });
-                            }
-                            index.positions.entry(member).or_insert(position);
-                            *key = Some(value.into_owned());
-                            continue;
+                    if let Some(Frame::Mapping { pointer, key, seen }) = stack.last_mut()
+                        && key.is_none()
+                    {
+                        let member = pointer::join(pointer, &value);
+                        let position = position_of(span);
+                        if !seen.insert(value.to_string()) {
+                            index.duplicates.push(DuplicateKey { pointer: member.clone(), position });
                         }
+                        index.positions.entry(member).or_insert(position);
+                        *key = Some(value.into_owned());
+                        continue;
                     }
                     index.enter_node(&mut stack, span);
                 }
@@ -141,6 +141,9 @@ mod tests {
     #[test]
     fn finds_duplicate_keys() {
         let index = SpanIndex::build("a: 1\nb:\n  c: 1\n  c: 2\n");
-        assert_eq!(index.duplicates, [DuplicateKey { pointer: "/b/c".into(), position: Position { line: 4, column: 3 } }]);
+        assert_eq!(
+            index.duplicates,
+            [DuplicateKey { pointer: "/b/c".into(), position: Position { line: 4, column: 3 } }]
+        );
     }
 }

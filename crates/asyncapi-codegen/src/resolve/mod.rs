@@ -95,7 +95,8 @@ pub struct Example {
 
 /// Resolves `sources` (already checked) into a [`Document`].
 pub fn resolve(sources: &mut Sources) -> Result<Document, Diagnostics> {
-    let mut resolver = Resolver { diagnostics: Diagnostics::new(), messages: Vec::new(), by_site: HashMap::new() };
+    let mut resolver =
+        Resolver { diagnostics: Diagnostics::new(), messages: Vec::new(), by_site: HashMap::new() };
     let document = resolver.document(sources);
     if resolver.diagnostics.has_errors() { Err(resolver.diagnostics) } else { Ok(document) }
 }
@@ -135,12 +136,15 @@ impl Resolver {
             let Some(site) = self.deref(sources, &root.join("channels").join(&name)) else { continue };
             let mut parameters = Vec::new();
             for parameter in members(sources, &site.join("parameters")) {
-                let Some(parameter_site) = self.deref(sources, &site.join("parameters").join(&parameter)) else {
+                let Some(parameter_site) = self.deref(sources, &site.join("parameters").join(&parameter))
+                else {
                     continue;
                 };
                 parameters.push(Parameter {
                     description: text(sources, &parameter_site, "description"),
-                    schema: sources.get(&parameter_site.join("schema")).map(|_| parameter_site.join("schema")),
+                    schema: sources
+                        .get(&parameter_site.join("schema"))
+                        .map(|_| parameter_site.join("schema")),
                     site: parameter_site,
                     name: parameter,
                 });
@@ -374,8 +378,14 @@ components:
         let mut sources = Sources::from_text(text, "d.yaml").unwrap();
         let diagnostics = resolve(&mut sources).unwrap_err();
         let error = diagnostics.iter().next().unwrap();
-        assert_eq!(error.message, "unresolved reference `#/components/messages/Nope`: nothing at `#/components/messages/Nope` in d.yaml");
+        assert_eq!(
+            error.message,
+            "unresolved reference `#/components/messages/Nope`: nothing at `#/components/messages/Nope` in d.yaml"
+        );
         let location = error.location.as_ref().unwrap();
-        assert_eq!((location.line, location.pointer.as_str()), (Some(6), "/channels/a/subscribe/message/$ref"));
+        assert_eq!(
+            (location.line, location.pointer.as_str()),
+            (Some(6), "/channels/a/subscribe/message/$ref")
+        );
     }
 }

@@ -1,0 +1,490 @@
+//! The files around the modules: `Cargo.toml` and `README.md` (from
+//! `templates/`), `src/lib.rs`, the `inspect` and `receiver` examples, and the
+//! tests generated from the document's message examples.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::messages::implements_validate;
+use super::rust::{Scope, doc_lines, ident, type_tokens};
+use super::{Settings, Uses};
+use crate::ir::Ir;
+use crate::ir::api::EventRouting;
+use crate::ir::naming::{self, Scope as NameScope};
+
+const CARGO_TEMPLATE: &str = include_str!("../../templates/Cargo.toml.template");
+const README_TEMPLATE: &str = include_str!("../../templates/README.md.template");
+
+/// Fills `{{name}}` placeholders; every placeholder must be given.
+fn fill(template: &str, values: &[(&str, &str)]) -> Result<String, String> {
+    let mut text = template.to_owned();
+    for (name, value) in values {
+        text = text.replace(&format!("{{{{{name}}}}}"), value);
+    }
+    match text.find("{{") {
+        Some(at) => Err(format!(
+            "template placeholder left unfilled: {}",
+            &text[at..text[at..].find("}}").map_or(text.len(), |e| at + e + 2)]
+        )),
+        None => Ok(text),
+    }
+}
+
+/// A TOML basic string.
+fn toml_string(text: &str) -> String {
+    let mut quoted = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            '\n' => quoted.push_str("\\n"),
+            c if c.is_control() => quoted.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
+pub fn cargo_toml(ir: &Ir, settings: &Settings<'_>, uses: Uses) -> Result<String, String> {
+    let mut formats = String::new();
+    if uses.chrono {
+        formats.push_str(
+            "chrono = { version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }\n",
+        );
+    }
+    if uses.url {
+        formats.push_str("url = { version = \"2\", features = [\"serde\"] }\n");
+    }
+    if uses.uuid {
+        formats.push_str("uuid = { version = \"1\", default-features = false, features = [\"std\"] }\n");
+    }
+    let description =
+        format!("{} {}: typed, validated messages and a dispatcher.", ir.api.title, ir.api.version);
+    let description = toml_string(&description);
+    let description = description.trim_matches('"');
+    let runtime = format!("{{ path = {} }}", toml_string(&settings.runtime_path));
+    let runtime_with_axum =
+        format!("{{ path = {}, features = [\"axum\"] }}", toml_string(&settings.runtime_path));
+    fill(
+        CARGO_TEMPLATE,
+        &[
+            ("spec", settings.spec),
+            ("regenerate", settings.regenerate),
+            ("crate_name", settings.crate_name),
+            ("crate_version", &settings.crate_version),
+            ("description", description),
+            ("runtime", &runtime),
+            ("runtime_with_axum", &runtime_with_axum),
+            ("format_dependencies", &formats),
+        ],
+    )
+}
+
+pub fn readme(ir: &Ir, settings: &Settings<'_>) -> Result<String, String> {
+    let receive = if ir.api.receives.is_empty() {
+        String::new()
+    } else {
+        "- `Event`, `Handler`, `Dispatcher`: what the API sends you, parsed once, validated, and routed to one\n  \
+         handler method per operation; deliveries that cannot be typed reach `Handler::on_rejected` with\n  \
+         their bytes and every reason. The `axum` feature adds an HTTP receiver.\n\
+         - `cargo run --example inspect -- [--secret S]... [--signature SIG] [FILE]`: what becomes of one delivery.\n\
+         - `cargo run --example receiver -- --listen 127.0.0.1:8080` (secrets in `WEBHOOK_SECRETS`): a receiver\n  \
+         that prints one JSON line per delivery.\n"
+            .to_owned()
+    };
+    let send = if ir.api.sends.is_empty() {
+        String::new()
+    } else {
+        "- `publish`: what you send the API, validated, serialized and signed where the document says so.\n"
+            .to_owned()
+    };
+    fill(
+        README_TEMPLATE,
+        &[
+            ("spec", settings.spec),
+            ("regenerate", settings.regenerate),
+            ("crate_name", settings.crate_name),
+            ("title", &ir.api.title),
+            ("version", &ir.api.version),
+            ("receive_section", &receive),
+            ("send_section", &send),
+        ],
+    )
+}
+
+pub struct Modules {
+    pub event: bool,
+    pub channels: bool,
+    pub publish: bool,
+}
+
+pub fn lib_rs(ir: &Ir, settings: &Settings<'_>, modules: &Modules) -> TokenStream {
+    // The document's text is sanitized for rustdoc; ours holds real intra-doc links.
+    let mut lines = vec![format!("# {}", ir.api.title), String::new()];
+    if let Some(description) = &ir.api.description {
+        lines.extend(super::rust::sanitize_doc(description));
+        lines.push(String::new());
+    }
+    lines.push(format!(
+        "Generated by asyncapi-codegen from `{}` (version {}).",
+        settings.spec, ir.api.version
+    ));
+    lines.push(String::new());
+    lines.push("- [`types`]: the payload, header and parameter types.".to_owned());
+    lines.push("- [`messages`]: every message by name; raw bodies validated against any of them.".to_owned());
+    if modules.event {
+        lines.push(
+            "- [`event`]: what the API sends you, and the [`Handler`] you implement to receive it."
+                .to_owned(),
+        );
+    }
+    if modules.channels {
+        lines.push("- [`channels`]: channel addresses with typed, checked parameters.".to_owned());
+    }
+    if modules.publish {
+        lines.push("- [`publish`]: what you send the API.".to_owned());
+    }
+    lines.push("- [`rt`]: the runtime these build on (dispatcher, signatures, de-duplication).".to_owned());
+    lines.push(String::new());
+    lines.push("The modules are formatted by the generator (`#[rustfmt::skip]`), so that rustfmt".to_owned());
+    lines.push("never makes the checked-in crate differ from what the generator writes.".to_owned());
+    let docs = lines.iter().map(|line| {
+        let line = if line.is_empty() { line.clone() } else { format!(" {line}") };
+        quote!(#![doc = #line])
+    });
+    let version = &ir.api.version;
+    let title = &ir.api.title;
+    let mut mods = Vec::new();
+    if modules.channels {
+        mods.push(quote!(
+            pub mod channels;
+        ));
+    }
+    if modules.event {
+        mods.push(quote!(
+            pub mod event;
+        ));
+    }
+    mods.push(quote!(
+        pub mod messages;
+    ));
+    if modules.publish {
+        mods.push(quote!(
+            pub mod publish;
+        ));
+    }
+    mods.push(quote!(
+        pub mod types;
+    ));
+    mods.push(quote!(
+        mod validate;
+    ));
+    let event_uses = if modules.event {
+        quote!(
+            pub use event::{Dispatcher, Event, Handler};
+        )
+    } else {
+        quote!()
+    };
+    quote! {
+        #(#docs)*
+        #![forbid(unsafe_code)]
+
+        #(#[rustfmt::skip] #mods)*
+
+        pub use asyncapi_rt as rt;
+        pub use asyncapi_rt::dispatch::Delivery;
+        pub use asyncapi_rt::message::{Mode, Rejection, Validate};
+        pub use asyncapi_rt::violation::{Violation, Violations};
+        #event_uses
+        pub use messages::Message;
+        pub use types::*;
+
+        /// The `info.version` of the document this crate was generated from.
+        pub const SPEC_VERSION: &str = #version;
+
+        /// The `info.title` of the document this crate was generated from.
+        pub const SPEC_TITLE: &str = #title;
+    }
+}
+
+/// The root of a generated example or test target: module docs, then the
+/// generated body as a module rustfmt leaves alone, and a `main` (for examples)
+/// that calls it.
+pub fn target_root(docs: &str, module: &str, main: bool) -> TokenStream {
+    let docs = docs.lines().map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote!(#![doc = #line])
+    });
+    let module = format_ident!("{}", module);
+    let main = if main {
+        quote! {
+            fn main() -> std::process::ExitCode {
+                #module::main()
+            }
+        }
+    } else {
+        quote!()
+    };
+    quote! {
+        #(#docs)*
+
+        #[rustfmt::skip]
+        mod #module;
+
+        #main
+    }
+}
+
+/// `examples/inspect.rs`: what becomes of one delivery, as one JSON line.
+pub fn inspect_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
+    let krate = format_ident!("{}", settings.crate_name.replace('-', "_"));
+    let title = &ir.api.title;
+    let about = doc_lines(&format!("Inspects one delivery of {title}: signature, parsing, validation."));
+    let (channel_field, channel_use) = match ir.api.routing {
+        EventRouting::Channel => (
+            quote! {
+                /// The channel the delivery came on.
+                #[arg(long)]
+                channel: String,
+            },
+            quote!(Some(args.channel.as_str())),
+        ),
+        EventRouting::Body(_) => (quote!(), quote!(None)),
+    };
+    quote! {
+        //! The `inspect` example (see `main.rs`).
+
+        use std::io::Read;
+        use std::path::PathBuf;
+        use std::process::ExitCode;
+
+        use clap::Parser;
+        use #krate::rt::inspect::{Inspection, inspect};
+        use #krate::{Event, Mode};
+
+        #about
+        #[derive(Parser)]
+        struct Args {
+            /// A webhook secret (repeat for several); the signature is checked
+            /// when at least one is given.
+            #[arg(long = "secret")]
+            secrets: Vec<String>,
+            /// The signature header the delivery came with.
+            #[arg(long)]
+            signature: Option<String>,
+            /// Read the body exactly as the document says (no tolerated deviations).
+            #[arg(long)]
+            strict: bool,
+            #channel_field
+            /// The body; standard input when absent.
+            file: Option<PathBuf>,
+        }
+
+        pub fn main() -> ExitCode {
+            let args = Args::parse();
+            let body = match &args.file {
+                Some(path) => std::fs::read(path),
+                None => {
+                    let mut body = Vec::new();
+                    std::io::stdin().read_to_end(&mut body).map(|_| body)
+                }
+            };
+            let body = match body {
+                Ok(body) => body,
+                Err(error) => {
+                    eprintln!("cannot read the body: {error}");
+                    return ExitCode::from(3);
+                }
+            };
+            let mode = if args.strict { Mode::Strict } else { Mode::Lenient };
+            let inspection = Inspection {
+                body: &body,
+                secrets: &args.secrets,
+                signature: args.signature.as_deref(),
+                channel: #channel_use,
+                mode,
+            };
+            let report = inspect::<Event>(&inspection);
+            println!("{}", report.line);
+            ExitCode::from(report.exit_code)
+        }
+    }
+}
+
+/// `examples/receiver.rs`: an HTTP receiver printing one JSON line per delivery.
+pub fn receiver_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
+    let krate = format_ident!("{}", settings.crate_name.replace('-', "_"));
+    let path = ir.api.webhook_path.clone().unwrap_or_else(|| "/".to_owned());
+    let key_name = ir.api.dedupe_key.clone().unwrap_or_else(|| "key".to_owned());
+    let methods = ir.api.receives.iter().map(|receive| {
+        let method = ident(&receive.method);
+        let payload = type_tokens(&ir.api.messages[receive.message].payload_type(), &ir.types, Scope::Crate);
+        quote! {
+            async fn #method(&self, _message: #payload, _delivery: &Delivery) -> Result<(), Self::Error> {
+                Ok(())
+            }
+        }
+    });
+    let about =
+        doc_lines(&format!("Receives {} deliveries and prints one JSON line per delivery.", ir.api.title));
+    quote! {
+        //! The `receiver` example (see `main.rs`).
+
+        use std::convert::Infallible;
+        use std::net::SocketAddr;
+        use std::process::ExitCode;
+        use std::sync::Arc;
+
+        use clap::Parser;
+        use #krate::rt::signature::{Secret, SignatureScheme, Verifier};
+        #[allow(unused_imports)]
+        use #krate::types;
+        use #krate::{Delivery, Dispatcher, Handler, Rejection};
+
+        #about
+        #[derive(Parser)]
+        struct Args {
+            /// The address to listen on.
+            #[arg(long, default_value = "127.0.0.1:8080")]
+            listen: SocketAddr,
+            /// The path deliveries are posted to.
+            #[arg(long, default_value = #path)]
+            path: String,
+            /// The largest body accepted, in bytes.
+            #[arg(long, default_value_t = #krate::rt::dispatch::DEFAULT_BODY_LIMIT)]
+            body_limit: usize,
+            /// Accept deliveries without checking their signature. Never in production.
+            #[arg(long)]
+            insecure_accept_unsigned: bool,
+        }
+
+        /// Accepts every message: the receiver's output is the point.
+        struct Accept;
+
+        impl Handler for Accept {
+            type Error = Infallible;
+
+            #(#methods)*
+
+            async fn on_rejected(&self, _rejection: Rejection, _delivery: &Delivery) -> Result<(), Self::Error> {
+                Ok(())
+            }
+        }
+
+        #[tokio::main]
+        pub async fn main() -> ExitCode {
+            let args = Args::parse();
+            let secrets: Vec<Secret> = std::env::var("WEBHOOK_SECRETS")
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|secret| !secret.is_empty())
+                .map(Secret::from)
+                .collect();
+            let verifier = if args.insecure_accept_unsigned {
+                Verifier::accept_unsigned_insecure()
+            } else {
+                match Verifier::new(SignatureScheme::default(), secrets) {
+                    Ok(verifier) => verifier,
+                    Err(error) => {
+                        eprintln!("refusing to start: {error}; set WEBHOOK_SECRETS (comma-separated), or pass --insecure-accept-unsigned");
+                        return ExitCode::from(2);
+                    }
+                }
+            };
+            let dispatcher = Arc::new(Dispatcher::new(Accept, verifier).with_body_limit(args.body_limit));
+            let app = #krate::rt::axum::router_with_observer(dispatcher, &args.path, |summary| {
+                let line = serde_json::json!({
+                    "outcome": summary.outcome,
+                    "event": summary.message,
+                    #key_name: summary.key,
+                });
+                println!("{line}");
+            });
+            let listener = match tokio::net::TcpListener::bind(args.listen).await {
+                Ok(listener) => listener,
+                Err(error) => {
+                    eprintln!("cannot listen on {}: {error}", args.listen);
+                    return ExitCode::from(1);
+                }
+            };
+            match listener.local_addr() {
+                Ok(address) => eprintln!("listening on http://{address}{}", args.path),
+                Err(error) => eprintln!("listening (address unknown: {error})"),
+            }
+            let shutdown = async {
+                // Without a signal handler, the server runs until killed.
+                if tokio::signal::ctrl_c().await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            };
+            match #krate::rt::axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("server error: {error}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
+}
+
+/// `tests/examples.rs`: each message example parses, validates and writes back
+/// to an equal JSON value. `None` when the document has no examples.
+pub fn examples_test(ir: &Ir, settings: &Settings<'_>) -> Option<TokenStream> {
+    let krate = format_ident!("{}", settings.crate_name.replace('-', "_"));
+    let mut scope = NameScope::new();
+    let mut tests = Vec::new();
+    for message in &ir.api.messages {
+        for (index, example) in message.examples.iter().enumerate() {
+            let Some(payload) = &example.payload else { continue };
+            let label = example.name.clone().unwrap_or_else(|| format!("example {}", index + 1));
+            let name = format_ident!(
+                "{}",
+                naming::unraw(&scope.claim(&naming::snake(&format!("{} {label}", message.variant))))
+            );
+            let body = payload.to_string();
+            let variant = ident(&message.variant);
+            let ty = type_tokens(&message.payload_type(), &ir.types, Scope::Crate);
+            let typed_validation = if implements_validate(&message.payload_type(), ir) {
+                quote!(typed.validate().expect("the example passes its typed checks");)
+            } else {
+                quote!()
+            };
+            let doc = doc_lines(&format!(
+                "Example `{label}` of message `{}`{}.",
+                message.label,
+                example.summary.as_ref().map(|s| format!(": {s}")).unwrap_or_default()
+            ));
+            tests.push(quote! {
+                #doc
+                #[test]
+                fn #name() {
+                    let body = #body;
+                    let original: serde_json::Value = serde_json::from_str(body).expect("the example is JSON");
+                    if let Err(violations) = Message::#variant.validate_body(body.as_bytes(), Mode::Strict) {
+                        panic!("the example breaks its schema: {violations}");
+                    }
+                    let typed: #ty = serde_json::from_str(body).expect("the example parses into its type");
+                    #typed_validation
+                    let written = serde_json::to_value(&typed).expect("the example writes back as JSON");
+                    assert!(check::json_equal(&original, &written), "written back differently:\n{original}\n{written}");
+                }
+            });
+        }
+    }
+    if tests.is_empty() {
+        return None;
+    }
+    Some(quote! {
+        //! The cases (see `main.rs`).
+
+        #[allow(unused_imports)]
+        use #krate::{Message, Mode, Validate, types};
+        use #krate::rt::check;
+
+        #(#tests)*
+    })
+}

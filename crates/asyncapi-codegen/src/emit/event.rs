@@ -1,0 +1,441 @@
+//! `src/event.rs`: what the user receives. The `Event` enum with its parser and
+//! router, the `Handler` trait with one method per received operation, and the
+//! glue the runtime dispatcher calls.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::messages::{raw_check, typed_check_name};
+use super::rust::{Scope, doc_lines, ident, resolve_alias, type_tokens};
+use super::validate::Validators;
+use crate::ir::Ir;
+use crate::ir::api::{EventRouting, Receive};
+use crate::ir::discriminator::Tree;
+use crate::ir::naming::{self, Scope as NameScope};
+use crate::ir::types::{TypeKind, TypeRef};
+
+pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
+    let api = &ir.api;
+    let variants: Vec<_> = api.receives.iter().map(|r| ident(&r.variant)).collect();
+    let names: Vec<String> =
+        api.receives.iter().enumerate().map(|(index, _)| event_name(ir, index)).collect();
+    let count = proc_macro2::Literal::usize_unsuffixed(names.len());
+    let payloads: Vec<_> = api
+        .receives
+        .iter()
+        .map(|r| type_tokens(&api.messages[r.message].payload_type(), &ir.types, Scope::Crate))
+        .collect();
+    let variant_docs = api.receives.iter().map(|r| receive_docs(ir, r));
+    let message_variants = api.receives.iter().map(|r| ident(&api.messages[r.message].variant));
+
+    let routed_by = match &api.routing {
+        EventRouting::Body(Tree::Switch { property, .. }) => format!(", routed by `{property}`"),
+        EventRouting::Body(Tree::Leaf(_)) => String::new(),
+        EventRouting::Channel => ", routed by the channel it arrives on".to_owned(),
+    };
+    let enum_doc = doc_lines(&format!("Every message this API sends to you{routed_by}."));
+
+    let (parse_body, parse_dispatch) = match &api.routing {
+        EventRouting::Body(tree) => {
+            let route = route_tree(ir, validators, tree);
+            (
+                quote! {
+                    /// Parses and validates a body (fast path: one typed parse, no
+                    /// intermediate `serde_json::Value`), picking the message by its
+                    /// discriminator, so that an error is about that message.
+                    pub fn parse(body: &[u8], mode: Mode) -> Result<Self, Rejection> {
+                        #route
+                    }
+
+                    /// [`Event::parse`] in lenient mode.
+                    pub fn from_slice(body: &[u8]) -> Result<Self, Rejection> {
+                        Self::parse(body, Mode::Lenient)
+                    }
+                },
+                quote!(Self::parse(&delivery.body, mode)?),
+            )
+        }
+        EventRouting::Channel => {
+            let route = route_channels(ir, validators);
+            (
+                quote! {
+                    /// Parses and validates a body that arrived on `channel`.
+                    pub fn parse_on_channel(channel: &str, body: &[u8], mode: Mode) -> Result<Self, Rejection> {
+                        #route
+                    }
+                },
+                quote! {
+                    match &delivery.channel {
+                        Some(channel) => Self::parse_on_channel(channel, &delivery.body, mode)?,
+                        None => return Err(Rejection::unknown_channel("(none)", None)),
+                    }
+                },
+            )
+        }
+    };
+
+    let header_checks = header_checks(ir, validators);
+
+    let dedupe = api.receives.iter().zip(&variants).map(|(receive, variant)| {
+        let message = &api.messages[receive.message];
+        let field = api.dedupe_key.as_ref().and_then(|key| dedupe_field(ir, &message.payload_type(), key));
+        match field {
+            Some((member, optional)) => {
+                let member = ident(&member);
+                if optional {
+                    quote!(Self::#variant(message) => message.#member.as_deref(),)
+                } else {
+                    quote!(Self::#variant(message) => Some(message.#member.as_str()),)
+                }
+            }
+            None => quote!(Self::#variant(_) => None,),
+        }
+    });
+    let dedupe_doc = doc_lines(&match &api.dedupe_key {
+        Some(key) => format!("The `{key}` of the message, which identifies one delivery for de-duplication."),
+        None => "The document names no property that identifies a delivery: no de-duplication.".to_owned(),
+    });
+
+    let methods = api.receives.iter().map(|receive| {
+        let method = ident(&receive.method);
+        let payload = type_tokens(&api.messages[receive.message].payload_type(), &ir.types, Scope::Crate);
+        let docs = method_docs(ir, receive);
+        quote! {
+            #docs
+            fn #method(&self, message: #payload, delivery: &Delivery) -> impl Future<Output = Result<(), Self::Error>> + Send;
+        }
+    });
+    let calls = api.receives.iter().zip(&variants).map(|(receive, variant)| {
+        let method = ident(&receive.method);
+        quote!(Event::#variant(message) => handler.#method(message, delivery).await,)
+    });
+
+    let router = match &api.webhook_path {
+        Some(path) => quote! {
+            /// The path of the document's HTTP server URL, where deliveries arrive.
+            pub const WEBHOOK_PATH: &str = #path;
+
+            /// An axum router that receives deliveries at [`WEBHOOK_PATH`] (feature
+            /// `axum`); see `asyncapi_rt::axum` for the statuses it answers.
+            #[cfg(feature = "axum")]
+            pub fn router<H, D>(dispatcher: std::sync::Arc<Dispatcher<H, D>>) -> asyncapi_rt::axum::Router
+            where
+                H: Handler + 'static,
+                D: asyncapi_rt::dedupe::DedupeStore,
+            {
+                asyncapi_rt::axum::router(dispatcher, WEBHOOK_PATH)
+            }
+        },
+        None => quote!(),
+    };
+
+    let types_import = super::rust::types_import(&quote!(#(#payloads)* #header_checks));
+    quote! {
+        //! What this API sends you: parsed, validated and routed to your handler.
+
+        use std::future::Future;
+
+        use asyncapi_rt::dispatch::{Delivery, Inbound, Route};
+        #types_import
+        #[allow(unused_imports)]
+        use asyncapi_rt::message::{Mode, Rejection, Tag};
+
+        #enum_doc
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[serde(untagged)]
+        #[allow(clippy::large_enum_variant, reason = "an event is moved once, into its handler: boxing would cost an allocation per delivery")]
+        pub enum Event {
+            #(#variant_docs #variants(#payloads),)*
+        }
+
+        impl Event {
+            /// The name of each message, as `name` returns it.
+            pub const NAMES: [&'static str; #count] = [#(#names),*];
+
+            #parse_body
+
+            /// The message's name: its discriminator value where it has one.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    #(Self::#variants(_) => #names,)*
+                }
+            }
+
+            /// Which message of the document this is.
+            pub fn message(&self) -> crate::messages::Message {
+                match self {
+                    #(Self::#variants(_) => crate::messages::Message::#message_variants,)*
+                }
+            }
+
+            /// Validates the headers the message declares.
+            pub fn check_headers(&self, headers: &asyncapi_rt::http::HeaderMap, mode: Mode) -> Result<(), Rejection> {
+                #header_checks
+            }
+
+            #dedupe_doc
+            pub fn dedupe_key(&self) -> Option<&str> {
+                match self {
+                    #(#dedupe)*
+                }
+            }
+        }
+
+        impl Inbound for Event {
+            fn parse(delivery: &Delivery, mode: Mode) -> Result<Self, Rejection> {
+                let event = #parse_dispatch;
+                event.check_headers(&delivery.headers, mode)?;
+                Ok(event)
+            }
+
+            fn name(&self) -> &'static str {
+                Event::name(self)
+            }
+
+            fn dedupe_key(&self) -> Option<&str> {
+                Event::dedupe_key(self)
+            }
+        }
+
+        /// What to do with each message this API sends you: one method per
+        /// operation you receive, and one for deliveries that could not be typed.
+        ///
+        /// Methods return futures, so handlers can await; a method's error makes
+        /// the receiver answer 500, so that the sender retries.
+        pub trait Handler: Send + Sync {
+            /// Why a method failed.
+            type Error: std::error::Error + Send + Sync + 'static;
+
+            #(#methods)*
+
+            /// Receives a delivery with a valid signature that could not be typed:
+            /// not JSON, an unknown message, or a message that breaks its schema.
+            /// `delivery.body` holds the bytes, `rejection` every reason: store
+            /// them, nothing else will.
+            fn on_rejected(&self, rejection: Rejection, delivery: &Delivery) -> impl Future<Output = Result<(), Self::Error>> + Send;
+        }
+
+        impl<H: Handler> Route<H> for Event {
+            type Error = H::Error;
+
+            async fn route(self, handler: &H, delivery: &Delivery) -> Result<(), H::Error> {
+                match self {
+                    #(#calls)*
+                }
+            }
+
+            fn reject(handler: &H, rejection: Rejection, delivery: &Delivery) -> impl Future<Output = Result<(), H::Error>> + Send {
+                handler.on_rejected(rejection, delivery)
+            }
+        }
+
+        /// Verifies, parses, de-duplicates and routes deliveries to a [`Handler`].
+        pub type Dispatcher<H, D = asyncapi_rt::dedupe::MemoryDedupe> = asyncapi_rt::dispatch::Dispatcher<Event, H, D>;
+
+        #router
+    }
+}
+
+/// The name of received message `index`: its discriminator value when routed
+/// by body, else the document's name for the message.
+fn event_name(ir: &Ir, index: usize) -> String {
+    if let EventRouting::Body(tree) = &ir.api.routing
+        && let Some(path) = tree.path_to(index)
+        && let Some((_, value)) = path.last()
+    {
+        return value.clone();
+    }
+    ir.api.messages[ir.api.receives[index].message].label.clone()
+}
+
+fn receive_docs(ir: &Ir, receive: &Receive) -> TokenStream {
+    let message = &ir.api.messages[receive.message];
+    let mut paragraphs = Vec::new();
+    if let Some(title) = &message.title {
+        paragraphs.push(title.clone());
+    }
+    if let Some(text) =
+        receive.description.as_ref().or(message.description.as_ref()).or(message.summary.as_ref())
+    {
+        paragraphs.push(text.clone());
+    }
+    let channel = &ir.api.channels[receive.channel];
+    paragraphs.push(format!("Received on channel `{}`.", channel.name));
+    doc_lines(&paragraphs.join("\n\n"))
+}
+
+fn method_docs(ir: &Ir, receive: &Receive) -> TokenStream {
+    let message = &ir.api.messages[receive.message];
+    let channel = &ir.api.channels[receive.channel];
+    let mut paragraphs = Vec::new();
+    paragraphs.push(receive.summary.clone().unwrap_or_else(|| format!("Receives `{}`.", message.label)));
+    if let Some(text) =
+        channel.description.as_ref().or(receive.description.as_ref()).or(message.description.as_ref())
+    {
+        paragraphs.push(text.clone());
+    }
+    let operation =
+        receive.operation_id.as_ref().map(|id| format!(" (operation `{id}`)")).unwrap_or_default();
+    paragraphs.push(format!("Channel `{}`{operation}.", channel.name));
+    doc_lines(&paragraphs.join("\n\n"))
+}
+
+/// The payload field holding the de-duplication key, and whether it is optional.
+fn dedupe_field(ir: &Ir, payload: &TypeRef, key: &str) -> Option<(String, bool)> {
+    let TypeRef::Named(id) = resolve_alias(payload, &ir.types) else { return None };
+    let TypeKind::Struct(s) = &ir.types.get(*id).kind else { return None };
+    let field = s.fields.iter().find(|f| f.wire == key)?;
+    match &field.ty {
+        TypeRef::String | TypeRef::LenientString => Some((field.name.clone(), false)),
+        TypeRef::Option(inner) if matches!(**inner, TypeRef::String | TypeRef::LenientString) => {
+            Some((field.name.clone(), true))
+        }
+        _ => None,
+    }
+}
+
+/// `check_headers`' body: variants sharing a header set share an arm.
+fn header_checks(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
+    let api = &ir.api;
+    let mut arms: Vec<(Vec<proc_macro2::Ident>, TokenStream)> = Vec::new();
+    for receive in &api.receives {
+        let message = &api.messages[receive.message];
+        let check = message.headers.as_ref().and_then(|(ty, schema)| {
+            let function = validators.function(*schema)?;
+            let declared = super::messages::declared_headers(*schema, ir);
+            Some(match ty {
+                TypeRef::Named(id) if matches!(ir.types.get(*id).kind, TypeKind::Struct(_)) => {
+                    let ty = type_tokens(ty, &ir.types, Scope::Crate);
+                    quote!(#ty::from_headers(headers, mode).map(drop))
+                }
+                _ => quote! {
+                    asyncapi_rt::message::validate_json(&asyncapi_rt::message::headers_json(headers, &[#(#declared),*]), mode, crate::validate::#function)
+                },
+            })
+        });
+        let Some(check) = check else { continue };
+        let variant = ident(&receive.variant);
+        match arms.iter_mut().find(|(_, existing)| existing.to_string() == check.to_string()) {
+            Some((variants, _)) => variants.push(variant),
+            None => arms.push((vec![variant], check)),
+        }
+    }
+    if arms.is_empty() {
+        return quote! {
+            let _ = (headers, mode);
+            Ok(())
+        };
+    }
+    let all_covered = arms.iter().map(|(variants, _)| variants.len()).sum::<usize>() == api.receives.len();
+    let arms = arms.iter().map(|(variants, check)| {
+        quote!(#(Self::#variants(_))|* => #check.map_err(|violations| Rejection::invalid(self.name(), violations)),)
+    });
+    let rest = if all_covered { quote!() } else { quote!(_ => Ok(()),) };
+    quote! {
+        match self {
+            #(#arms)*
+            #rest
+        }
+    }
+}
+
+/// The parse of received message `index`'s body.
+fn parse_leaf(ir: &Ir, validators: &Validators<'_>, index: usize) -> TokenStream {
+    let receive = &ir.api.receives[index];
+    let message = &ir.api.messages[receive.message];
+    let variant = ident(&receive.variant);
+    let name = event_name(ir, index);
+    let typed = typed_check_name(message);
+    let raw = raw_check(message, validators);
+    quote! {
+        asyncapi_rt::message::parse_message(#name, body, mode, crate::validate::#typed, #raw).map(Self::#variant)
+    }
+}
+
+/// Parsing by body: probe the discriminator properties (borrowed, no
+/// allocation), then parse the one message they name.
+fn route_tree(ir: &Ir, validators: &Validators<'_>, tree: &Tree) -> TokenStream {
+    let properties = tree.properties();
+    if properties.is_empty() {
+        let Tree::Leaf(index) = tree else { return quote!(unreachable!()) };
+        return parse_leaf(ir, validators, *index);
+    }
+    let mut scope = NameScope::new();
+    let fields: Vec<(String, proc_macro2::Ident)> = properties
+        .iter()
+        .map(|p| (p.clone(), format_ident!("{}", naming::unraw(&scope.claim(&naming::snake(p))))))
+        .collect();
+    let declarations = fields.iter().map(|(wire, member)| {
+        quote! {
+            #[serde(rename = #wire, borrow, default)]
+            #member: Tag<'a>,
+        }
+    });
+    let body = switch(ir, validators, tree, &fields);
+    quote! {
+        #[derive(serde::Deserialize)]
+        struct Probe<'a> {
+            #(#declarations)*
+        }
+        let probe: Probe<'_> = serde_json::from_slice(body).map_err(|error| Rejection::from_probe_error(body, &error))?;
+        #body
+    }
+}
+
+fn switch(
+    ir: &Ir,
+    validators: &Validators<'_>,
+    tree: &Tree,
+    fields: &[(String, proc_macro2::Ident)],
+) -> TokenStream {
+    match tree {
+        Tree::Leaf(index) => parse_leaf(ir, validators, *index),
+        Tree::Switch { property, cases } => {
+            let member = fields.iter().find(|(wire, _)| wire == property).map(|(_, m)| m.clone());
+            let values: Vec<&str> = cases.iter().map(|(value, _)| value.as_str()).collect();
+            let arms = cases.iter().map(|(value, case)| {
+                let inner = switch(ir, validators, case, fields);
+                quote!(Some(#value) => { #inner })
+            });
+            quote! {
+                match probe.#member.as_str() {
+                    #(#arms)*
+                    other => Err(Rejection::unknown(#property, other, &[#(#values),*])),
+                }
+            }
+        }
+    }
+}
+
+/// Parsing by channel: the address picks the channel (its parameters checked),
+/// the channel's tree picks the message.
+fn route_channels(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
+    let arms = ir.api.channels.iter().filter(|c| !c.receives.is_empty()).map(|channel| {
+        let body = route_tree(ir, validators, &channel.tree);
+        match &channel.parameters_type {
+            None => {
+                let name = &channel.name;
+                quote! {
+                    if channel == #name {
+                        return { #body };
+                    }
+                }
+            }
+            Some(parameters) => {
+                let parameters = ident(parameters);
+                quote! {
+                    if let Some(parameters) = crate::channels::#parameters::parse(channel) {
+                        if let Err(violations) = parameters {
+                            return Err(Rejection::unknown_channel(channel, Some(violations)));
+                        }
+                        return { #body };
+                    }
+                }
+            }
+        }
+    });
+    quote! {
+        #(#arms)*
+        Err(Rejection::unknown_channel(channel, None))
+    }
+}

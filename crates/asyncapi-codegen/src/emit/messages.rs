@@ -1,0 +1,175 @@
+//! `src/messages.rs`: every message of the document by name, raw-body
+//! validation against any of them, typed header sets, and the per-message
+//! typed checks the parsers use.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::rust::{doc_lines, ident, resolve_alias};
+use super::validate::Validators;
+use crate::ir::Ir;
+use crate::ir::api::MessageDef;
+use crate::ir::naming;
+use crate::ir::schema::{JsonType, SchemaKind};
+use crate::ir::types::{TypeKind, TypeRef};
+
+/// The crate-private name of the typed check of a message's payload (in
+/// `validate.rs`).
+pub fn typed_check_name(message: &MessageDef) -> proc_macro2::Ident {
+    format_ident!("validate_{}", naming::unraw(&naming::snake(&message.variant)))
+}
+
+/// The raw check of a message's payload, as an expression of type `CheckJson`.
+pub fn raw_check(message: &MessageDef, validators: &Validators<'_>) -> TokenStream {
+    match message.payload.as_ref().and_then(|(_, schema)| validators.function(*schema)) {
+        Some(function) => quote!(crate::validate::#function),
+        None => quote!(crate::messages::accept_anything),
+    }
+}
+
+pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
+    let messages = &ir.api.messages;
+    let variants: Vec<_> = messages.iter().map(|m| ident(&m.variant)).collect();
+    let labels: Vec<&str> = messages.iter().map(|m| m.label.as_str()).collect();
+    let count = proc_macro2::Literal::usize_unsuffixed(messages.len());
+    let docs = messages.iter().map(|m| {
+        let mut text = format!("`{}`", m.label);
+        if let Some(title) = &m.title {
+            text = format!("{title} (`{}`)", m.label);
+        }
+        if let Some(summary) = m.summary.as_ref().or(m.description.as_ref()) {
+            text = format!("{text}\n\n{summary}");
+        }
+        doc_lines(&text)
+    });
+    let checks = messages.iter().map(|m| raw_check(m, validators));
+    let headers = messages.iter().filter_map(|m| header_impl(m, ir, validators));
+    let mut seen_headers = std::collections::BTreeSet::new();
+    let headers: Vec<TokenStream> =
+        headers.filter(|(name, _)| seen_headers.insert(name.clone())).map(|(_, tokens)| tokens).collect();
+    let needs_fallback =
+        messages.iter().any(|m| m.payload.as_ref().and_then(|(_, s)| validators.function(*s)).is_none());
+    let fallback = if needs_fallback {
+        quote! {
+            /// The check of a message that declares no payload: anything goes.
+            pub(crate) fn accept_anything(_: &serde_json::Value, _: &mut Path<'_>, _: &mut Violations, _: Mode) {}
+        }
+    } else {
+        quote!()
+    };
+    let body = quote! {
+        #fallback
+        #(#headers)*
+    };
+    let types_import = super::rust::types_import(&body);
+    quote! {
+        //! Every message of the document, by name: raw bodies validated against
+        //! any of them, with every violation reported at once.
+
+        use asyncapi_rt::message::{CheckJson, Mode};
+        #[allow(unused_imports)]
+        use asyncapi_rt::path::Path;
+        use asyncapi_rt::violation::Violations;
+        #types_import
+
+        /// Every message the document defines.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Message {
+            #(#docs #variants,)*
+        }
+
+        impl Message {
+            /// Every message, in the order the document uses them.
+            pub const ALL: [Message; #count] = [#(Message::#variants),*];
+
+            /// The name the document gives the message.
+            pub fn name(self) -> &'static str {
+                match self {
+                    #(Message::#variants => #labels,)*
+                }
+            }
+
+            /// The message the document calls `name`.
+            pub fn from_name(name: &str) -> Option<Message> {
+                Message::ALL.into_iter().find(|message| message.name() == name)
+            }
+
+            /// Validates a raw body against the message's payload schema and
+            /// returns every violation, each with its JSON pointer. In
+            /// [`Mode::Strict`], what the generator was told to tolerate (integer
+            /// keys) is a violation too.
+            pub fn validate_body(self, body: &[u8], mode: Mode) -> Result<(), Violations> {
+                asyncapi_rt::message::validate_slice(body, mode, self.check())
+            }
+
+            /// [`Message::validate_body`] for a parsed value.
+            pub fn validate_json(self, value: &serde_json::Value, mode: Mode) -> Result<(), Violations> {
+                asyncapi_rt::message::validate_json(value, mode, self.check())
+            }
+
+            fn check(self) -> CheckJson {
+                match self {
+                    #(Message::#variants => #checks,)*
+                }
+            }
+        }
+
+        #body
+    }
+}
+
+/// `impl Headers { pub const DECLARED; pub fn from_headers(...) }` for a typed
+/// header set (by type name, so a set shared by messages is emitted once).
+fn header_impl(message: &MessageDef, ir: &Ir, validators: &Validators<'_>) -> Option<(String, TokenStream)> {
+    let (ty, schema) = message.headers.as_ref()?;
+    let TypeRef::Named(id) = ty else { return None };
+    let def = ir.types.get(*id);
+    let TypeKind::Struct(_) = &def.kind else { return None };
+    let name = ident(&def.name);
+    let check = validators.function(*schema)?;
+    let declared = declared_headers(*schema, ir);
+    Some((
+        def.name.clone(),
+        quote! {
+            impl types::#name {
+                /// The headers this set declares, and how their text reads as JSON.
+                pub const DECLARED: &'static [(&'static str, asyncapi_rt::message::HeaderKind)] = &[#(#declared),*];
+
+                /// Reads and validates this header set from a delivery's headers
+                /// (names match case-insensitively).
+                pub fn from_headers(headers: &asyncapi_rt::http::HeaderMap, mode: Mode) -> Result<Self, Violations> {
+                    asyncapi_rt::message::parse_headers(headers, Self::DECLARED, mode, crate::validate::#check)
+                }
+            }
+        },
+    ))
+}
+
+/// `("Name", HeaderKind::...)` for each property of a headers schema.
+pub fn declared_headers(schema: crate::ir::SchemaId, ir: &Ir) -> Vec<TokenStream> {
+    let Some(keywords) = ir.schemas.keywords(schema) else { return Vec::new() };
+    keywords
+        .properties
+        .iter()
+        .map(|(name, property)| {
+            let scalar = match &ir.schemas.get(ir.schemas.target(*property)).kind {
+                SchemaKind::Keywords(k) => k.types.as_ref().is_some_and(|types| {
+                    types
+                        .iter()
+                        .any(|t| matches!(t, JsonType::Integer | JsonType::Number | JsonType::Boolean))
+                }),
+                _ => false,
+            };
+            let kind = if scalar { quote!(Scalar) } else { quote!(Text) };
+            quote!((#name, asyncapi_rt::message::HeaderKind::#kind))
+        })
+        .collect()
+}
+
+/// Whether a payload type implements `Validate` (named, not an alias).
+pub fn implements_validate(ty: &TypeRef, ir: &Ir) -> bool {
+    match resolve_alias(ty, &ir.types) {
+        TypeRef::Named(id) => !matches!(ir.types.get(*id).kind, TypeKind::Alias(_)),
+        _ => false,
+    }
+}

@@ -1,0 +1,64 @@
+//! `src/publish.rs`: what the user sends. One constructor per sent operation
+//! and message: validated, serialized, signed when the message declares a
+//! signature header.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::messages::typed_check_name;
+use super::rust::{Scope, doc_lines, ident, type_tokens};
+use crate::ir::Ir;
+
+pub fn emit(ir: &Ir) -> TokenStream {
+    let functions: Vec<TokenStream> = ir.api.sends.iter().map(|send| {
+        let message = &ir.api.messages[send.message];
+        let channel = &ir.api.channels[send.channel];
+        let function = ident(&send.function);
+        let payload = type_tokens(&message.payload_type(), &ir.types, Scope::Crate);
+        let check = typed_check_name(message);
+        let mut text = send.summary.clone().unwrap_or_else(|| format!("Prepares `{}` to publish.", message.label));
+        if let Some(description) = send.description.as_ref().or(message.description.as_ref()) {
+            text = format!("{text}\n\n{description}");
+        }
+        text = format!(
+            "{text}\n\nChannel `{}`{}. The message is validated first: every violation is returned at once.",
+            channel.name,
+            send.operation_id.as_ref().map(|id| format!(", operation `{id}`")).unwrap_or_default()
+        );
+        let (parameters_argument, address) = match &channel.parameters_type {
+            Some(parameters) => {
+                let parameters = ident(parameters);
+                (quote!(parameters: &crate::channels::#parameters,), quote!(parameters.address()))
+            }
+            None => {
+                let name = &channel.name;
+                (quote!(), quote!(#name.to_owned()))
+            }
+        };
+        let (signer_argument, signer) = match &send.signature_header {
+            Some(header) => {
+                text = format!("{text} Signed with `signer` (header `{header}`).");
+                (quote!(signer: &asyncapi_rt::signature::Signer,), quote!(Some(signer)))
+            }
+            None => (quote!(), quote!(None)),
+        };
+        let docs = doc_lines(&text);
+        quote! {
+            #docs
+            pub fn #function(#parameters_argument message: &#payload, #signer_argument) -> Result<Outgoing, Violations> {
+                asyncapi_rt::outgoing::prepare(#address, message, crate::validate::#check, #signer)
+            }
+        }
+    }).collect();
+    let types_import = super::rust::types_import(&quote!(#(#functions)*));
+    quote! {
+        //! What you send this API: constructors that validate, serialize and (where
+        //! the document declares a signature header) sign each message.
+
+        pub use asyncapi_rt::outgoing::Outgoing;
+        use asyncapi_rt::violation::Violations;
+        #types_import
+
+        #(#functions)*
+    }
+}

@@ -1,0 +1,836 @@
+//! `src/validate.rs`: the validators.
+//!
+//! Two walks, generated from the same schema nodes:
+//! - raw checks (`fn check_*(value: &Value, ...)`), one keyword at a time, as
+//!   JSON Schema says, for bodies that did not parse into their type;
+//! - typed checks (`impl Validate`), for what a parsed value's Rust type cannot
+//!   say (formats, lengths, bounds). Where a keyword has no typed counterpart
+//!   (`oneOf`, `uniqueItems`...), the typed check serializes that part and runs
+//!   the raw check on it: correct first, fast where it is common.
+//!
+//! A schema gets a function of its own when it is a named type's, a `$ref`
+//! target, a message's payload or headers, or a channel parameter's; the
+//! others are inlined where used. Identical schemas share one function.
+
+use std::collections::{BTreeMap, HashMap};
+
+use proc_macro2::{Ident, Literal, TokenStream, TokenTree};
+use quote::{format_ident, quote};
+use serde_json::{Number, Value};
+
+use super::rust::{Scope as TypeScope, doc_lines, ident, type_tokens};
+use crate::ir::Ir;
+use crate::ir::api::MessageDef;
+use crate::ir::naming::{self, Scope};
+use crate::ir::schema::{Dependency, Format, Items, JsonType, Keywords, SchemaId, SchemaKind};
+use crate::ir::types::{TypeDef, TypeKind, TypeRef};
+use crate::pointer;
+
+/// Decides which schemas get functions, and emits them.
+pub struct Validators<'a> {
+    ir: &'a Ir,
+    /// The function of each schema node that has one.
+    functions: BTreeMap<SchemaId, Ident>,
+    /// Function bodies to emit, in order.
+    order: Vec<(Ident, SchemaId)>,
+    /// `static`s (patterns, JSON literals) the checks use, by their source text.
+    statics: std::cell::RefCell<Statics>,
+}
+
+#[derive(Default)]
+struct Statics {
+    patterns: Vec<String>,
+    literals: Vec<String>,
+}
+
+impl<'a> Validators<'a> {
+    pub fn new(ir: &'a Ir) -> Self {
+        let mut validators =
+            Validators { ir, functions: BTreeMap::new(), order: Vec::new(), statics: Default::default() };
+        let mut scope = Scope::new();
+        let mut by_fingerprint: HashMap<String, Ident> = HashMap::new();
+        let mut wanted: Vec<(SchemaId, String)> = Vec::new();
+        for def in &ir.types.types {
+            wanted.push((def.schema, def.name.clone()));
+        }
+        for message in &ir.api.messages {
+            if let Some((_, schema)) = &message.payload {
+                wanted.push((*schema, format!("{} payload", message.label)));
+            }
+            if let Some((_, schema)) = &message.headers {
+                wanted.push((*schema, format!("{} headers", message.label)));
+            }
+        }
+        for channel in &ir.api.channels {
+            for parameter in &channel.parameters {
+                if let Some(schema) = parameter.schema {
+                    wanted.push((schema, format!("{} parameter", parameter.wire)));
+                }
+            }
+        }
+        for id in ir.schemas.ids() {
+            if let SchemaKind::Ref { target, .. } = &ir.schemas.get(id).kind {
+                let label = pointer::last_token(&ir.schemas.get(*target).site.pointer)
+                    .unwrap_or_else(|| "schema".into());
+                wanted.push((*target, label));
+            }
+        }
+        for (schema, label) in wanted {
+            // A `$ref` node checks as its target does.
+            let schema = validators.function_node(schema);
+            if validators.functions.contains_key(&schema) {
+                continue;
+            }
+            let fingerprint = ir.schemas.get(schema).fingerprint.clone();
+            let function = match by_fingerprint.get(&fingerprint) {
+                Some(existing) => existing.clone(),
+                None => {
+                    let name = scope.claim(&format!("check_{}", naming::unraw(&naming::snake(&label))));
+                    let function = format_ident!("{}", name);
+                    by_fingerprint.insert(fingerprint, function.clone());
+                    validators.order.push((function.clone(), schema));
+                    function
+                }
+            };
+            validators.functions.insert(schema, function);
+        }
+        validators
+    }
+
+    /// The node whose checks stand for `id`'s: `$ref`s are followed.
+    fn function_node(&self, id: SchemaId) -> SchemaId {
+        self.ir.schemas.target(id)
+    }
+
+    /// The raw check function of `schema` (which must have one).
+    pub fn function(&self, schema: SchemaId) -> Option<&Ident> {
+        self.functions.get(&self.function_node(schema))
+    }
+
+    /// The whole `validate.rs`.
+    pub fn emit(&self) -> TokenStream {
+        let functions: Vec<TokenStream> = self
+            .order
+            .iter()
+            .map(|(name, schema)| {
+                let body = self.node_body(*schema, false);
+                let doc = doc_lines(&format!(
+                    "Checks a value against the schema at `{}`.",
+                    pointer_label(&self.ir.schemas.get(*schema).site.pointer)
+                ));
+                let (value, at, out, mode) = params(&body);
+                quote! {
+                    #doc
+                    pub(crate) fn #name<'v>(#value: &'v serde_json::Value, #at: &mut Path<'v>, #out: &mut Violations, #mode: Mode) {
+                        #body
+                    }
+                }
+            })
+            .collect();
+        let impls: Vec<TokenStream> =
+            self.ir.types.types.iter().filter_map(|def| self.validate_impl(def)).collect();
+        let messages: Vec<TokenStream> = self.ir.api.messages.iter().map(|m| self.message_check(m)).collect();
+        // Last: the bodies above register the statics they use.
+        let statics = self.emit_statics();
+        let body = quote! {
+            #statics
+            #(#functions)*
+            #(#impls)*
+            #(#messages)*
+        };
+        let types_import = super::rust::types_import(&body);
+        quote! {
+            //! Validators: raw-JSON checks for every schema, and typed checks for
+            //! every type (see `asyncapi_rt::message`).
+            #![allow(clippy::too_many_lines, clippy::needless_borrow, clippy::collapsible_if)]
+
+            #[allow(unused_imports)]
+            use asyncapi_rt::check::{self, Bounds, JsonType, Limit, Pattern};
+            #[allow(unused_imports)]
+            use asyncapi_rt::format::Format;
+            use asyncapi_rt::message::{Mode, Validate};
+            use asyncapi_rt::path::Path;
+            use asyncapi_rt::violation::Violations;
+            #types_import
+
+            #body
+        }
+    }
+
+    /// `fn validate_<message>(value: &Payload, ...)`: what the payload's type
+    /// cannot say, for the message parsers.
+    fn message_check(&self, message: &MessageDef) -> TokenStream {
+        let name = super::messages::typed_check_name(message);
+        let rust = crate_type(&message.payload_type(), self.ir);
+        let body = match &message.payload {
+            Some((ty, schema)) => self.typed_checks(ty, *schema).unwrap_or_default(),
+            None => TokenStream::new(),
+        };
+        let (value, at, out) = if body.is_empty() {
+            (quote!(_), quote!(_), quote!(_))
+        } else {
+            (quote!(value), quote!(at), quote!(out))
+        };
+        let mode = if uses_ident(&body, "mode") { quote!(let mode = Mode::Lenient;) } else { quote!() };
+        let doc =
+            doc_lines(&format!("Checks a parsed `{}` payload for what its type cannot say.", message.label));
+        quote! {
+            #doc
+            pub(crate) fn #name<'v>(#value: &'v #rust, #at: &mut Path<'v>, #out: &mut Violations) {
+                #mode
+                #body
+            }
+        }
+    }
+
+    fn emit_statics(&self) -> TokenStream {
+        let statics = self.statics.borrow();
+        let patterns = statics.patterns.iter().enumerate().map(|(index, source)| {
+            let name = format_ident!("PATTERN_{}", index + 1);
+            quote!(static #name: std::sync::LazyLock<Pattern> = std::sync::LazyLock::new(|| Pattern::new(#source));)
+        });
+        let literals = statics.literals.iter().enumerate().map(|(index, json)| {
+            let name = format_ident!("LITERAL_{}", index + 1);
+            quote!(static #name: check::Literal = check::Literal::new(|| check::literal(#json));)
+        });
+        quote!(#(#patterns)* #(#literals)*)
+    }
+
+    fn pattern(&self, source: &str) -> Ident {
+        let mut statics = self.statics.borrow_mut();
+        let index = match statics.patterns.iter().position(|p| p == source) {
+            Some(index) => index,
+            None => {
+                statics.patterns.push(source.to_owned());
+                statics.patterns.len() - 1
+            }
+        };
+        format_ident!("PATTERN_{}", index + 1)
+    }
+
+    fn literal(&self, value: &Value) -> Ident {
+        let json = value.to_string();
+        let mut statics = self.statics.borrow_mut();
+        let index = match statics.literals.iter().position(|l| *l == json) {
+            Some(index) => index,
+            None => {
+                statics.literals.push(json);
+                statics.literals.len() - 1
+            }
+        };
+        format_ident!("LITERAL_{}", index + 1)
+    }
+
+    /// Statements checking `value` against `id` where `value`, `at`, `out` and
+    /// `mode` are in scope: a call when `id` has a function, else inline.
+    fn child(&self, id: SchemaId, lenient: bool) -> TokenStream {
+        if !lenient && let Some(function) = self.function(id) {
+            return quote!(#function(value, at, out, mode););
+        }
+        self.node_body(id, lenient)
+    }
+
+    /// Statements checking `value` against the keywords of `id` itself.
+    fn node_body(&self, id: SchemaId, lenient: bool) -> TokenStream {
+        match &self.ir.schemas.get(id).kind {
+            SchemaKind::Any => quote!(),
+            SchemaKind::Nothing => quote!(check::nothing(at, out);),
+            SchemaKind::Ref { target, .. } => self.child(*target, false),
+            SchemaKind::Keywords(keywords) => self.keywords(keywords, lenient),
+        }
+    }
+
+    fn keywords(&self, k: &Keywords, lenient: bool) -> TokenStream {
+        let mut out = TokenStream::new();
+        if let Some(types) = &k.types {
+            let mut types = types.clone();
+            if k.nullable && !types.contains(&JsonType::Null) {
+                types.push(JsonType::Null);
+            }
+            if lenient && types == [JsonType::String] {
+                out.extend(quote!(check::lenient_string(value, mode, at, out);));
+            } else {
+                let names = types.iter().map(|t| json_type(*t));
+                out.extend(quote!(check::types(value, &[#(#names),*], at, out);));
+            }
+        }
+        if let Some(values) = &k.enum_values {
+            out.extend(self.enum_check(values));
+        }
+        if let Some(expected) = &k.const_value {
+            let literal = self.literal(expected);
+            out.extend(quote!(check::const_value(value, &#literal, at, out);));
+        }
+        out.extend(self.object_keywords(k));
+        out.extend(self.array_keywords(k));
+        out.extend(self.string_keywords(k));
+        out.extend(self.number_keywords(k));
+        for part in &k.all_of {
+            out.extend(self.child(*part, false));
+        }
+        if !k.any_of.is_empty() {
+            let tries = k.any_of.iter().map(|alternative| self.passes(*alternative));
+            out.extend(quote! {
+                let passed = #(#tries)||*;
+                check::any_of(usize::from(passed), at, out);
+            });
+        }
+        if !k.one_of.is_empty() {
+            let tries = k.one_of.iter().map(|alternative| self.passes(*alternative));
+            out.extend(quote! {
+                let passed = #(usize::from(#tries))+*;
+                check::one_of(passed, at, out);
+            });
+        }
+        if let Some(not) = k.not {
+            let passes = self.passes(not);
+            out.extend(quote!(check::not(#passes, at, out);));
+        }
+        if let Some(condition) = k.if_ {
+            let passes = self.passes(condition);
+            let then = k.then.map(|then| self.child(then, false)).unwrap_or_default();
+            let otherwise = k.else_.map(|otherwise| self.child(otherwise, false)).unwrap_or_default();
+            if !then.is_empty() || !otherwise.is_empty() {
+                out.extend(quote!(if #passes { #then } else { #otherwise }));
+            }
+        }
+        out
+    }
+
+    /// An expression: whether `value` passes `id` (violations discarded).
+    fn passes(&self, id: SchemaId) -> TokenStream {
+        let check = self.child(id, false);
+        if check.is_empty() {
+            return quote!(true);
+        }
+        quote!(check::passes(|out| { let at = &mut Path::root(); #check }))
+    }
+
+    fn enum_check(&self, values: &[Value]) -> TokenStream {
+        if values.iter().all(Value::is_string) {
+            let strings = values.iter().filter_map(Value::as_str);
+            quote!(check::enum_strings(value, &[#(#strings),*], at, out);)
+        } else {
+            let literal = self.literal(&Value::Array(values.to_vec()));
+            quote!(check::enum_values(value, &#literal, at, out);)
+        }
+    }
+
+    fn object_keywords(&self, k: &Keywords) -> TokenStream {
+        let mut body = TokenStream::new();
+        if !k.required.is_empty() {
+            let names = &k.required;
+            body.extend(quote!(check::required(object, &[#(#names),*], at, out);));
+        }
+        if k.min_properties.is_some() || k.max_properties.is_some() {
+            let (min, max) = (option_u64(k.min_properties), option_u64(k.max_properties));
+            body.extend(quote!(check::property_count(object.len(), #min, #max, at, out);));
+        }
+        for (property, dependency) in &k.dependencies {
+            match dependency {
+                Dependency::Properties(names) => body
+                    .extend(quote!(check::dependent_required(object, #property, &[#(#names),*], at, out);)),
+                Dependency::Schema(schema) => {
+                    let check = self.child(*schema, false);
+                    if !check.is_empty() {
+                        body.extend(quote!(if object.contains_key(#property) { #check }));
+                    }
+                }
+            }
+        }
+        for (property, schema) in &k.properties {
+            let lenient = self.is_lenient(property, *schema);
+            let check = self.child(*schema, lenient);
+            if !check.is_empty() {
+                body.extend(quote! {
+                    if let Some(value) = object.get(#property) {
+                        at.push_key(#property);
+                        #check
+                        at.pop();
+                    }
+                });
+            }
+        }
+        let patterns: Vec<(Ident, TokenStream)> = k
+            .pattern_properties
+            .iter()
+            .map(|(source, schema)| (self.pattern(source), self.child(*schema, false)))
+            .collect();
+        let declared: Vec<&String> = k.properties.iter().map(|(name, _)| name).collect();
+        let is_declared =
+            if declared.is_empty() { quote!(false) } else { quote!(matches!(key, #(#declared)|*)) };
+        let additional = k.additional_properties.map(|schema| (schema, &self.ir.schemas.get(schema).kind));
+        let is_matched = if patterns.is_empty() {
+            quote!(false)
+        } else {
+            let names = patterns.iter().map(|(name, _)| name);
+            quote!(#(#names.is_match(key))||*)
+        };
+        if let Some((_, SchemaKind::Nothing)) = additional {
+            body.extend(
+                quote!(check::no_additional_properties(object, |key| #is_declared || #is_matched, at, out);),
+            );
+        }
+        let additional_check = match additional {
+            Some((_, SchemaKind::Nothing)) | None => TokenStream::new(),
+            Some((schema, _)) => self.child(schema, false),
+        };
+        let pattern_checks: Vec<TokenStream> = patterns
+            .iter()
+            .filter(|(_, check)| !check.is_empty())
+            .map(|(name, check)| quote!(if #name.is_match(key) { at.push_key(key); #check at.pop(); }))
+            .collect();
+        if !pattern_checks.is_empty() || !additional_check.is_empty() {
+            let additional = if additional_check.is_empty() {
+                quote!()
+            } else {
+                quote!(if !(#is_declared || #is_matched) { at.push_key(key); #additional_check at.pop(); })
+            };
+            body.extend(quote! {
+                for (key, value) in object {
+                    let key: &str = key;
+                    #(#pattern_checks)*
+                    #additional
+                }
+            });
+        }
+        if let Some(names) = k.property_names {
+            let check = self.child(names, false);
+            if !check.is_empty() {
+                body.extend(quote! {
+                    for key in object.keys() {
+                        let name = serde_json::Value::String(key.clone());
+                        let valid = check::passes(|out| { let value = &name; let at = &mut Path::root(); #check });
+                        if !valid {
+                            out.push(at, asyncapi_rt::violation::Keyword::PropertyNames, format!("property name `{key}` does not match `propertyNames`"));
+                        }
+                    }
+                });
+            }
+        }
+        if body.is_empty() {
+            return body;
+        }
+        quote!(if let Some(object) = value.as_object() { #body })
+    }
+
+    /// Whether `property` accepts integers for a string (the codegen option),
+    /// judged as the type mapping does: a plain `type: string` schema.
+    fn is_lenient(&self, property: &str, schema: SchemaId) -> bool {
+        let patterns = &self.ir.lenient_properties;
+        let SchemaKind::Keywords(keywords) = &self.ir.schemas.get(schema).kind else { return false };
+        keywords.types.as_deref() == Some(&[JsonType::String])
+            && keywords.format.as_ref().is_none_or(|f| {
+                matches!(
+                    f,
+                    Format::Checked(
+                        "email"
+                            | "hostname"
+                            | "ipv4"
+                            | "ipv6"
+                            | "uri-reference"
+                            | "iri"
+                            | "iri-reference"
+                            | "regex"
+                            | "time"
+                    ) | Format::Other(_)
+                )
+            })
+            && keywords.enum_values.is_none()
+            && keywords.const_value.is_none()
+            && patterns.iter().any(|pattern| crate::ir::types::glob_matches(pattern, property))
+    }
+
+    fn array_keywords(&self, k: &Keywords) -> TokenStream {
+        let mut body = TokenStream::new();
+        if k.min_items.is_some() || k.max_items.is_some() {
+            let (min, max) = (option_u64(k.min_items), option_u64(k.max_items));
+            body.extend(quote!(check::item_count(array.len(), #min, #max, at, out);));
+        }
+        if k.unique_items {
+            body.extend(quote!(check::unique_items(array, at, out);));
+        }
+        match &k.items {
+            Some(Items::All(schema)) => {
+                let check = self.child(*schema, false);
+                if !check.is_empty() {
+                    body.extend(quote! {
+                        for (index, value) in array.iter().enumerate() {
+                            at.push_index(index);
+                            #check
+                            at.pop();
+                        }
+                    });
+                }
+            }
+            Some(Items::Tuple(schemas)) => {
+                let allowed = schemas.len();
+                let additional = k.additional_items.map(|schema| (schema, &self.ir.schemas.get(schema).kind));
+                if let Some((_, SchemaKind::Nothing)) = additional {
+                    body.extend(quote!(check::no_additional_items(array.len(), #allowed, at, out);));
+                }
+                let cases = schemas.iter().enumerate().map(|(index, schema)| {
+                    let check = self.child(*schema, false);
+                    let index = Literal::usize_unsuffixed(index);
+                    quote!(#index => { #check })
+                });
+                let rest = match additional {
+                    Some((schema, SchemaKind::Keywords(_) | SchemaKind::Ref { .. })) => {
+                        self.child(schema, false)
+                    }
+                    _ => quote!(),
+                };
+                body.extend(quote! {
+                    for (index, value) in array.iter().enumerate() {
+                        at.push_index(index);
+                        match index {
+                            #(#cases)*
+                            _ => { #rest }
+                        }
+                        at.pop();
+                    }
+                });
+            }
+            None => {}
+        }
+        if let Some(contains) = k.contains {
+            let check = self.child(contains, false);
+            let found = if check.is_empty() {
+                quote!(!array.is_empty())
+            } else {
+                quote!(array.iter().any(|value| check::passes(|out| { let at = &mut Path::root(); #check })))
+            };
+            body.extend(quote!(check::contains(#found, at, out);));
+        }
+        if body.is_empty() {
+            return body;
+        }
+        quote!(if let Some(array) = value.as_array() { #body })
+    }
+
+    fn string_keywords(&self, k: &Keywords) -> TokenStream {
+        let body = self.text_checks(k);
+        if body.is_empty() {
+            return body;
+        }
+        quote!(if let Some(text) = value.as_str() { #body })
+    }
+
+    /// Checks of `text: &str` for the string keywords of `k`.
+    fn text_checks(&self, k: &Keywords) -> TokenStream {
+        let mut body = TokenStream::new();
+        if k.min_length.is_some() || k.max_length.is_some() {
+            let (min, max) = (option_u64(k.min_length), option_u64(k.max_length));
+            body.extend(quote!(check::length(text, #min, #max, at, out);));
+        }
+        if let Some(source) = &k.pattern {
+            let pattern = self.pattern(source);
+            body.extend(quote!(check::pattern(text, &#pattern, at, out);));
+        }
+        if let Some(Format::Checked(name)) = &k.format {
+            let format = format_variant(name);
+            body.extend(quote!(check::format(text, Format::#format, at, out);));
+        }
+        body
+    }
+
+    fn number_keywords(&self, k: &Keywords) -> TokenStream {
+        let body = self.number_checks(k);
+        if body.is_empty() {
+            return body;
+        }
+        quote!(if let Some(number) = value.as_number() { #body })
+    }
+
+    /// Checks of `number` (anything `check::AsNumber`) for the numeric keywords of `k`.
+    fn number_checks(&self, k: &Keywords) -> TokenStream {
+        let mut body = TokenStream::new();
+        if k.minimum.is_some()
+            || k.maximum.is_some()
+            || k.exclusive_minimum.is_some()
+            || k.exclusive_maximum.is_some()
+        {
+            let fields = [
+                ("minimum", &k.minimum),
+                ("maximum", &k.maximum),
+                ("exclusive_minimum", &k.exclusive_minimum),
+                ("exclusive_maximum", &k.exclusive_maximum),
+            ]
+            .into_iter()
+            .filter_map(|(name, limit)| {
+                let limit = limit.as_ref()?;
+                let name = format_ident!("{}", name);
+                let limit = limit_tokens(limit);
+                Some(quote!(#name: Some(#limit)))
+            });
+            body.extend(
+                quote!(check::bounds(number, &Bounds { #(#fields,)* ..Bounds::default() }, at, out);),
+            );
+        }
+        if let Some(divisor) = &k.multiple_of {
+            let divisor = limit_tokens(divisor);
+            body.extend(quote!(check::multiple_of(number, #divisor, at, out);));
+        }
+        body
+    }
+
+    /// `impl Validate` for a named type (aliases have none: their uses check them).
+    fn validate_impl(&self, def: &TypeDef) -> Option<TokenStream> {
+        let name = ident(&def.name);
+        let body = match &def.kind {
+            TypeKind::Alias(_) => return None,
+            TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => quote!(),
+            TypeKind::Union(_) => self.serialized(def.schema),
+            TypeKind::Struct(s) => match self.struct_is_typed(def) {
+                false => self.serialized(def.schema),
+                true => {
+                    let fields = s.fields.iter().filter_map(|field| {
+                        let wire = &field.wire;
+                        let member = ident(&field.name);
+                        let checks = self.typed_checks(&field.ty, field.schema)?;
+                        Some(quote! {
+                            {
+                                let value = &self.#member;
+                                at.push_key(#wire);
+                                #checks
+                                at.pop();
+                            }
+                        })
+                    });
+                    quote!(#(#fields)*)
+                }
+            },
+        };
+        let (at, out) = if body.is_empty() { (quote!(_), quote!(_)) } else { (quote!(at), quote!(out)) };
+        let mode = if uses_ident(&body, "mode") { quote!(let mode = Mode::Lenient;) } else { quote!() };
+        Some(quote! {
+            impl Validate for types::#name {
+                fn validate_at<'v>(&'v self, #at: &mut Path<'v>, #out: &mut Violations) {
+                    #mode
+                    #body
+                }
+            }
+        })
+    }
+
+    /// Whether a struct's own keywords all have typed counterparts (the fields'
+    /// are decided field by field).
+    fn struct_is_typed(&self, def: &TypeDef) -> bool {
+        let Some(k) = self.ir.schemas.keywords(def.schema) else { return false };
+        let TypeKind::Struct(s) = &def.kind else { return false };
+        k.all_of.is_empty()
+            && !k.has_combinators()
+            && k.enum_values.is_none()
+            && k.const_value.is_none()
+            && k.min_properties.is_none()
+            && k.max_properties.is_none()
+            && k.dependencies.is_empty()
+            && k.property_names.is_none()
+            && k.pattern_properties.is_empty()
+            && matches!(s.unknown, crate::ir::types::Unknown::Ignore | crate::ir::types::Unknown::Deny)
+            && k.types.as_deref().is_none_or(|t| t == [JsonType::Object])
+    }
+
+    /// Statements checking the typed `value` (a `&T` for `ty`) against `schema`;
+    /// `None` when the type says it all.
+    pub fn typed_checks(&self, ty: &TypeRef, schema: SchemaId) -> Option<TokenStream> {
+        let types = &self.ir.types;
+        match ty {
+            TypeRef::Option(inner) => {
+                let checks = self.typed_checks(inner, schema)?;
+                Some(quote!(if let Some(value) = value { #checks }))
+            }
+            TypeRef::Named(id) | TypeRef::Boxed(id) => match &types.get(*id).kind {
+                TypeKind::Struct(_) | TypeKind::Union(_) => Some(quote!(value.validate_at(at, out);)),
+                TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => None,
+                TypeKind::Alias(target) => self.typed_checks(target, types.get(*id).schema),
+            },
+            TypeRef::Any => {
+                let body = self.node_body(schema, false);
+                (!body.is_empty()).then(|| quote!({ let value: &serde_json::Value = value; #body }))
+            }
+            _ => {
+                let k = match &self.ir.schemas.get(self.ir.schemas.target(schema)).kind {
+                    SchemaKind::Any => return None,
+                    SchemaKind::Nothing => return Some(self.serialized(schema)),
+                    SchemaKind::Keywords(k) => k,
+                    SchemaKind::Ref { .. } => return Some(self.serialized(schema)),
+                };
+                if k.has_combinators() || k.enum_values.is_some() || k.const_value.is_some() {
+                    return Some(self.serialized(schema));
+                }
+                self.primitive_checks(ty, k).unwrap_or_else(|| Some(self.serialized(schema)))
+            }
+        }
+    }
+
+    /// Typed checks of a primitive, list or map; `Err`-like `None` (outer) when a
+    /// keyword has no typed counterpart.
+    fn primitive_checks(&self, ty: &TypeRef, k: &Keywords) -> Option<Option<TokenStream>> {
+        let only = |allowed: &[&str]| -> bool {
+            let present = [
+                ("object", k.has_object_keywords()),
+                ("array", k.has_array_keywords()),
+                ("string", k.has_string_keywords() || matches!(k.format, Some(Format::Checked(_)))),
+                ("number", k.has_number_keywords()),
+            ];
+            present.iter().all(|(kind, has)| !has || allowed.contains(kind))
+        };
+        let wrap = |body: TokenStream| (!body.is_empty()).then_some(body);
+        match ty {
+            TypeRef::String | TypeRef::LenientString => {
+                if !only(&["string"]) {
+                    return None;
+                }
+                let body = self.text_checks(k);
+                Some(wrap(body).map(|body| quote!(let text: &str = value; #body)))
+            }
+            TypeRef::DateTime | TypeRef::Date | TypeRef::Url | TypeRef::Uuid => {
+                // The serde helper already enforced the format.
+                (only(&["string"]) && !k.has_string_keywords()).then_some(None)
+            }
+            TypeRef::I64 | TypeRef::I32 | TypeRef::F64 | TypeRef::F32 => {
+                if !only(&["number"]) {
+                    return None;
+                }
+                let body = self.number_checks(k);
+                Some(wrap(body).map(|body| quote!(let number = value; #body)))
+            }
+            TypeRef::Bool | TypeRef::Unit => only(&[]).then_some(None),
+            TypeRef::List(inner) => {
+                if !only(&["array"]) || k.unique_items || k.contains.is_some() || k.additional_items.is_some()
+                {
+                    return None;
+                }
+                let mut body = TokenStream::new();
+                if k.min_items.is_some() || k.max_items.is_some() {
+                    let (min, max) = (option_u64(k.min_items), option_u64(k.max_items));
+                    body.extend(quote!(check::item_count(value.len(), #min, #max, at, out);));
+                }
+                match &k.items {
+                    Some(Items::All(items)) => {
+                        if let Some(checks) = self.typed_checks(inner, *items) {
+                            body.extend(quote! {
+                                for (index, value) in value.iter().enumerate() {
+                                    at.push_index(index);
+                                    #checks
+                                    at.pop();
+                                }
+                            });
+                        }
+                    }
+                    Some(Items::Tuple(_)) => return None,
+                    None => {}
+                }
+                Some(wrap(body))
+            }
+            TypeRef::Map(inner) => {
+                if !only(&["object"])
+                    || k.min_properties.is_some()
+                    || k.max_properties.is_some()
+                    || k.property_names.is_some()
+                    || !k.pattern_properties.is_empty()
+                    || !k.properties.is_empty()
+                    || !k.required.is_empty()
+                    || !k.dependencies.is_empty()
+                {
+                    return None;
+                }
+                let values = k.additional_properties.and_then(|schema| self.typed_checks(inner, schema));
+                Some(values.map(|checks| {
+                    quote! {
+                        for (key, value) in value {
+                            at.push_key(key);
+                            #checks
+                            at.pop();
+                        }
+                    }
+                }))
+            }
+            _ => None,
+        }
+    }
+
+    /// Checks the typed `value` by serializing it and running the raw check of
+    /// `schema` on the result.
+    fn serialized(&self, schema: SchemaId) -> TokenStream {
+        match self.function(schema) {
+            Some(function) => quote!(asyncapi_rt::message::check_serialized(value, at, out, #function);),
+            None => {
+                let body = self.node_body(schema, false);
+                let (value, at, out, mode) = params(&body);
+                quote!(asyncapi_rt::message::check_serialized(value, at, out, |#value, #at, #out, #mode| { #body });)
+            }
+        }
+    }
+}
+
+/// The parameter names of a check whose body is `body`, `_`-prefixed when unused.
+fn params(body: &TokenStream) -> (Ident, Ident, Ident, Ident) {
+    let name =
+        |used: bool, name: &str| if used { format_ident!("{}", name) } else { format_ident!("_{}", name) };
+    (
+        name(uses_ident(body, "value"), "value"),
+        name(uses_ident(body, "at"), "at"),
+        name(uses_ident(body, "out"), "out"),
+        name(uses_ident(body, "mode"), "mode"),
+    )
+}
+
+/// Whether `tokens` mention the identifier `name` anywhere.
+pub fn uses_ident(tokens: &TokenStream, name: &str) -> bool {
+    tokens.clone().into_iter().any(|tree| match tree {
+        TokenTree::Ident(ident) => ident == name,
+        TokenTree::Group(group) => uses_ident(&group.stream(), name),
+        _ => false,
+    })
+}
+
+fn json_type(json_type: JsonType) -> TokenStream {
+    match json_type {
+        JsonType::Array => quote!(JsonType::Array),
+        JsonType::Boolean => quote!(JsonType::Boolean),
+        JsonType::Integer => quote!(JsonType::Integer),
+        JsonType::Null => quote!(JsonType::Null),
+        JsonType::Number => quote!(JsonType::Number),
+        JsonType::Object => quote!(JsonType::Object),
+        JsonType::String => quote!(JsonType::String),
+    }
+}
+
+fn format_variant(name: &str) -> Ident {
+    format_ident!("{}", naming::pascal(name))
+}
+
+fn option_u64(value: Option<u64>) -> TokenStream {
+    match value {
+        Some(value) => {
+            let value = Literal::u64_unsuffixed(value);
+            quote!(Some(#value))
+        }
+        None => quote!(None),
+    }
+}
+
+fn limit_tokens(number: &Number) -> TokenStream {
+    if let Some(value) = number.as_i64() {
+        let value = Literal::i64_unsuffixed(value);
+        quote!(Limit::I64(#value))
+    } else if let Some(value) = number.as_u64() {
+        let value = Literal::u64_unsuffixed(value);
+        quote!(Limit::U64(#value))
+    } else {
+        let value = Literal::f64_unsuffixed(number.as_f64().unwrap_or(0.0));
+        quote!(Limit::F64(#value))
+    }
+}
+
+/// A readable form of a schema's pointer for doc comments.
+fn pointer_label(pointer: &str) -> String {
+    if pointer.is_empty() { "/".to_owned() } else { pointer.to_owned() }
+}
+
+/// The type spelled for use in `validate.rs`.
+pub fn crate_type(ty: &TypeRef, ir: &Ir) -> TokenStream {
+    type_tokens(ty, &ir.types, TypeScope::Crate)
+}

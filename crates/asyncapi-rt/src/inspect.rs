@@ -1,0 +1,128 @@
+//! What becomes of one delivery, as one JSON line: the logic of the `inspect`
+//! example every generated crate has, the tool to reach for when a delivery
+//! was refused.
+
+use http::{HeaderMap, HeaderValue};
+use serde::Serialize;
+
+use crate::message::{Rejection, RejectionKind};
+use crate::violation::Violations;
+
+use crate::dispatch::{Delivery, Inbound};
+use crate::message::Mode;
+use crate::signature::{Secret, SignatureScheme, Verifier};
+
+/// One delivery to inspect.
+#[derive(Debug, Clone, Copy)]
+pub struct Inspection<'a> {
+    pub body: &'a [u8],
+    /// Webhook secrets; the signature is checked when there is at least one.
+    pub secrets: &'a [String],
+    /// The signature header's value, as it came.
+    pub signature: Option<&'a str>,
+    /// The channel it came on, for documents routed by channel.
+    pub channel: Option<&'a str>,
+    pub mode: Mode,
+}
+
+/// The verdict: one JSON line, and the exit code (0 dispatched, 1 rejected,
+/// 2 unauthenticated).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub line: String,
+    pub exit_code: u8,
+}
+
+/// Inspects one delivery under the default signature scheme.
+pub fn inspect<E: Inbound + Serialize>(inspection: &Inspection<'_>) -> Report {
+    let scheme = SignatureScheme::default();
+    let mut headers = HeaderMap::new();
+    let signature_checked = !inspection.secrets.is_empty();
+    if signature_checked {
+        let secrets = inspection.secrets.iter().map(|secret| Secret::from(secret.as_str()));
+        let verifier = match Verifier::new(scheme.clone(), secrets) {
+            Ok(verifier) => verifier,
+            Err(error) => return unauthenticated(&error.to_string()),
+        };
+        if let Some(signature) = inspection.signature {
+            match HeaderValue::from_str(signature) {
+                Ok(value) => {
+                    headers.insert(scheme.header.clone(), value);
+                }
+                Err(_) => return unauthenticated("the signature holds characters no header can"),
+            }
+        }
+        if let Err(error) = verifier.verify(&headers, inspection.body) {
+            return unauthenticated(&error.to_string());
+        }
+    }
+    let mut delivery = Delivery::new(headers, inspection.body.to_vec());
+    delivery.channel = inspection.channel.map(str::to_owned);
+    let signature = if signature_checked { "verified" } else { "not_checked" };
+    match E::parse(&delivery, inspection.mode) {
+        Ok(event) => {
+            let line = Dispatched {
+                outcome: "dispatched",
+                event: event.name(),
+                key: event.dedupe_key(),
+                signature,
+                mode: inspection.mode,
+                message: &event,
+            };
+            report(&line, 0)
+        }
+        Err(Rejection { kind, message, violations }) => {
+            let line = Rejected {
+                outcome: "rejected",
+                event: message.as_deref(),
+                reason: kind,
+                signature,
+                mode: inspection.mode,
+                violations: &violations,
+            };
+            report(&line, 1)
+        }
+    }
+}
+
+// The lines, as structs so that their fields (and the message's) keep their order.
+
+#[derive(Serialize)]
+struct Dispatched<'a, E> {
+    outcome: &'static str,
+    event: &'a str,
+    key: Option<&'a str>,
+    signature: &'static str,
+    mode: Mode,
+    message: &'a E,
+}
+
+#[derive(Serialize)]
+struct Rejected<'a> {
+    outcome: &'static str,
+    event: Option<&'a str>,
+    reason: RejectionKind,
+    signature: &'static str,
+    mode: Mode,
+    violations: &'a Violations,
+}
+
+#[derive(Serialize)]
+struct Unauthenticated<'a> {
+    outcome: &'static str,
+    reason: &'a str,
+}
+
+fn report(line: &impl Serialize, exit_code: u8) -> Report {
+    match serde_json::to_string(line) {
+        Ok(line) => Report { line, exit_code },
+        Err(error) => Report {
+            line: format!(r#"{{"outcome":"error","reason":"cannot write the report: {error}"}}"#),
+            exit_code: 3,
+        },
+    }
+}
+
+fn unauthenticated(reason: &str) -> Report {
+    report(&Unauthenticated { outcome: "unauthenticated", reason }, 2)
+}

@@ -1,0 +1,53 @@
+//! `cargo xtask codegen [--check]`: regenerates the generated crates of this
+//! workspace, or checks that they are what their documents generate.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use xtask::{Outcome, REGENERATE, codegen};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Development tasks of this workspace")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Regenerates the generated crates from their documents.
+    Codegen {
+        /// Changes nothing: fails, with a diff, when a generated crate is stale.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let Cli { task: Task::Codegen { check } } = Cli::parse();
+    let outcomes = match codegen(check) {
+        Ok(outcomes) => outcomes,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut stale = false;
+    for (out, outcome) in outcomes {
+        match outcome {
+            Outcome::Fresh => eprintln!("{out}: up to date"),
+            Outcome::Written { changed, removed } => {
+                eprintln!("{out}: {} file(s) written, {} removed", changed.len(), removed.len());
+                for path in changed.iter().chain(&removed) {
+                    eprintln!("  {path}");
+                }
+            }
+            Outcome::Stale(diff) => {
+                print!("{diff}");
+                eprintln!("{out} is stale: {REGENERATE} to update it");
+                stale = true;
+            }
+        }
+    }
+    if stale { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
