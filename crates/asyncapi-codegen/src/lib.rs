@@ -110,6 +110,19 @@ pub struct Generated {
     pub warnings: Diagnostics,
     /// The package name.
     pub crate_name: String,
+    /// How much the document held.
+    pub stats: Stats,
+}
+
+/// Counts of what a generated crate holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub messages: usize,
+    pub types: usize,
+    /// Operation-message pairs the user receives (`Event` variants).
+    pub received: usize,
+    /// Operation-message pairs the user sends (`publish` constructors).
+    pub sent: usize,
 }
 
 /// Runs the whole pipeline on `options.spec`.
@@ -161,7 +174,13 @@ fn generate_from(mut sources: Sources, options: &Options, spec_name: &str) -> Re
     if options.runtime == Runtime::Vendored {
         files.extend(runtime::vendored_files());
     }
-    Ok(Generated { files, warnings, crate_name })
+    let stats = Stats {
+        messages: ir.api.messages.len(),
+        types: ir.types.types.len(),
+        received: ir.api.receives.len(),
+        sent: ir.api.sends.len(),
+    };
+    Ok(Generated { files, warnings, crate_name, stats })
 }
 
 /// Whether `dir` holds exactly what `generated` would write there.

@@ -93,20 +93,7 @@ impl Event {
                     )
                     .map(Self::WebinarChanged)
             }
-            other => {
-                Err(
-                    Rejection::unknown(
-                        "eventName",
-                        other,
-                        &[
-                            "registrant.added",
-                            "registrant.joined",
-                            "webinar.created",
-                            "webinar.changed",
-                        ],
-                    ),
-                )
-            }
+            other => Err(Rejection::unknown("eventName", other, &Self::NAMES)),
         }
     }
 

@@ -31,7 +31,7 @@ mod validate;
 
 pub use asyncapi_rt as rt;
 pub use asyncapi_rt::dispatch::Delivery;
-pub use asyncapi_rt::message::{Mode, Rejection, Validate};
+pub use asyncapi_rt::message::{Mode, Rejection, RejectionKind, Validate};
 pub use asyncapi_rt::violation::{Violation, Violations};
 pub use event::{Dispatcher, Event, Handler};
 pub use messages::Message;

@@ -52,6 +52,26 @@ impl Message {
         asyncapi_rt::message::validate_slice(body, mode, self.check())
     }
 
+    /// The payload's JSON Schema (draft-07) as the document gives it, in one
+    /// piece: every `$ref` points into its `definitions`. What
+    /// [`Message::validate_body`] checks, for any other validator.
+    pub fn schema(self) -> &'static str {
+        match self {
+            Message::RegistrantAdded => {
+                r#"{"type":"object","required":["eventName","eventVersion","product","eventKey","webinarKey","registrantKey","email"],"properties":{"eventName":{"type":"string","enum":["registrant.added"]},"eventVersion":{"type":"string","example":"1.0.0"},"product":{"type":"string","enum":["g2w"]},"eventKey":{"type":"string"},"firstName":{"type":"string"},"lastName":{"type":"string"},"email":{"type":"string","format":"email"},"phone":{"type":"string"},"organization":{"type":"string"},"jobTitle":{"type":"string"},"industry":{"type":"string"},"comments":{"type":"string"},"registrationDate":{"type":"string","format":"date-time"},"status":{"type":"string"},"webinarKey":{"type":"string"},"webinarTitle":{"type":"string"},"experienceType":{"type":"string"},"recurrenceType":{"type":"string"},"webinarCreatorKey":{"type":"string"},"registrationSource":{"type":"string"},"joinUrl":{"type":"string","format":"uri"},"registrantKey":{"type":"string"},"timestamp":{"type":"string","format":"date-time"},"responses":{"type":"array","items":{"type":"object","properties":{"question":{"type":"string"},"answer":{"type":"string"}}}}}}"#
+            }
+            Message::RegistrantJoined => {
+                r#"{"type":"object","required":["eventName","eventVersion","product","eventKey","webinarKey","sessionKey","registrantKey"],"properties":{"eventName":{"type":"string","enum":["registrant.joined"]},"eventVersion":{"type":"string","example":"1.0.0"},"product":{"type":"string","enum":["g2w"]},"eventKey":{"type":"string"},"firstName":{"type":"string"},"lastName":{"type":"string"},"email":{"type":"string","format":"email"},"webinarKey":{"type":"string"},"sessionKey":{"type":"string"},"webinarTitle":{"type":"string"},"experienceType":{"type":"string"},"recurrenceType":{"type":"string"},"registrantKey":{"type":"string"},"webinarCreatorKey":{"type":"string"},"joinTime":{"type":"integer","description":"Unix millisecond timestamp."},"timestamp":{"type":"string","format":"date-time"}}}"#
+            }
+            Message::WebinarCreated => {
+                r#"{"type":"object","required":["eventName","eventVersion","product","eventKey","webinarKey"],"properties":{"eventName":{"type":"string","enum":["webinar.created"]},"eventVersion":{"type":"string","example":"1.0.0"},"accountKey":{"type":"string"},"organizerKey":{"type":"string"},"product":{"type":"string","enum":["g2w"]},"eventKey":{"type":"string"},"webinarKey":{"type":"string"},"webinarTitle":{"type":"string"},"description":{"type":"string"},"experienceType":{"type":"string"},"recurrenceType":{"type":"string"},"recurrenceKey":{"type":"string"},"webinarCreationDate":{"type":"string","format":"date-time"},"status":{"type":"string","enum":["NEW"]},"times":{"type":"array","items":{"type":"object","properties":{"startTime":{"type":"string","format":"date-time"},"endTime":{"type":"string","format":"date-time"}}}},"timeZone":{"type":"string"}}}"#
+            }
+            Message::WebinarChanged => {
+                r#"{"type":"object","required":["eventName","eventVersion","product","eventKey","webinarKey"],"properties":{"eventName":{"type":"string","enum":["webinar.changed"]},"eventVersion":{"type":"string","example":"1.0.0"},"accountKey":{"type":"string"},"organizerKey":{"type":"string"},"product":{"type":"string","enum":["g2w"]},"eventKey":{"type":"string"},"webinarKey":{"type":"string"},"webinarTitle":{"type":"string"},"description":{"type":"string"},"experienceType":{"type":"string"},"recurrenceType":{"type":"string"},"status":{"type":"string","enum":["UPDATED","DELETED"]},"times":{"type":"array","items":{"type":"object","properties":{"startTime":{"type":"string","format":"date-time"},"endTime":{"type":"string","format":"date-time"}}}},"timeZone":{"type":"string"}}}"#
+            }
+        }
+    }
+
     /// [`Message::validate_body`] for a parsed value.
     pub fn validate_json(
         self,

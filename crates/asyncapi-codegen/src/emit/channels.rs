@@ -80,13 +80,28 @@ fn channel(ir: &Ir, validators: &Validators<'_>, channel: &ChannelDef) -> TokenS
             let #member = asyncapi_rt::channel::parameter(#wire, #text, asyncapi_rt::message::HeaderKind::#kind, #check, &mut violations);
         }
     });
-    let writes = channel.address.iter().map(|part| match part {
-        AddressPart::Literal(text) => quote!(address.push_str(#text);),
-        AddressPart::Parameter(index) => {
-            let member = ident(&channel.parameters[*index].name);
-            quote!(address.push_str(&asyncapi_rt::channel::text_of(&self.#member));)
+    // The address as a `format!` string: literal text with braces doubled,
+    // `{}` for each parameter.
+    let mut template_string = String::new();
+    let mut written = Vec::new();
+    for part in &channel.address {
+        match part {
+            AddressPart::Literal(text) => {
+                template_string.push_str(&text.replace('{', "{{").replace('}', "}}"))
+            }
+            AddressPart::Parameter(index) => {
+                template_string.push_str("{}");
+                let member = ident(&channel.parameters[*index].name);
+                written.push(quote!(asyncapi_rt::channel::text_of(&self.#member)));
+            }
         }
-    });
+    }
+    let address = if template_string == "{}" {
+        // The whole address is one parameter.
+        quote!(#(#written)*)
+    } else {
+        quote!(format!(#template_string, #(#written),*))
+    };
     // A declared parameter the address does not hold reads as empty text (its
     // schema then decides).
     let arguments = (0..channel.parameters.len()).map(|index| {
@@ -132,9 +147,7 @@ fn channel(ir: &Ir, validators: &Validators<'_>, channel: &ChannelDef) -> TokenS
 
             /// The concrete address for these parameters.
             pub fn address(&self) -> String {
-                let mut address = String::new();
-                #(#writes)*
-                address
+                #address
             }
         }
     }

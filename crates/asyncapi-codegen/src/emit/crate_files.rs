@@ -195,7 +195,7 @@ pub fn lib_rs(ir: &Ir, settings: &Settings<'_>, modules: &Modules) -> TokenStrea
 
         pub use asyncapi_rt as rt;
         pub use asyncapi_rt::dispatch::Delivery;
-        pub use asyncapi_rt::message::{Mode, Rejection, Validate};
+        pub use asyncapi_rt::message::{Mode, Rejection, RejectionKind, Validate};
         pub use asyncapi_rt::violation::{Violation, Violations};
         #event_uses
         pub use messages::Message;
@@ -445,7 +445,7 @@ pub fn examples_test(ir: &Ir, settings: &Settings<'_>) -> Option<TokenStream> {
                 "{}",
                 naming::unraw(&scope.claim(&naming::snake(&format!("{} {label}", message.variant))))
             );
-            let body = payload.to_string();
+            let body = super::rust::raw_string(&payload.to_string());
             let variant = ident(&message.variant);
             let ty = type_tokens(&message.payload_type(), &ir.types, Scope::Crate);
             let typed_validation = if implements_validate(&message.payload_type(), ir) {

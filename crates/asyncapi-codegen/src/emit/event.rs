@@ -3,14 +3,14 @@
 //! glue the runtime dispatcher calls.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::messages::{raw_check, typed_check_name};
 use super::rust::{Scope, doc_lines, ident, resolve_alias, type_tokens};
 use super::validate::Validators;
 use crate::ir::Ir;
 use crate::ir::api::{EventRouting, Receive};
-use crate::ir::discriminator::Tree;
+use crate::ir::discriminator::{Kind, Tree};
 use crate::ir::naming::{self, Scope as NameScope};
 use crate::ir::types::{TypeKind, TypeRef};
 
@@ -30,6 +30,7 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
 
     let routed_by = match &api.routing {
         EventRouting::Body(Tree::Switch { property, .. }) => format!(", routed by `{property}`"),
+        EventRouting::Body(Tree::Kinds { .. }) => ", routed by their JSON kind and content".to_owned(),
         EventRouting::Body(Tree::Leaf(_)) => String::new(),
         EventRouting::Channel => ", routed by the channel it arrives on".to_owned(),
     };
@@ -352,58 +353,100 @@ fn parse_leaf(ir: &Ir, validators: &Validators<'_>, index: usize) -> TokenStream
     }
 }
 
-/// Parsing by body: probe the discriminator properties (borrowed, no
-/// allocation), then parse the one message they name.
+/// Parsing by body: the JSON kind where messages differ in kind, then the
+/// discriminator properties (probed borrowed, without allocating), then the one
+/// message they name.
 fn route_tree(ir: &Ir, validators: &Validators<'_>, tree: &Tree) -> TokenStream {
     let properties = tree.properties();
-    if properties.is_empty() {
-        let Tree::Leaf(index) = tree else { return quote!(unreachable!()) };
-        return parse_leaf(ir, validators, *index);
-    }
     let mut scope = NameScope::new();
-    let fields: Vec<(String, proc_macro2::Ident)> = properties
-        .iter()
-        .map(|p| (p.clone(), format_ident!("{}", naming::unraw(&scope.claim(&naming::snake(p))))))
-        .collect();
-    let declarations = fields.iter().map(|(wire, member)| {
+    let fields: Vec<(String, proc_macro2::Ident)> =
+        properties.iter().map(|p| (p.clone(), ident(&scope.claim(&naming::snake(p))))).collect();
+    let probe = if fields.is_empty() {
+        quote!()
+    } else {
+        let declarations = fields.iter().map(|(wire, member)| {
+            quote! {
+                #[serde(rename = #wire, borrow, default)]
+                #member: Tag<'a>,
+            }
+        });
         quote! {
-            #[serde(rename = #wire, borrow, default)]
-            #member: Tag<'a>,
+            #[derive(serde::Deserialize)]
+            struct Probe<'a> {
+                #(#declarations)*
+            }
         }
-    });
-    let body = switch(ir, validators, tree, &fields);
+    };
+    let body = switch(ir, validators, tree, &fields, false);
     quote! {
-        #[derive(serde::Deserialize)]
-        struct Probe<'a> {
-            #(#declarations)*
-        }
-        let probe: Probe<'_> = serde_json::from_slice(body).map_err(|error| Rejection::from_probe_error(body, &error))?;
+        #probe
         #body
     }
 }
 
+/// The code that follows `tree`; `probed` tells whether `probe` is read yet.
 fn switch(
     ir: &Ir,
     validators: &Validators<'_>,
     tree: &Tree,
     fields: &[(String, proc_macro2::Ident)],
+    probed: bool,
 ) -> TokenStream {
     match tree {
         Tree::Leaf(index) => parse_leaf(ir, validators, *index),
+        Tree::Kinds { cases } => {
+            let mut expected = Vec::new();
+            let arms = cases.iter().map(|(kinds, case)| {
+                let inner = switch(ir, validators, case, fields, probed);
+                let patterns: Vec<TokenStream> = kinds.iter().map(|kind| kind_tokens(*kind)).collect();
+                expected.extend(patterns.clone());
+                quote!(#(Some(#patterns))|* => { #inner })
+            });
+            let arms: Vec<TokenStream> = arms.collect();
+            quote! {
+                use asyncapi_rt::body::JsonKind;
+                match asyncapi_rt::body::json_kind(body) {
+                    #(#arms)*
+                    other => Err(asyncapi_rt::body::unexpected_kind(other, &[#(#expected),*])),
+                }
+            }
+        }
         Tree::Switch { property, cases } => {
             let member = fields.iter().find(|(wire, _)| wire == property).map(|(_, m)| m.clone());
             let values: Vec<&str> = cases.iter().map(|(value, _)| value.as_str()).collect();
             let arms = cases.iter().map(|(value, case)| {
-                let inner = switch(ir, validators, case, fields);
+                let inner = switch(ir, validators, case, fields, true);
                 quote!(Some(#value) => { #inner })
             });
+            let read = if probed {
+                quote!()
+            } else {
+                quote! {
+                    let probe: Probe<'_> = serde_json::from_slice(body).map_err(|error| Rejection::from_probe_error(body, &error))?;
+                }
+            };
+            let all_names = ir.api.receives.len() == values.len()
+                && (0..ir.api.receives.len()).all(|index| values.contains(&event_name(ir, index).as_str()));
+            let expected = if all_names { quote!(&Self::NAMES) } else { quote!(&[#(#values),*]) };
             quote! {
+                #read
                 match probe.#member.as_str() {
                     #(#arms)*
-                    other => Err(Rejection::unknown(#property, other, &[#(#values),*])),
+                    other => Err(Rejection::unknown(#property, other, #expected)),
                 }
             }
         }
+    }
+}
+
+fn kind_tokens(kind: Kind) -> TokenStream {
+    match kind {
+        Kind::Object => quote!(JsonKind::Object),
+        Kind::Array => quote!(JsonKind::Array),
+        Kind::String => quote!(JsonKind::String),
+        Kind::Number => quote!(JsonKind::Number),
+        Kind::Boolean => quote!(JsonKind::Boolean),
+        Kind::Null => quote!(JsonKind::Null),
     }
 }
 

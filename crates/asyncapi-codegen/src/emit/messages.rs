@@ -43,6 +43,7 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
         doc_lines(&text)
     });
     let checks = messages.iter().map(|m| raw_check(m, validators));
+    let schemas = messages.iter().map(|m| super::rust::raw_string(&m.schema_json));
     let headers = messages.iter().filter_map(|m| header_impl(m, ir, validators));
     let mut seen_headers = std::collections::BTreeSet::new();
     let headers: Vec<TokenStream> =
@@ -100,6 +101,15 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
             /// keys) is a violation too.
             pub fn validate_body(self, body: &[u8], mode: Mode) -> Result<(), Violations> {
                 asyncapi_rt::message::validate_slice(body, mode, self.check())
+            }
+
+            /// The payload's JSON Schema (draft-07) as the document gives it, in one
+            /// piece: every `$ref` points into its `definitions`. What
+            /// [`Message::validate_body`] checks, for any other validator.
+            pub fn schema(self) -> &'static str {
+                match self {
+                    #(Message::#variants => #schemas,)*
+                }
             }
 
             /// [`Message::validate_body`] for a parsed value.

@@ -66,6 +66,18 @@ pub fn type_tokens(ty: &TypeRef, types: &TypeSpace, scope: Scope) -> TokenStream
     }
 }
 
+/// A raw string literal (`r#"..."#`) for text full of quotes, such as JSON.
+pub fn raw_string(text: &str) -> proc_macro2::Literal {
+    let mut hashes = 1;
+    while text.contains(&format!("\"{}", "#".repeat(hashes))) {
+        hashes += 1;
+    }
+    let fence = "#".repeat(hashes);
+    let source = format!("r{fence}\"{text}\"{fence}");
+    // A raw string of any text with a long enough fence is a valid literal.
+    source.parse().unwrap_or_else(|_| proc_macro2::Literal::string(text))
+}
+
 /// `use crate::types;` when `body` names a type through it.
 pub fn types_import(body: &TokenStream) -> TokenStream {
     if super::validate::uses_ident(body, "types") {
@@ -336,6 +348,12 @@ fn space_items(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_strings_fence_their_content() {
+        assert_eq!(raw_string(r#"{"a":"b"}"#).to_string(), r###"r#"{"a":"b"}"#"###);
+        assert_eq!(raw_string(r##"say "#hi""##).to_string(), r####"r##"say "#hi""##"####);
+    }
 
     #[test]
     fn raw_identifiers_for_keywords() {

@@ -33,9 +33,12 @@ fn emit_type(def: &TypeDef, types: &TypeSpace) -> TokenStream {
         TypeKind::StringEnum(variants) => emit_string_enum(&name, docs, variants),
         TypeKind::IntegerEnum(variants) => {
             let names: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
-            let values: Vec<_> = variants.iter().map(|v| v.value).collect();
-            let expected =
-                format!("one of {}", values.iter().map(i64::to_string).collect::<Vec<_>>().join(", "));
+            let values: Vec<_> =
+                variants.iter().map(|v| proc_macro2::Literal::i64_unsuffixed(v.value)).collect();
+            let expected = format!(
+                "{{other}} is not one of {}",
+                variants.iter().map(|v| v.value.to_string()).collect::<Vec<_>>().join(", ")
+            );
             quote! {
                 #docs
                 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -57,7 +60,7 @@ fn emit_type(def: &TypeDef, types: &TypeSpace) -> TokenStream {
                     fn try_from(value: i64) -> Result<Self, String> {
                         match value {
                             #(#values => Ok(Self::#names),)*
-                            other => Err(format!("{other} is not {}", #expected)),
+                            other => Err(format!(#expected)),
                         }
                     }
                 }
@@ -145,16 +148,25 @@ fn emit_field(field: &Field, types: &TypeSpace, rename_all: bool) -> TokenStream
         serde.push(quote!(rename = #wire));
     }
     let optional = field.ty.is_option();
-    if optional {
+    // Absent and `null` are both `None`: absent is allowed only when the
+    // property is not required, and `null` is written back only when it is.
+    if !field.required {
         serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
     }
-    if let Some(helper) = serde_helper(&field.ty, types) {
-        let path = if optional {
-            format!("asyncapi_rt::serde_helpers::option_{helper}")
-        } else {
-            format!("asyncapi_rt::serde_helpers::{helper}")
-        };
-        serde.push(quote!(with = #path));
+    match serde_helper(&field.ty, types) {
+        Some(helper) => {
+            let path = if optional {
+                format!("asyncapi_rt::serde_helpers::option_{helper}")
+            } else {
+                format!("asyncapi_rt::serde_helpers::{helper}")
+            };
+            serde.push(quote!(with = #path));
+        }
+        // serde reads an absent `Option` as `None` unless told how to read it.
+        None if optional && field.required => {
+            serde.push(quote!(deserialize_with = "serde::Deserialize::deserialize"))
+        }
+        None => {}
     }
     let serde = if serde.is_empty() { quote!() } else { quote!(#[serde(#(#serde),*)]) };
     quote! {

@@ -129,7 +129,16 @@ impl<'a> Validators<'a> {
             .collect();
         let impls: Vec<TokenStream> =
             self.ir.types.types.iter().filter_map(|def| self.validate_impl(def)).collect();
-        let messages: Vec<TokenStream> = self.ir.api.messages.iter().map(|m| self.message_check(m)).collect();
+        let typed = self.ir.api.typed_messages();
+        let messages: Vec<TokenStream> = self
+            .ir
+            .api
+            .messages
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| typed.contains(index))
+            .map(|(_, message)| self.message_check(message))
+            .collect();
         // Last: the bodies above register the statics they use.
         let statics = self.emit_statics();
         let body = quote! {
@@ -356,20 +365,18 @@ impl<'a> Validators<'a> {
             .iter()
             .map(|(source, schema)| (self.pattern(source), self.child(*schema, false)))
             .collect();
+        // Whether `key` is listed in `properties` or matches a `patternProperties` pattern.
         let declared: Vec<&String> = k.properties.iter().map(|(name, _)| name).collect();
-        let is_declared =
-            if declared.is_empty() { quote!(false) } else { quote!(matches!(key, #(#declared)|*)) };
+        let mut listed = Vec::new();
+        if !declared.is_empty() {
+            listed.push(quote!(matches!(key, #(#declared)|*)));
+        }
+        listed.extend(patterns.iter().map(|(name, _)| quote!(#name.is_match(key))));
+        let is_listed = if listed.is_empty() { quote!(false) } else { quote!(#(#listed)||*) };
         let additional = k.additional_properties.map(|schema| (schema, &self.ir.schemas.get(schema).kind));
-        let is_matched = if patterns.is_empty() {
-            quote!(false)
-        } else {
-            let names = patterns.iter().map(|(name, _)| name);
-            quote!(#(#names.is_match(key))||*)
-        };
         if let Some((_, SchemaKind::Nothing)) = additional {
-            body.extend(
-                quote!(check::no_additional_properties(object, |key| #is_declared || #is_matched, at, out);),
-            );
+            let is_listed = if listed.is_empty() { quote!(|_| false) } else { quote!(|key| #is_listed) };
+            body.extend(quote!(check::no_additional_properties(object, #is_listed, at, out);));
         }
         let additional_check = match additional {
             Some((_, SchemaKind::Nothing)) | None => TokenStream::new(),
@@ -384,7 +391,8 @@ impl<'a> Validators<'a> {
             let additional = if additional_check.is_empty() {
                 quote!()
             } else {
-                quote!(if !(#is_declared || #is_matched) { at.push_key(key); #additional_check at.pop(); })
+                let check = quote!(at.push_key(key); #additional_check at.pop(););
+                if listed.is_empty() { check } else { quote!(if !(#is_listed) { #check }) }
             };
             body.extend(quote! {
                 for (key, value) in object {
@@ -580,9 +588,9 @@ impl<'a> Validators<'a> {
         let body = match &def.kind {
             TypeKind::Alias(_) => return None,
             TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => quote!(),
-            TypeKind::Union(_) => self.serialized(def.schema),
+            TypeKind::Union(_) => self.serialized_self(def.schema),
             TypeKind::Struct(s) => match self.struct_is_typed(def) {
-                false => self.serialized(def.schema),
+                false => self.serialized_self(def.schema),
                 true => {
                     let fields = s.fields.iter().filter_map(|field| {
                         let wire = &field.wire;
@@ -748,6 +756,15 @@ impl<'a> Validators<'a> {
                 }))
             }
             _ => None,
+        }
+    }
+
+    /// [`Self::serialized`] for `self` in an `impl Validate`.
+    fn serialized_self(&self, schema: SchemaId) -> TokenStream {
+        let check = self.serialized(schema);
+        quote! {
+            let value = self;
+            #check
         }
     }
 

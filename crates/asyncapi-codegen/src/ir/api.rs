@@ -23,6 +23,8 @@ pub struct MessageDef {
     /// `None` when the message declares no payload: any JSON is accepted.
     pub payload: Option<(TypeRef, SchemaId)>,
     pub headers: Option<(TypeRef, SchemaId)>,
+    /// The payload schema as one self-contained JSON Schema (`true` without one).
+    pub schema_json: String,
     pub title: Option<String>,
     pub summary: Option<String>,
     pub description: Option<String>,
@@ -117,6 +119,29 @@ pub struct Api {
     pub webhook_path: Option<String>,
 }
 
+impl Api {
+    /// The messages generated code parses or writes as typed values: those a
+    /// routing tree reaches, and those the user sends. (A message shadowed by
+    /// an ambiguous one is only ever validated raw.)
+    pub fn typed_messages(&self) -> std::collections::BTreeSet<usize> {
+        let mut used: std::collections::BTreeSet<usize> =
+            self.sends.iter().map(|send| send.message).collect();
+        let leaves: Vec<usize> = match &self.routing {
+            EventRouting::Body(tree) => tree.leaves(),
+            EventRouting::Channel => self
+                .channels
+                .iter()
+                .filter(|c| !c.receives.is_empty())
+                .flat_map(|c| c.tree.leaves())
+                .collect(),
+        };
+        used.extend(
+            leaves.into_iter().filter_map(|leaf| self.receives.get(leaf)).map(|receive| receive.message),
+        );
+        used
+    }
+}
+
 /// Options of the API model.
 #[derive(Debug, Clone, Default)]
 pub struct ApiOptions {
@@ -144,7 +169,7 @@ pub fn build(
     let messages: Vec<MessageDef> = document
         .messages
         .iter()
-        .map(|message| message_def(message, schemas, builder, &mut message_scope))
+        .map(|message| message_def(message, sources, schemas, builder, &mut message_scope))
         .collect();
 
     let mut receives = Vec::new();
@@ -269,7 +294,7 @@ pub fn build(
                     ),
                 };
                 report(collisions, &format!("channel `{}`", channel.name), &members);
-                channel.tree = map_leaves(tree, &members);
+                channel.tree = tree.map_leaves(&members);
             }
             EventRouting::Channel
         }
@@ -325,14 +350,23 @@ fn handler_method(label: &str) -> String {
     if bare == "on" || bare.starts_with("on_") { bare.to_owned() } else { format!("on_{bare}") }
 }
 
-/// The name the document gives a message, best first.
-fn message_label(message: &resolve::Message) -> String {
+/// The name the document gives a message, best first: its `messageId`, its key
+/// under `components/messages`, its `name`, its `title`, the name of the schema
+/// its payload references, and at last where it is written.
+fn message_label(message: &resolve::Message, sources: &Sources) -> String {
+    let payload_name = || {
+        let payload = message.payload.as_ref()?;
+        let reference = sources.get(&payload.join("$ref"))?.as_str()?;
+        let target = sources.resolve_ref(payload.file, reference).ok()?;
+        pointer::last_token(&target.pointer).filter(|name| name.parse::<usize>().is_err())
+    };
     message
         .message_id
         .clone()
         .or_else(|| message.key.clone())
         .or_else(|| message.name.clone())
         .or_else(|| message.title.clone())
+        .or_else(payload_name)
         .unwrap_or_else(|| {
             // An anonymous inline message: name it after where it is written.
             let tokens: Vec<String> = pointer::tokens(&message.site.pointer).collect();
@@ -344,11 +378,12 @@ fn message_label(message: &resolve::Message) -> String {
 
 fn message_def(
     message: &resolve::Message,
+    sources: &Sources,
     schemas: &BTreeMap<Site, SchemaId>,
     builder: &mut TypeBuilder<'_>,
     scope: &mut Scope,
 ) -> MessageDef {
-    let label = message_label(message);
+    let label = message_label(message, sources);
     let variant = scope.claim(&naming::pascal(&label));
     let payload = message.payload.as_ref().and_then(|site| schemas.get(site)).map(|schema| {
         let ty = builder.type_of(*schema, NameHint::Exact(label.clone()));
@@ -370,11 +405,16 @@ fn message_def(
                 (ty, *schema)
             },
         );
+    let schema_json = match &message.payload {
+        Some(site) => super::bundle::bundle(sources, site).to_string(),
+        None => "true".to_owned(),
+    };
     MessageDef {
         label,
         variant,
         payload,
         headers,
+        schema_json,
         title: message.title.clone(),
         summary: message.summary.clone(),
         description: message.description.clone(),
@@ -467,16 +507,6 @@ fn parse_address(name: &str, parameters: &[String]) -> Vec<AddressPart> {
         }
     }
     merged
-}
-
-fn map_leaves(tree: Tree, members: &[usize]) -> Tree {
-    match tree {
-        Tree::Leaf(index) => Tree::Leaf(members.get(index).copied().unwrap_or(0)),
-        Tree::Switch { property, cases } => Tree::Switch {
-            property,
-            cases: cases.into_iter().map(|(value, case)| (value, map_leaves(case, members))).collect(),
-        },
-    }
 }
 
 /// The header of a message that carries a signature (`X-Webhook-Signature`).

@@ -6,9 +6,40 @@
 //! (`eventName` in GoToWebinar's events). When alternatives share a value, the
 //! ones that share it are told apart by another such property (Slack's
 //! `emoji_changed` events by `subtype`), and so on: the result is a decision
-//! tree. Alternatives that no property separates are reported as collisions.
+//! tree. Before any property, alternatives whose JSON types do not overlap (an
+//! object and a string, say) are told apart by the body's JSON type.
+//! Alternatives that nothing separates are reported as collisions.
 
 use std::collections::BTreeSet;
+
+/// The JSON kind of a body, as its first character tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Object,
+    Array,
+    String,
+    Number,
+    Boolean,
+    Null,
+}
+
+impl Kind {
+    /// The kinds a schema's `type` allows (`integer` and `number` are both numbers).
+    pub fn of_types(types: &[super::schema::JsonType]) -> BTreeSet<Kind> {
+        use super::schema::JsonType;
+        types
+            .iter()
+            .map(|t| match t {
+                JsonType::Object => Kind::Object,
+                JsonType::Array => Kind::Array,
+                JsonType::String => Kind::String,
+                JsonType::Integer | JsonType::Number => Kind::Number,
+                JsonType::Boolean => Kind::Boolean,
+                JsonType::Null => Kind::Null,
+            })
+            .collect()
+    }
+}
 
 /// What routing needs to know of one alternative.
 #[derive(Debug, Clone, Default)]
@@ -21,6 +52,8 @@ pub struct Candidate {
     /// The value an explicit discriminator takes when the schema fixes none: the
     /// schema's name (AsyncAPI 2.6 inherits this rule from OpenAPI 2).
     pub schema_name: Option<String>,
+    /// The JSON kinds the payload can be; `None` when its schema does not say.
+    pub kinds: Option<BTreeSet<Kind>>,
 }
 
 impl Candidate {
@@ -36,6 +69,8 @@ pub enum Tree {
     Leaf(usize),
     /// Read `property`, then follow the case with its value.
     Switch { property: String, cases: Vec<(String, Tree)> },
+    /// Look at the body's JSON kind, then follow the case that allows it.
+    Kinds { cases: Vec<(BTreeSet<Kind>, Tree)> },
 }
 
 impl Tree {
@@ -47,13 +82,44 @@ impl Tree {
     }
 
     fn collect_properties(&self, found: &mut Vec<String>) {
-        if let Tree::Switch { property, cases } = self {
-            if !found.contains(property) {
-                found.push(property.clone());
+        match self {
+            Tree::Leaf(_) => {}
+            Tree::Switch { property, cases } => {
+                if !found.contains(property) {
+                    found.push(property.clone());
+                }
+                for (_, case) in cases {
+                    case.collect_properties(found);
+                }
             }
-            for (_, case) in cases {
-                case.collect_properties(found);
+            Tree::Kinds { cases } => {
+                for (_, case) in cases {
+                    case.collect_properties(found);
+                }
             }
+        }
+    }
+
+    /// Every leaf the tree can reach.
+    pub fn leaves(&self) -> Vec<usize> {
+        match self {
+            Tree::Leaf(index) => vec![*index],
+            Tree::Switch { cases, .. } => cases.iter().flat_map(|(_, case)| case.leaves()).collect(),
+            Tree::Kinds { cases } => cases.iter().flat_map(|(_, case)| case.leaves()).collect(),
+        }
+    }
+
+    /// The same tree with leaf `i` renamed `members[i]`.
+    pub fn map_leaves(self, members: &[usize]) -> Tree {
+        match self {
+            Tree::Leaf(index) => Tree::Leaf(members.get(index).copied().unwrap_or(0)),
+            Tree::Switch { property, cases } => Tree::Switch {
+                property,
+                cases: cases.into_iter().map(|(value, case)| (value, case.map_leaves(members))).collect(),
+            },
+            Tree::Kinds { cases } => Tree::Kinds {
+                cases: cases.into_iter().map(|(kinds, case)| (kinds, case.map_leaves(members))).collect(),
+            },
         }
     }
 
@@ -66,6 +132,7 @@ impl Tree {
                 path.insert(0, (property.clone(), value.clone()));
                 Some(path)
             }),
+            Tree::Kinds { cases } => cases.iter().find_map(|(_, case)| case.path_to(leaf)),
         }
     }
 }
@@ -95,7 +162,9 @@ pub fn route(candidates: &[Candidate]) -> Routing {
     if members.len() <= 1 {
         return Routing::Tree { tree: Tree::Leaf(0), collisions: Vec::new() };
     }
-    if best_property(candidates, &members, &BTreeSet::new()).is_none() {
+    if kind_groups(candidates, &members).len() < 2
+        && best_property(candidates, &members, &BTreeSet::new()).is_none()
+    {
         return Routing::NoDiscriminator;
     }
     let mut collisions = Vec::new();
@@ -126,6 +195,14 @@ fn build(
     if let [only] = members {
         return Tree::Leaf(*only);
     }
+    let groups = kind_groups(candidates, members);
+    if groups.len() > 1 {
+        let cases = groups
+            .into_iter()
+            .map(|(kinds, group)| (kinds, build(candidates, &group, used, path, collisions)))
+            .collect();
+        return Tree::Kinds { cases };
+    }
     let Some((property, values)) = best_property(candidates, members, used) else {
         collisions.push(Collision { path: path.clone(), members: members.to_vec() });
         return Tree::Leaf(members[0]);
@@ -149,6 +226,32 @@ fn build(
         .collect();
     used.remove(&property);
     Tree::Switch { property, cases }
+}
+
+/// `members` grouped so that no two groups share a JSON kind (members whose
+/// kinds overlap, or are unknown, end up together), in document order.
+fn kind_groups(candidates: &[Candidate], members: &[usize]) -> Vec<(BTreeSet<Kind>, Vec<usize>)> {
+    let all: BTreeSet<Kind> =
+        [Kind::Object, Kind::Array, Kind::String, Kind::Number, Kind::Boolean, Kind::Null]
+            .into_iter()
+            .collect();
+    let mut groups: Vec<(BTreeSet<Kind>, Vec<usize>)> = Vec::new();
+    for member in members {
+        let kinds = candidates[*member].kinds.clone().unwrap_or_else(|| all.clone());
+        let (overlapping, mut rest): (Vec<_>, Vec<_>) =
+            groups.into_iter().partition(|(group_kinds, _)| !group_kinds.is_disjoint(&kinds));
+        let mut merged = (kinds, Vec::new());
+        for (group_kinds, group_members) in overlapping {
+            merged.0.extend(group_kinds);
+            merged.1.extend(group_members);
+        }
+        merged.1.push(*member);
+        merged.1.sort_unstable();
+        rest.push(merged);
+        rest.sort_by_key(|(_, group_members)| group_members[0]);
+        groups = rest;
+    }
+    groups
 }
 
 /// The property that best separates `members`, with each member's value: the
@@ -253,6 +356,21 @@ mod tests {
             collisions,
             [Collision { path: vec![("type".to_owned(), "bot_added".to_owned())], members: vec![3, 4] }]
         );
+    }
+
+    #[test]
+    fn separates_json_kinds_before_properties() {
+        let mut chat = candidate(&[]);
+        chat.kinds = Some([Kind::Object].into_iter().collect());
+        let mut heartbeat = candidate(&[]);
+        heartbeat.kinds = Some([Kind::String].into_iter().collect());
+        let Routing::Tree { tree, collisions } = route(&[chat.clone(), heartbeat]) else {
+            panic!("routable by kind")
+        };
+        assert!(collisions.is_empty());
+        assert!(matches!(tree, Tree::Kinds { ref cases } if cases.len() == 2));
+        let unknown = candidate(&[]);
+        assert_eq!(route(&[chat, unknown]), Routing::NoDiscriminator, "an unknown kind overlaps everything");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! ([`naming`]), so the emitter only spells things.
 
 pub mod api;
+pub mod bundle;
 pub mod discriminator;
 pub mod naming;
 pub mod schema;

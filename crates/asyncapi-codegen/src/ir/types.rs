@@ -134,6 +134,8 @@ pub struct IntegerVariant {
 pub struct UnionVariant {
     pub name: String,
     pub ty: TypeRef,
+    /// The alternative's `title`, the best name for a variant of a primitive type.
+    pub title: Option<String>,
     /// The value of the union's tag property that selects this variant.
     pub tag_value: Option<String>,
 }
@@ -827,7 +829,8 @@ impl<'a> TypeBuilder<'a> {
         let mut variants = Vec::new();
         for (index, alternative) in alternatives.iter().enumerate() {
             let ty = self.type_of(*alternative, NameHint::Variant { parent: type_id, index });
-            variants.push(UnionVariant { name: String::new(), ty, tag_value: None });
+            let title = self.arena.keywords(*alternative).and_then(|k| k.title.clone());
+            variants.push(UnionVariant { name: String::new(), ty, title, tag_value: None });
         }
         let candidates: Vec<super::discriminator::Candidate> = alternatives
             .iter()
@@ -858,7 +861,9 @@ impl<'a> TypeBuilder<'a> {
             })
             .collect();
         let target = self.arena.get(self.arena.target(id));
+        let kinds = self.kinds(&merged, 0);
         super::discriminator::Candidate {
+            kinds,
             singles,
             required: merged.required.iter().cloned().collect(),
             discriminator: merged
@@ -867,6 +872,31 @@ impl<'a> TypeBuilder<'a> {
                 .or_else(|| inherited_discriminator.map(str::to_owned)),
             schema_name: pointer::last_token(&target.site.pointer),
         }
+    }
+
+    /// The JSON kinds a (merged) schema allows: its `type`, else its union's
+    /// alternatives'; `None` when that is not said (anything goes).
+    fn kinds(&mut self, merged: &Keywords, depth: usize) -> Option<BTreeSet<super::discriminator::Kind>> {
+        use super::discriminator::Kind;
+        let mut kinds = match merged.types.as_deref() {
+            Some(types) => Kind::of_types(types),
+            None => {
+                let alternatives = if merged.one_of.is_empty() { &merged.any_of } else { &merged.one_of };
+                if alternatives.is_empty() || depth > 16 {
+                    return None;
+                }
+                let mut kinds = BTreeSet::new();
+                for alternative in alternatives.clone() {
+                    let alternative = self.merged(alternative)?;
+                    kinds.extend(self.kinds(&alternative, depth + 1)?);
+                }
+                kinds
+            }
+        };
+        if merged.nullable {
+            kinds.insert(Kind::Null);
+        }
+        Some(kinds)
     }
 
     /// Finishes the type space: recursion boxed, every type and variant named.
@@ -1062,9 +1092,10 @@ impl<'a> TypeBuilder<'a> {
                             _ => name.clone(),
                         }
                     }
-                    _ => match &variant.tag_value {
-                        Some(tag) => naming::pascal(tag),
-                        None => {
+                    _ => match (&variant.title, &variant.tag_value) {
+                        (Some(title), _) => naming::pascal(title),
+                        (None, Some(tag)) => naming::pascal(tag),
+                        (None, None) => {
                             let kind = &kinds[index][position];
                             if kinds[index].iter().filter(|k| *k == kind).count() == 1 {
                                 kind.clone()

@@ -1,0 +1,131 @@
+//! One self-contained JSON Schema per message: the payload schema with every
+//! `$ref` (local or to another file) pointing into its own `definitions`. The
+//! generated crate exposes it, so users (and our differential tests) can run
+//! any JSON Schema validator on exactly what the generated validators check.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use crate::load::{Site, Sources};
+use crate::pointer;
+
+/// The schema at `site`, bundled.
+pub fn bundle(sources: &Sources, site: &Site) -> Value {
+    let mut bundler =
+        Bundler { sources, names: BTreeMap::new(), definitions: Map::new(), pending: Vec::new() };
+    let mut root = bundler.rewrite(sources.get(site).cloned().unwrap_or(Value::Bool(true)), site);
+    while let Some((name, target)) = bundler.pending.pop() {
+        let value = sources.get(&target).cloned().unwrap_or(Value::Bool(true));
+        let rewritten = bundler.rewrite(value, &target);
+        bundler.definitions.insert(name, rewritten);
+    }
+    if let Value::Object(object) = &mut root {
+        if !bundler.definitions.is_empty() {
+            let mut definitions = std::mem::take(&mut bundler.definitions);
+            definitions.sort_keys();
+            object.insert("definitions".to_owned(), Value::Object(definitions));
+        }
+    } else if !bundler.definitions.is_empty() {
+        // A boolean root with references cannot exist: `true`/`false` hold none.
+    }
+    root
+}
+
+struct Bundler<'a> {
+    sources: &'a Sources,
+    /// The definition name of each referenced node.
+    names: BTreeMap<Site, String>,
+    definitions: Map<String, Value>,
+    pending: Vec<(String, Site)>,
+}
+
+impl Bundler<'_> {
+    /// `value` (found at `site`) with its `$ref`s pointing into `definitions`.
+    fn rewrite(&mut self, value: Value, site: &Site) -> Value {
+        match value {
+            Value::Object(members) => {
+                let mut out = Map::new();
+                for (key, child) in members {
+                    let child_site = site.join(&key);
+                    let child = match (&*key, &child) {
+                        ("$ref", Value::String(reference)) => {
+                            match self.sources.resolve_ref(site.file, reference) {
+                                Ok(target) => Value::String(format!(
+                                    "#/definitions/{}",
+                                    pointer::escape(&self.name(target))
+                                )),
+                                Err(_) => child,
+                            }
+                        }
+                        // `enum`, `const`, `default` and `examples` hold data, not schemas.
+                        ("enum" | "const" | "default" | "examples" | "example", _) => child,
+                        _ => self.rewrite(child, &child_site),
+                    };
+                    out.insert(key, child);
+                }
+                Value::Object(out)
+            }
+            Value::Array(items) => Value::Array(
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, item)| self.rewrite(item, &site.item(index)))
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+
+    /// The definition name for `target`, queuing it the first time.
+    fn name(&mut self, target: Site) -> String {
+        if let Some(name) = self.names.get(&target) {
+            return name.clone();
+        }
+        let base = pointer::last_token(&target.pointer).unwrap_or_else(|| "root".to_owned());
+        let mut name = base.clone();
+        let mut counter = 2;
+        while self.names.values().any(|taken| *taken == name) {
+            name = format!("{base}{counter}");
+            counter += 1;
+        }
+        self.names.insert(target.clone(), name.clone());
+        self.pending.push((name.clone(), target));
+        name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn references_point_into_definitions() {
+        let text = "root:\n  type: object\n  properties:\n    a: {$ref: '#/components/schemas/A'}\n    self: {$ref: '#/root'}\n    enumerated: {enum: [{$ref: not-a-ref}]}\ncomponents:\n  schemas:\n    A: {type: string, minLength: 1}\n";
+        let sources = Sources::from_text(text, "d.yaml").unwrap();
+        let bundled = bundle(&sources, &Site::new(sources.root(), "/root"));
+        assert_eq!(
+            bundled,
+            json!({
+                "type": "object",
+                "properties": {
+                    "a": {"$ref": "#/definitions/A"},
+                    "self": {"$ref": "#/definitions/root"},
+                    "enumerated": {"enum": [{"$ref": "not-a-ref"}]},
+                },
+                "definitions": {
+                    "A": {"type": "string", "minLength": 1},
+                    "root": {
+                        "type": "object",
+                        "properties": {
+                            "a": {"$ref": "#/definitions/A"},
+                            "self": {"$ref": "#/definitions/root"},
+                            "enumerated": {"enum": [{"$ref": "not-a-ref"}]},
+                        },
+                    },
+                },
+            })
+        );
+    }
+}

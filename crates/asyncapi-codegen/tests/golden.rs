@@ -1,0 +1,201 @@
+//! Golden tests of generated output (insta snapshots in `tests/snapshots/`),
+//! and the properties a reviewer of generated code relies on: deterministic,
+//! machine-independent, and stable under additions.
+//!
+//! After an intended change of the output: `cargo insta review` (or
+//! `INSTA_UPDATE=always cargo test -p asyncapi-codegen --test golden`), then
+//! read the diff of the snapshots before committing them.
+
+use std::path::{Path, PathBuf};
+
+use asyncapi_codegen::emit::Files;
+use asyncapi_codegen::{Options, Runtime};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn options(spec: &str) -> Options {
+    let mut options = Options::new(root().join(spec));
+    options.spec_name = Some(spec.to_owned());
+    options.runtime = Runtime::Path("../asyncapi-rt".to_owned());
+    options.lenient_numeric_strings = vec!["*Key".to_owned()];
+    options
+}
+
+fn generate(options: &Options) -> Files {
+    asyncapi_codegen::generate(options).unwrap_or_else(|diagnostics| panic!("{diagnostics}")).files
+}
+
+fn generate_text(text: &str) -> Files {
+    asyncapi_codegen::generate_from_text(text, "spec.yaml", &options("spec.yaml"))
+        .unwrap_or_else(|diagnostics| panic!("{diagnostics}"))
+        .files
+}
+
+const GOTOWEBINAR: &str = "spec/gotowebinar-webhooks.asyncapi.yaml";
+const CONSTRUCTS: &str = "tests/documents/constructs.asyncapi.yaml";
+
+#[test]
+fn gotowebinar_output() {
+    let files = generate(&options(GOTOWEBINAR));
+    for file in
+        ["src/types.rs", "src/event.rs", "src/messages.rs", "src/validate.rs", "src/lib.rs", "Cargo.toml"]
+    {
+        insta::assert_snapshot!(format!("gotowebinar__{}", file.replace(['/', '.'], "_")), files[file]);
+    }
+}
+
+#[test]
+fn constructs_output() {
+    let files = generate(&options(CONSTRUCTS));
+    for file in ["src/types.rs", "src/event.rs", "src/validate.rs"] {
+        insta::assert_snapshot!(format!("constructs__{}", file.replace(['/', '.'], "_")), files[file]);
+    }
+}
+
+#[test]
+fn output_is_deterministic_and_machine_independent() {
+    let first = generate(&options(GOTOWEBINAR));
+    let second = generate(&options(GOTOWEBINAR));
+    assert_eq!(first, second, "two runs, byte-identical files");
+    let absolute = root().canonicalize().expect("the workspace exists");
+    let home = std::env::var("HOME").unwrap_or_else(|_| "/root".to_owned());
+    for (path, text) in &first {
+        assert!(!text.contains(&*absolute.to_string_lossy()), "{path} holds an absolute path");
+        assert!(!text.contains(&home), "{path} holds the home folder");
+        // A timestamp of this run would be today's date.
+        let today = time_today();
+        assert!(!text.contains(&today), "{path} holds today's date");
+    }
+}
+
+/// Today's date as `YYYY-MM-DD`, from the system clock (no date crate needed).
+fn time_today() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    let days = (seconds / 86_400) as i64;
+    // Civil from days (proleptic Gregorian), after Howard Hinnant's algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// The items of a generated `types.rs`, grouped by the type they define or
+/// implement, each group's text in order.
+fn items(types_rs: &str) -> Vec<(String, String)> {
+    use quote::ToTokens;
+    let file = syn::parse_file(types_rs).expect("generated code parses");
+    let mut items: Vec<(String, String)> = Vec::new();
+    for item in file.items {
+        let name = match &item {
+            syn::Item::Struct(s) => s.ident.to_string(),
+            syn::Item::Enum(e) => e.ident.to_string(),
+            syn::Item::Type(t) => t.ident.to_string(),
+            syn::Item::Impl(i) => match (&i.trait_, &*i.self_ty) {
+                // `impl From<Level> for i64` belongs to `Level`.
+                (Some((path, _)), syn::Type::Path(target)) if target.path.is_ident("i64") => path
+                    .segments
+                    .last()
+                    .map(|s| s.arguments.to_token_stream().to_string())
+                    .unwrap_or_default(),
+                (_, self_ty) => self_ty.to_token_stream().to_string(),
+            },
+            other => other.to_token_stream().to_string(),
+        };
+        let name = name.trim_matches(['<', '>', ' ']).to_owned();
+        let text = item.to_token_stream().to_string();
+        match items.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, group)) => group.push_str(&text),
+            None => items.push((name, text)),
+        }
+    }
+    items
+}
+
+fn types_after(edit: impl Fn(&str) -> String) -> (Vec<(String, String)>, Vec<(String, String)>) {
+    let spec = std::fs::read_to_string(root().join(GOTOWEBINAR)).expect("the spec is readable");
+    let before = generate_text(&spec);
+    let after = generate_text(&edit(&spec));
+    (items(&before["src/types.rs"]), items(&after["src/types.rs"]))
+}
+
+#[test]
+fn adding_a_property_leaves_every_other_type_byte_identical() {
+    let (before, after) = types_after(|spec| {
+        spec.replacen(
+            "          joinTime: { type: integer, description: Unix millisecond timestamp. }\n",
+            "          joinTime: { type: integer, description: Unix millisecond timestamp. }\n          status: { type: string, enum: [ATTENDING, LEFT] }\n          device: { type: object, properties: { os: { type: string } } }\n",
+            1,
+        )
+    });
+    let changed: Vec<&str> = before
+        .iter()
+        .filter(|(name, text)| after.iter().find(|(n, _)| n == name).map(|(_, t)| t) != Some(text))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    assert_eq!(changed, ["RegistrantJoined"], "only the message that gained properties changes");
+    let added: Vec<&str> = after
+        .iter()
+        .filter(|(name, _)| !before.iter().any(|(n, _)| n == name))
+        .map(|(n, _)| n.as_str())
+        .collect();
+    assert_eq!(added, ["RegistrantJoinedStatus", "Device"]);
+}
+
+#[test]
+fn adding_a_message_leaves_every_other_type_byte_identical() {
+    let (before, after) = types_after(|spec| {
+        let channel = "  webinar.deleted:\n    subscribe:\n      operationId: onWebinarDeleted\n      message:\n        $ref: '#/components/messages/WebinarDeleted'\n";
+        let message = "    WebinarDeleted:\n      name: webinar.deleted\n      payload:\n        type: object\n        required: [eventName, eventKey]\n        properties:\n          eventName: { type: string, enum: [webinar.deleted] }\n          eventKey: { type: string }\n          product: { type: string, enum: [g2w] }\n          times:\n            type: array\n            items:\n              type: object\n              properties:\n                startTime: { type: string, format: date-time }\n                endTime: { type: string, format: date-time }\n";
+        spec.replacen("components:\n", &format!("{channel}components:\n"), 1).replacen(
+            "  messages:\n",
+            &format!("  messages:\n{message}"),
+            1,
+        )
+    });
+    for (name, text) in &before {
+        let now = after.iter().find(|(n, _)| n == name).map(|(_, t)| t);
+        assert_eq!(now, Some(text), "{name} changed when a message was added");
+    }
+    let added: Vec<&str> = after
+        .iter()
+        .filter(|(name, _)| !before.iter().any(|(n, _)| n == name))
+        .map(|(n, _)| n.as_str())
+        .collect();
+    assert_eq!(
+        added,
+        ["WebinarDeleted", "WebinarDeletedEventName"],
+        "shared shapes (product, times) are reused"
+    );
+}
+
+#[test]
+fn a_changed_description_shows_in_the_check_diff() {
+    let spec = std::fs::read_to_string(root().join(GOTOWEBINAR)).expect("the spec is readable");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let original =
+        asyncapi_codegen::generate_from_text(&spec, "spec.yaml", &options("spec.yaml")).expect("generates");
+    asyncapi_codegen::write::write(dir.path(), &original.files).expect("writes");
+    let edited = spec.replacen(
+        "Triggered when a registrant joins a webinar session.",
+        "Triggered when a registrant enters a webinar session.",
+        1,
+    );
+    let changed =
+        asyncapi_codegen::generate_from_text(&edited, "spec.yaml", &options("spec.yaml")).expect("generates");
+    let comparison = asyncapi_codegen::check_dir(dir.path(), &changed).expect("compares");
+    assert!(!comparison.is_clean());
+    let diff = comparison.to_string();
+    assert!(diff.contains("+    /// Triggered when a registrant enters a webinar session."), "{diff}");
+    assert!(diff.contains("-    /// Triggered when a registrant joins a webinar session."), "{diff}");
+}
