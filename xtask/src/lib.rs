@@ -2,6 +2,8 @@
 //! them, `cargo xtask codegen --check` (and the test below) fails when a
 //! checked-in crate is not what its document generates.
 
+pub mod synthetic;
+
 use std::path::{Path, PathBuf};
 
 use asyncapi_codegen::{Options, Runtime};

@@ -21,10 +21,22 @@ enum Task {
         #[arg(long)]
         check: bool,
     },
+    /// Writes a synthetic document with N messages (JSON) to standard output,
+    /// to measure generation time against document size.
+    SyntheticSpec {
+        #[arg(long, default_value_t = 1000)]
+        messages: usize,
+    },
 }
 
 fn main() -> ExitCode {
-    let Cli { task: Task::Codegen { check } } = Cli::parse();
+    let check = match Cli::parse().task {
+        Task::Codegen { check } => check,
+        Task::SyntheticSpec { messages } => {
+            println!("{:#}", xtask::synthetic::document(messages));
+            return ExitCode::SUCCESS;
+        }
+    };
     let outcomes = match codegen(check) {
         Ok(outcomes) => outcomes,
         Err(error) => {

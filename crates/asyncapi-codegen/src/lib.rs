@@ -127,15 +127,37 @@ pub struct Stats {
 
 /// Runs the whole pipeline on `options.spec`.
 pub fn generate(options: &Options) -> Result<Generated, Diagnostics> {
-    let spec_name = options.spec_name();
-    let sources = Sources::load(&options.spec, &spec_name)?;
-    generate_from(sources, options, &spec_name)
+    with_deep_stack(|| {
+        let spec_name = options.spec_name();
+        let sources = Sources::load(&options.spec, &spec_name)?;
+        generate_from(sources, options, &spec_name)
+    })
 }
 
 /// Runs the pipeline on a document held in memory (it cannot reference files).
 pub fn generate_from_text(text: &str, name: &str, options: &Options) -> Result<Generated, Diagnostics> {
-    let sources = Sources::from_text(text, name).map_err(Diagnostics::from)?;
-    generate_from(sources, options, name)
+    with_deep_stack(|| {
+        let sources = Sources::from_text(text, name).map_err(Diagnostics::from)?;
+        generate_from(sources, options, name)
+    })
+}
+
+/// The stages walk schemas recursively, a few frames per nesting level (and per
+/// `$ref` followed); the check stage bounds the depth, this stack holds it.
+const STACK_SIZE: usize = 256 * 1024 * 1024;
+
+fn with_deep_stack(
+    work: impl FnOnce() -> Result<Generated, Diagnostics> + Send,
+) -> Result<Generated, Diagnostics> {
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new().name("asyncapi-codegen".to_owned()).stack_size(STACK_SIZE);
+        match worker.spawn_scoped(scope, work) {
+            Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(error) => {
+                Err(Diagnostic::error(format!("cannot start the generator's thread: {error}")).into())
+            }
+        }
+    })
 }
 
 fn generate_from(mut sources: Sources, options: &Options, spec_name: &str) -> Result<Generated, Diagnostics> {

@@ -92,10 +92,13 @@ fn time_today() -> String {
 
 /// The items of a generated `types.rs`, grouped by the type they define or
 /// implement, each group's text in order.
-fn items(types_rs: &str) -> Vec<(String, String)> {
+/// Type name and the text of its items, in order.
+type Items = Vec<(String, String)>;
+
+fn items(types_rs: &str) -> Items {
     use quote::ToTokens;
     let file = syn::parse_file(types_rs).expect("generated code parses");
-    let mut items: Vec<(String, String)> = Vec::new();
+    let mut items: Items = Vec::new();
     for item in file.items {
         let name = match &item {
             syn::Item::Struct(s) => s.ident.to_string(),
@@ -122,7 +125,7 @@ fn items(types_rs: &str) -> Vec<(String, String)> {
     items
 }
 
-fn types_after(edit: impl Fn(&str) -> String) -> (Vec<(String, String)>, Vec<(String, String)>) {
+fn types_after(edit: impl Fn(&str) -> String) -> (Items, Items) {
     let spec = std::fs::read_to_string(root().join(GOTOWEBINAR)).expect("the spec is readable");
     let before = generate_text(&spec);
     let after = generate_text(&edit(&spec));

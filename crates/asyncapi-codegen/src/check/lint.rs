@@ -1,7 +1,7 @@
 //! Rules with one precise answer, checked before the meta-schema so that the
 //! author reads "unknown type `strng`" rather than "matches none of the forms".
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -24,9 +24,36 @@ pub fn is_supported_schema_format(format: &str) -> bool {
     }
 }
 
+/// The longest chain of schemas inside schemas (through `$ref`s too) accepted:
+/// later stages walk schemas recursively, and no real document comes close.
+pub const MAX_SCHEMA_DEPTH: usize = 256;
+
+/// Longest `$ref` chain followed to a message, parameter or trait.
+const MAX_REF_CHAIN: usize = 64;
+
+/// How a schema was reached from the one before it on the walk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Edge {
+    /// From a message, parameter or component: the start of a walk.
+    Root,
+    Ref,
+    AllOf,
+    /// Any other keyword (`properties`, `items`, `oneOf`, ...).
+    Other,
+}
+
 struct Linter<'a> {
     sources: &'a Sources,
+    /// Messages already linted.
     visited: HashSet<Site>,
+    /// Schemas already linted, with the length of the longest chain of
+    /// schemas below them.
+    heights: HashMap<Site, usize>,
+    /// The schemas being walked, each with how it was reached.
+    stack: Vec<(Site, Edge)>,
+    /// Cycles already reported, by the smallest site in them.
+    cycles: HashSet<Site>,
+    too_deep: bool,
     operation_ids: BTreeMap<String, Site>,
     diagnostics: Diagnostics,
 }
@@ -35,14 +62,18 @@ pub fn lint(sources: &Sources) -> Diagnostics {
     let mut linter = Linter {
         sources,
         visited: HashSet::new(),
+        heights: HashMap::new(),
+        stack: Vec::new(),
+        cycles: HashSet::new(),
+        too_deep: false,
         operation_ids: BTreeMap::new(),
         diagnostics: Diagnostics::new(),
     };
     let root = sources.root_site();
-    for (name, _) in linter.members(&root.join("channels")) {
+    for name in linter.members(&root.join("channels")) {
         let channel = root.join("channels").join(&name);
         let channel = linter.deref(&channel);
-        for (parameter, _) in linter.members(&channel.join("parameters")) {
+        for parameter in linter.members(&channel.join("parameters")) {
             let parameter = linter.deref(&channel.join("parameters").join(&parameter));
             linter.schema(&parameter.join("schema"));
         }
@@ -55,17 +86,17 @@ pub fn lint(sources: &Sources) -> Diagnostics {
         }
     }
     let components = root.join("components");
-    for (name, _) in linter.members(&components.join("schemas")) {
+    for name in linter.members(&components.join("schemas")) {
         linter.schema(&components.join("schemas").join(&name));
     }
-    for (name, _) in linter.members(&components.join("messages")) {
+    for name in linter.members(&components.join("messages")) {
         linter.message(&components.join("messages").join(&name));
     }
-    for (name, _) in linter.members(&components.join("messageTraits")) {
+    for name in linter.members(&components.join("messageTraits")) {
         let message_trait = linter.deref(&components.join("messageTraits").join(&name));
         linter.schema(&message_trait.join("headers"));
     }
-    for (name, _) in linter.members(&components.join("parameters")) {
+    for name in linter.members(&components.join("parameters")) {
         let parameter = linter.deref(&components.join("parameters").join(&name));
         linter.schema(&parameter.join("schema"));
     }
@@ -73,17 +104,18 @@ pub fn lint(sources: &Sources) -> Diagnostics {
 }
 
 impl Linter<'_> {
-    fn members(&self, site: &Site) -> Vec<(String, Value)> {
+    fn members(&self, site: &Site) -> Vec<String> {
         match self.sources.get(site) {
-            Some(Value::Object(members)) => members.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            Some(Value::Object(members)) => members.keys().cloned().collect(),
             _ => Vec::new(),
         }
     }
 
-    /// Follows `$ref`s; an unresolvable one is left for the resolve stage to report.
+    /// Follows `$ref`s; an unresolvable one, or a cycle, is left for the resolve
+    /// stage to report.
     fn deref(&self, site: &Site) -> Site {
         let mut site = site.clone();
-        for _ in 0..64 {
+        for _ in 0..MAX_REF_CHAIN {
             let Some(Value::String(reference)) = self.sources.get(&site.join("$ref")) else { break };
             match self.sources.resolve_ref(site.file, reference) {
                 Ok(target) => site = target,
@@ -137,13 +169,53 @@ impl Linter<'_> {
         }
     }
 
+    /// Lints the schema written at `site`, the start of a walk.
     fn schema(&mut self, site: &Site) {
-        let site = self.deref(site);
-        if !self.visited.insert(site.clone()) {
-            return;
+        self.walk(site, Edge::Root);
+    }
+
+    /// Lints the schema at `site` and everything below it; returns the length of
+    /// the longest chain of schemas from it down.
+    fn walk(&mut self, site: &Site, edge: Edge) -> usize {
+        if let Some(at) = self.stack.iter().position(|(s, _)| s == site) {
+            self.cycle(at, edge);
+            return 0;
         }
-        let Some(Value::Object(schema)) = self.sources.get(&site) else { return };
-        let schema = schema.clone();
+        if let Some(height) = self.heights.get(site) {
+            let height = *height;
+            self.check_depth(site, height);
+            return height;
+        }
+        if !self.check_depth(site, 1) {
+            return 0;
+        }
+        let sources = self.sources;
+        let Some(Value::Object(schema)) = sources.get(site) else {
+            self.heights.insert(site.clone(), 1);
+            return 1;
+        };
+        self.stack.push((site.clone(), edge));
+        let mut below = 0;
+        if let Some(Value::String(reference)) = schema.get("$ref") {
+            // Keywords beside a `$ref` are ignored in draft-07: follow it alone. An
+            // unresolvable reference is reported by the stage that needs it.
+            if let Ok(target) = sources.resolve_ref(site.file, reference) {
+                below = self.walk(&target, Edge::Ref);
+            }
+        } else {
+            self.keywords(site, schema);
+            let children = children(site, schema);
+            for (child, edge) in children {
+                below = below.max(self.walk(&child, edge));
+            }
+        }
+        self.stack.pop();
+        self.heights.insert(site.clone(), below + 1);
+        below + 1
+    }
+
+    /// Checks the keywords of one schema object that have one precise answer.
+    fn keywords(&mut self, site: &Site, schema: &serde_json::Map<String, Value>) {
         match schema.get("type") {
             Some(Value::String(name)) => self.type_name(name, site.join("type")),
             Some(Value::Array(names)) => {
@@ -157,39 +229,92 @@ impl Linter<'_> {
             Some(other) => self.bad_type(&format!("{other}"), site.join("type")),
             None => {}
         }
-        for keyword in [
-            "additionalProperties",
-            "additionalItems",
-            "contains",
-            "propertyNames",
-            "not",
-            "if",
-            "then",
-            "else",
-        ] {
-            if schema.get(keyword).is_some_and(Value::is_object) {
-                self.schema(&site.join(keyword));
+        if let Some(Value::String(pattern)) = schema.get("pattern") {
+            self.pattern(pattern, site.join("pattern"));
+        }
+        if let Some(Value::Object(patterns)) = schema.get("patternProperties") {
+            for pattern in patterns.keys() {
+                self.pattern(pattern, site.join("patternProperties").join(pattern));
             }
         }
-        for keyword in ["properties", "patternProperties", "definitions", "dependencies"] {
-            if let Some(Value::Object(members)) = schema.get(keyword) {
-                for (name, value) in members {
-                    if value.is_object() {
-                        self.schema(&site.join(keyword).join(name));
-                    }
-                }
-            }
+    }
+
+    fn pattern(&mut self, pattern: &str, site: Site) {
+        if let Some(problem) = pattern_problem(pattern) {
+            let shown: String = pattern.chars().take(60).collect();
+            let shown = if shown.len() < pattern.len() { format!("{shown}...") } else { shown };
+            self.diagnostics.push(
+                Diagnostic::error(format!("`{shown}` is not a valid ECMA-262 regular expression: {problem}"))
+                    .at(self.sources.locate(&site))
+                    .with_help(
+                        "JSON Schema patterns are ECMA-262 (JavaScript) regular expressions; \
+                         escape `[`, `]`, `(`, `)`, `{`, `}` with `\\` where they stand for themselves",
+                    ),
+            );
         }
-        for keyword in ["allOf", "anyOf", "oneOf", "items"] {
-            match schema.get(keyword) {
-                Some(Value::Array(items)) => {
-                    for index in 0..items.len() {
-                        self.schema(&site.join(keyword).item(index));
-                    }
-                }
-                Some(Value::Object(_)) => self.schema(&site.join(keyword)),
-                _ => {}
-            }
+    }
+
+    /// Whether a walk may go one schema deeper (`height` more) at `site`;
+    /// reports it, once, when it may not.
+    fn check_depth(&mut self, site: &Site, height: usize) -> bool {
+        if self.stack.len() + height <= MAX_SCHEMA_DEPTH {
+            return true;
+        }
+        if !self.too_deep {
+            self.too_deep = true;
+            let start = self.stack.first().map(|(s, _)| s.clone()).unwrap_or_else(|| site.clone());
+            self.diagnostics.push(
+                Diagnostic::error(format!(
+                    "schemas nest more than {MAX_SCHEMA_DEPTH} levels deep here, counting the schemas that `$ref`s lead to"
+                ))
+                .at(self.sources.locate(&start))
+                .with_note(format!("the chain passes {}", self.name(site)))
+                .with_help(
+                    "later stages follow schemas recursively and stop at this depth: \
+                     shorten the chain, for example by writing small schemas in place",
+                ),
+            );
+        }
+        false
+    }
+
+    /// Reports the cycle closed by going back to `self.stack[at]` through `edge`,
+    /// when it is one that no type can break: only `$ref`s, or `$ref`s and
+    /// `allOf`s. (A cycle through `properties`, `items` and the like is a
+    /// recursive type, which is fine.)
+    fn cycle(&mut self, at: usize, edge: Edge) {
+        let edges: Vec<Edge> = self.stack[at + 1..].iter().map(|(_, e)| *e).chain([edge]).collect();
+        let all_refs = edges.iter().all(|e| *e == Edge::Ref);
+        let merges = edges.iter().all(|e| matches!(e, Edge::Ref | Edge::AllOf));
+        if !merges {
+            return;
+        }
+        let Some(smallest) = self.stack[at..].iter().map(|(s, _)| s).min().cloned() else { return };
+        if !self.cycles.insert(smallest) {
+            return;
+        }
+        // Name the schemas the `$ref`s lead to, starting from the one the cycle returns to.
+        let mut chain = vec![self.name(&self.stack[at].0)];
+        chain.extend(self.stack[at + 1..].iter().filter(|(_, e)| *e == Edge::Ref).map(|(s, _)| self.name(s)));
+        chain.push(self.name(&self.stack[at].0));
+        let (last, _) = self.stack.last().expect("the cycle is on the stack");
+        let closing = if edge == Edge::Ref { last.join("$ref") } else { last.clone() };
+        let diagnostic = if all_refs {
+            Diagnostic::error(format!("reference cycle: {}", chain.join(" -> ")))
+                .with_help("a chain of `$ref`s must end at a schema: make one of them the schema itself")
+        } else {
+            Diagnostic::error(format!("reference cycle through `allOf`: {}", chain.join(" -> ")))
+                .with_help("a schema cannot include itself through `allOf`: remove the `allOf` entry that leads back, or put the recursion under `properties` or `items`")
+        };
+        self.diagnostics.push(diagnostic.at(self.sources.locate(&closing)));
+    }
+
+    /// How a diagnostic names a schema: as a `$ref` to it would.
+    fn name(&self, site: &Site) -> String {
+        if site.file == self.sources.root() {
+            format!("`#{}`", site.pointer)
+        } else {
+            format!("`{}#{}`", self.sources.display(site.file), site.pointer)
         }
     }
 
@@ -211,6 +336,71 @@ impl Linter<'_> {
         }
         self.diagnostics.push(diagnostic);
     }
+}
+
+/// The schemas directly inside `schema` (written at `site`), with how each is reached.
+fn children(site: &Site, schema: &serde_json::Map<String, Value>) -> Vec<(Site, Edge)> {
+    let mut children = Vec::new();
+    for keyword in
+        ["additionalProperties", "additionalItems", "contains", "propertyNames", "not", "if", "then", "else"]
+    {
+        if schema.get(keyword).is_some_and(Value::is_object) {
+            children.push((site.join(keyword), Edge::Other));
+        }
+    }
+    for keyword in ["properties", "patternProperties", "definitions", "dependencies"] {
+        if let Some(Value::Object(members)) = schema.get(keyword) {
+            for (name, value) in members {
+                if value.is_object() {
+                    children.push((site.join(keyword).join(name), Edge::Other));
+                }
+            }
+        }
+    }
+    for keyword in ["allOf", "anyOf", "oneOf", "items"] {
+        let edge = if keyword == "allOf" { Edge::AllOf } else { Edge::Other };
+        match schema.get(keyword) {
+            Some(Value::Array(items)) => {
+                for index in 0..items.len() {
+                    children.push((site.join(keyword).item(index), edge));
+                }
+            }
+            Some(Value::Object(_)) => children.push((site.join(keyword), edge)),
+            _ => {}
+        }
+    }
+    children
+}
+
+/// What is wrong with `pattern` as an ECMA-262 regular expression, if anything.
+/// Patterns are compiled by `regress`, the engine the generated code uses.
+pub fn pattern_problem(pattern: &str) -> Option<String> {
+    // `regress` parses groups recursively: refuse nesting deep enough to
+    // exhaust the stack before handing it over.
+    let mut depth: usize = 0;
+    let mut deepest = 0;
+    let mut escaped = false;
+    let mut in_class = false;
+    for c in pattern.chars() {
+        match (escaped, in_class, c) {
+            (true, ..) => escaped = false,
+            (false, _, '\\') => escaped = true,
+            (false, false, '[') => in_class = true,
+            (false, true, ']') => in_class = false,
+            (false, false, '(') => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            (false, false, ')') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if deepest > 64 {
+        return Some(format!(
+            "its groups nest {deepest} levels deep, more than the 64 this generator accepts"
+        ));
+    }
+    regress::Regex::new(pattern).err().map(|error| error.to_string())
 }
 
 /// A cheap "probably a typo of" test: same letters give or take one.
@@ -273,5 +463,116 @@ mod tests {
         assert!(is_supported_schema_format("application/schema+yaml;version=draft-07"));
         assert!(is_supported_schema_format("application/vnd.aai.asyncapi+json;version=2.6.0"));
         assert!(!is_supported_schema_format("application/schema+json;version=draft-2020-12"));
+    }
+
+    #[test]
+    fn reports_pure_reference_cycles_once() {
+        let text = "components:\n  schemas:\n    a: {$ref: '#/components/schemas/b'}\n    b: {$ref: '#/components/schemas/a'}\n    c: {$ref: '#/components/schemas/c'}\n";
+        let sources = Sources::from_text(text, "d.yaml").unwrap();
+        let diagnostics = lint(&sources);
+        let found: Vec<(String, String, Option<usize>)> = diagnostics
+            .iter()
+            .map(|d| {
+                let location = d.location.as_ref().unwrap();
+                (d.message.clone(), location.pointer.clone(), location.line)
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "reference cycle: `#/components/schemas/a` -> `#/components/schemas/b` -> `#/components/schemas/a`"
+                        .to_owned(),
+                    "/components/schemas/b/$ref".to_owned(),
+                    Some(4)
+                ),
+                (
+                    "reference cycle: `#/components/schemas/c` -> `#/components/schemas/c`".to_owned(),
+                    "/components/schemas/c/$ref".to_owned(),
+                    Some(5)
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn reports_cycles_through_all_of_but_not_recursive_types() {
+        let text = r"
+components:
+  schemas:
+    A:
+      allOf:
+        - $ref: '#/components/schemas/B'
+    B:
+      allOf:
+        - type: object
+        - $ref: '#/components/schemas/A'
+    Tree:
+      type: object
+      properties:
+        children:
+          type: array
+          items: {$ref: '#/components/schemas/Tree'}
+    Base:
+      type: object
+      properties:
+        next: {$ref: '#/components/schemas/Derived'}
+    Derived:
+      allOf:
+        - $ref: '#/components/schemas/Base'
+";
+        assert_eq!(
+            lint_text(text),
+            [(
+                "reference cycle through `allOf`: `#/components/schemas/A` -> `#/components/schemas/B` -> `#/components/schemas/A`"
+                    .to_owned(),
+                "/components/schemas/B/allOf/1/$ref".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn reports_invalid_patterns() {
+        let text = "components:\n  schemas:\n    a:\n      pattern: '^[A-Z+$'\n      patternProperties:\n        '(x': {}\n        '^x-[a-z]+$': {}\n    b: {pattern: '^\\d{3}-\\p{L}$'}\n";
+        let found = lint_text(text);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0].0.starts_with("`^[A-Z+$` is not a valid ECMA-262 regular expression: "),
+            "{found:?}"
+        );
+        assert_eq!(found[0].1, "/components/schemas/a/pattern");
+        assert_eq!(found[1].1, "/components/schemas/a/patternProperties/(x");
+        let deep = format!("{}a{}", "(".repeat(10_000), ")".repeat(10_000));
+        assert!(pattern_problem(&deep).unwrap().contains("nest 10000 levels deep"));
+        let text = format!("components:\n  schemas:\n    a: {{pattern: '{deep}'}}\n");
+        let found = lint_text(&text);
+        assert!(found[0].0.starts_with(&format!("`{}...` is not", "(".repeat(60))), "{found:?}");
+        assert_eq!(pattern_problem(&format!("{}a{}", "(".repeat(64), ")".repeat(64))), None);
+        assert_eq!(pattern_problem("[(((((]"), None, "brackets in a class are characters");
+    }
+
+    #[test]
+    fn reports_schemas_nested_too_deeply_through_refs() {
+        let mut text = String::from("components:\n  schemas:\n");
+        for index in 0..1000 {
+            text.push_str(&format!(
+                "    s{index}: {{items: {{$ref: '#/components/schemas/s{}'}}}}\n",
+                index + 1
+            ));
+        }
+        text.push_str("    s1000: {type: string}\n");
+        let found = lint_text(&text);
+        assert_eq!(found.len(), 1, "reported once: {found:?}");
+        assert!(found[0].0.starts_with("schemas nest more than 256 levels deep"), "{found:?}");
+        // Deep, but not too deep.
+        let mut text = String::from("components:\n  schemas:\n");
+        for index in 0..100 {
+            text.push_str(&format!(
+                "    s{index}: {{items: {{$ref: '#/components/schemas/s{}'}}}}\n",
+                index + 1
+            ));
+        }
+        text.push_str("    s100: {type: string}\n");
+        assert_eq!(lint_text(&text), []);
     }
 }

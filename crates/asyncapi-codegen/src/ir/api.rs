@@ -288,10 +288,10 @@ pub fn build(
                     members.iter().map(|m| candidates[*m].clone()).collect();
                 let (tree, collisions) = match discriminator::route(&channel_candidates) {
                     Routing::Tree { tree, collisions } => (tree, collisions),
-                    Routing::NoDiscriminator => (
-                        Tree::Leaf(0),
-                        vec![Collision { path: Vec::new(), members: (0..members.len()).collect() }],
-                    ),
+                    Routing::NoDiscriminator => {
+                        let path = discriminator::shared_value(&channel_candidates).into_iter().collect();
+                        (Tree::Leaf(0), vec![Collision { path, members: (0..members.len()).collect() }])
+                    }
                 };
                 report(collisions, &format!("channel `{}`", channel.name), &members);
                 channel.tree = tree.map_leaves(&members);

@@ -204,7 +204,10 @@ fn build(
         return Tree::Kinds { cases };
     }
     let Some((property, values)) = best_property(candidates, members, used) else {
-        collisions.push(Collision { path: path.clone(), members: members.to_vec() });
+        // Say what they share, when a fixed property is the same in all of them.
+        let mut shared = path.clone();
+        shared.extend(common_value(candidates, members, used));
+        collisions.push(Collision { path: shared, members: members.to_vec() });
         return Tree::Leaf(members[0]);
     };
     let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
@@ -226,6 +229,33 @@ fn build(
         .collect();
     used.remove(&property);
     Tree::Switch { property, cases }
+}
+
+/// A fixed property with the same value in every candidate: what alternatives
+/// that cannot be told apart share.
+pub fn shared_value(candidates: &[Candidate]) -> Option<(String, String)> {
+    let members: Vec<usize> = (0..candidates.len()).collect();
+    if members.is_empty() {
+        return None;
+    }
+    common_value(candidates, &members, &BTreeSet::new())
+}
+
+/// A fixed property with the same value in all `members` (what they share).
+fn common_value(
+    candidates: &[Candidate],
+    members: &[usize],
+    used: &BTreeSet<String>,
+) -> Option<(String, String)> {
+    let first = &candidates[members[0]];
+    first
+        .singles
+        .iter()
+        .find(|(property, value)| {
+            !used.contains(property)
+                && members.iter().all(|m| candidates[*m].value_of(property) == Some(value.as_str()))
+        })
+        .cloned()
 }
 
 /// `members` grouped so that no two groups share a JSON kind (members whose
@@ -336,6 +366,9 @@ mod tests {
 
     #[test]
     fn separates_shared_values_by_a_second_property() {
+        let same = [candidate(&[("eventName", "user.changed")]), candidate(&[("eventName", "user.changed")])];
+        assert_eq!(route(&same), Routing::NoDiscriminator);
+        assert_eq!(shared_value(&same), Some(("eventName".to_owned(), "user.changed".to_owned())));
         let candidates = [
             candidate(&[("type", "hello")]),
             candidate(&[("type", "emoji_changed"), ("subtype", "remove")]),

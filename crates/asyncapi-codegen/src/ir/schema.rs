@@ -512,10 +512,20 @@ impl Parser<'_> {
                     Value::String(property) => keywords.discriminator = Some(property.clone()),
                     _ => self.error(&at, "`discriminator` must be a property name (AsyncAPI 2.6)".to_owned()),
                 },
-                "contentMediaType" | "contentEncoding" | "$id" => self.error(
-                    &at,
-                    format!("`{key}` is not supported: the generator cannot turn it into a check"),
-                ),
+                "contentMediaType" | "contentEncoding" | "$id" => {
+                    let help = if key == "$id" {
+                        "remove it, and reference the schema by its place in the document (`$ref: '#/components/schemas/...'`)"
+                    } else {
+                        "remove it: the value is then checked as a plain string"
+                    };
+                    self.diagnostics.push(
+                        Diagnostic::error(format!(
+                            "`{key}` is not supported: the generator cannot turn it into a check"
+                        ))
+                        .at(self.sources.locate(&at))
+                        .with_help(help),
+                    );
+                }
                 _ if ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-") => {}
                 _ => self.diagnostics.push(
                     Diagnostic::warning(format!("unknown keyword `{key}` is ignored, as JSON Schema says"))

@@ -1,15 +1,20 @@
 //! Stage 1, load: the document's files, read and parsed, with every file that an
 //! external `$ref` reaches, and the position of every node for diagnostics.
 
+mod merge_keys;
 mod spans;
 
 use std::collections::{BTreeMap, VecDeque};
+use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
 use serde_json::Value;
 
-pub use spans::Position;
 use spans::SpanIndex;
+pub use spans::{MAX_DEPTH, MAX_NODES, Position};
+
+/// The largest file read, in bytes: no AsyncAPI document comes close.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::pointer;
@@ -48,11 +53,28 @@ struct SourceFile {
     /// How diagnostics and generated files name it.
     display: String,
     text: String,
+    /// Where each line of `text` starts, for the snippets of diagnostics.
+    line_starts: Vec<usize>,
     value: Value,
     spans: SpanIndex,
     /// For a value built by the generator (traits merged into a message), the node
     /// it stands for.
     synthesized_for: Option<Site>,
+}
+
+impl SourceFile {
+    /// The text of the 1-based `line`, without its line break.
+    fn line_text(&self, line: usize) -> Option<String> {
+        let start = *self.line_starts.get(line.checked_sub(1)?)?;
+        let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
+        let text = self.text[start..end].trim_end_matches('\n').trim_end_matches('\r');
+        Some(text.to_owned())
+    }
+}
+
+/// Where each line of `text` starts.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0).chain(text.match_indices('\n').map(|(at, _)| at + 1)).collect()
 }
 
 /// All files of one document.
@@ -77,13 +99,20 @@ impl Sources {
                 queue.push_back(FileId(0));
                 sources.files.push(file);
             }
-            Err(diagnostic) => return Err(diagnostic.into()),
+            Err(ReadError::Unreadable(reason)) => {
+                return Err(Diagnostic::error(format!("cannot read {display}: {reason}")).into());
+            }
+            Err(ReadError::Invalid(diagnostic)) => return Err(diagnostic.into()),
         }
 
+        // Files that could not be loaded: why, when they could not be read (each
+        // reference gets its error), or nothing when they are malformed (reported
+        // once, inside the file).
+        let mut failed: BTreeMap<PathBuf, Option<String>> = BTreeMap::new();
         while let Some(id) = queue.pop_front() {
             for (site, reference) in external_refs(&sources.files[id.0].value, id) {
                 let file_part = reference.split('#').next().unwrap_or_default();
-                if file_part.contains("://") {
+                if is_remote(file_part) {
                     diagnostics.push(
                         Diagnostic::error(format!("remote reference `{reference}` is not supported"))
                             .at(sources.locate(&site))
@@ -99,34 +128,60 @@ impl Sources {
                     continue;
                 }
                 let display = relative_display(&from.display, file_part);
-                match read_file(&target, display) {
-                    Ok(file) => {
-                        let new_id = FileId(sources.files.len());
-                        by_path.insert(target, new_id);
-                        sources.files.push(file);
-                        queue.push_back(new_id);
-                    }
-                    Err(error) => {
-                        let reason = error.message;
-                        diagnostics.push(
-                            Diagnostic::error(format!("unresolved file reference `{reference}`: {reason}"))
-                                .at(sources.locate(&site)),
-                        );
-                    }
-                }
+                let reason = match failed.get(&target) {
+                    Some(None) => continue,
+                    Some(Some(reason)) => reason.clone(),
+                    None => match read_file(&target, display.clone()) {
+                        Ok(file) => {
+                            let new_id = FileId(sources.files.len());
+                            by_path.insert(target, new_id);
+                            sources.files.push(file);
+                            queue.push_back(new_id);
+                            continue;
+                        }
+                        Err(ReadError::Unreadable(reason)) => {
+                            failed.insert(target, Some(reason.clone()));
+                            reason
+                        }
+                        // What is wrong is inside the referenced file: say so there.
+                        Err(ReadError::Invalid(diagnostic)) => {
+                            failed.insert(target, None);
+                            let from = sources.locate(&site);
+                            let (line, column) = (from.line.unwrap_or(1), from.column.unwrap_or(1));
+                            diagnostics.push(diagnostic.with_note(format!(
+                                "{display} is referenced from {}:{line}:{column}",
+                                from.file
+                            )));
+                            continue;
+                        }
+                    },
+                };
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "unresolved file reference `{reference}`: cannot read {display}: {reason}"
+                    ))
+                    .at(sources.locate(&site))
+                    .with_help(
+                        "file references are relative to the file they are written in; \
+                         check the path and the file's name",
+                    ),
+                );
             }
         }
 
         for file in &sources.files {
             for duplicate in &file.spans.duplicates {
                 let key = pointer::last_token(&duplicate.pointer).unwrap_or_default();
-                diagnostics.push(Diagnostic::error(format!("duplicate key `{key}`")).at(Location {
+                let location = Location {
                     file: file.display.clone(),
                     line: Some(duplicate.position.line),
                     column: Some(duplicate.position.column),
                     pointer: duplicate.pointer.clone(),
-                    line_text: line_text(&file.text, duplicate.position.line),
-                }));
+                    line_text: file.line_text(duplicate.position.line),
+                };
+                diagnostics.push(Diagnostic::error(format!("duplicate key `{key}`")).at(location).with_help(
+                    format!("keys must be unique in a mapping: merge the two `{key}` entries into one"),
+                ));
             }
         }
 
@@ -135,6 +190,9 @@ impl Sources {
 
     /// A document held in memory (tests, benchmarks); it cannot reference files.
     pub fn from_text(text: &str, display: &str) -> Result<Sources, Diagnostic> {
+        if text.len() as u64 > MAX_FILE_BYTES {
+            return Err(Diagnostic::error(format!("{display} is {}", too_large(text.len() as u64))));
+        }
         let file = parse_text(PathBuf::from(display), display.to_owned(), text.to_owned())?;
         Ok(Sources { files: vec![file] })
     }
@@ -173,6 +231,7 @@ impl Sources {
             path: base_file.path.clone(),
             display: base_file.display.clone(),
             text: String::new(),
+            line_starts: Vec::new(),
             value,
             spans: SpanIndex::default(),
             synthesized_for: Some(origin),
@@ -202,7 +261,8 @@ impl Sources {
         let site = Site::new(file, pointer);
         if self.get(&site).is_none() {
             let display = self.display(file);
-            return Err(format!("nothing at `#{}` in {display}", site.pointer));
+            let why = why_missing(self.file_value(file), &site.pointer);
+            return Err(format!("nothing at `#{}` in {display}{why}", site.pointer));
         }
         Ok(site)
     }
@@ -227,7 +287,7 @@ impl Sources {
             line: position.map(|p| p.line),
             column: position.map(|p| p.column),
             pointer: site.pointer.clone(),
-            line_text: position.and_then(|p| line_text(&file.text, p.line)),
+            line_text: position.and_then(|p| file.line_text(p.line)),
         }
     }
 
@@ -244,8 +304,10 @@ fn external_refs(value: &Value, file: FileId) -> Vec<(Site, String)> {
     while let Some((at, value)) = stack.pop() {
         match value {
             Value::Object(members) => {
+                // `#...` and the empty reference name the file they are written in.
                 if let Some(Value::String(reference)) = members.get("$ref")
                     && !reference.starts_with('#')
+                    && !reference.is_empty()
                 {
                     found.push((Site::new(file, pointer::join(&at, "$ref")), reference.clone()));
                 }
@@ -265,54 +327,358 @@ fn external_refs(value: &Value, file: FileId) -> Vec<(Site, String)> {
     found
 }
 
-fn read_file(path: &Path, display: String) -> Result<SourceFile, Diagnostic> {
-    let text = std::fs::read_to_string(path).map_err(|error| {
-        let reason = match error.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_owned(),
-            std::io::ErrorKind::InvalidData => "the file is not UTF-8 text".to_owned(),
-            _ => error.to_string(),
-        };
-        Diagnostic::error(format!("cannot read {display}: {reason}"))
-    })?;
-    parse_text(path.to_owned(), display, text)
+/// Why a file could not be loaded.
+enum ReadError {
+    /// Not there, not a file, not readable (the reason, for a sentence).
+    Unreadable(String),
+    /// Read, but not a document: a located diagnostic inside the file.
+    Invalid(Diagnostic),
 }
 
-fn parse_text(path: PathBuf, display: String, text: String) -> Result<SourceFile, Diagnostic> {
+fn too_large(bytes: u64) -> String {
+    format!(
+        "{} MiB, larger than the {} MiB this generator reads",
+        bytes.div_ceil(1 << 20),
+        MAX_FILE_BYTES >> 20
+    )
+}
+
+fn read_file(path: &Path, display: String) -> Result<SourceFile, ReadError> {
+    let unreadable = |error: std::io::Error| {
+        ReadError::Unreadable(match error.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_owned(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+            _ => error.to_string(),
+        })
+    };
+    let metadata = std::fs::metadata(path).map_err(unreadable)?;
+    if metadata.is_dir() {
+        return Err(ReadError::Unreadable("it is a folder, not a file".to_owned()));
+    }
+    // Devices and pipes could be endless, or wait forever for input.
+    if !metadata.is_file() {
+        return Err(ReadError::Unreadable("it is not a regular file".to_owned()));
+    }
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(ReadError::Unreadable(format!("it is {}", too_large(metadata.len()))));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadError::Unreadable(format!("it is {}", too_large(bytes.len() as u64))));
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => return Err(ReadError::Invalid(not_utf8(&display, error))),
+    };
+    parse_text(path.to_owned(), display, text).map_err(ReadError::Invalid)
+}
+
+/// The diagnostic for a file that is not UTF-8, at its first bad byte.
+fn not_utf8(display: &str, error: std::string::FromUtf8Error) -> Diagnostic {
+    let valid_up_to = error.utf8_error().valid_up_to();
+    let bytes = error.as_bytes();
+    let before = String::from_utf8_lossy(&bytes[..valid_up_to]);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |at| at + 1);
+    let column = before[line_start..].chars().count() + 1;
+    let line_end =
+        bytes[valid_up_to..].iter().position(|b| *b == b'\n').map_or(bytes.len(), |at| valid_up_to + at);
+    let text = String::from_utf8_lossy(&bytes[line_start..line_end]).into_owned();
+    Diagnostic::error(format!(
+        "the file is not UTF-8 text: byte 0x{:02X} cannot start a character here",
+        bytes[valid_up_to]
+    ))
+    .at(Location {
+        file: display.to_owned(),
+        line: Some(line),
+        column: Some(column),
+        pointer: String::new(),
+        line_text: Some(text),
+    })
+    .with_help("save the file as UTF-8")
+}
+
+fn parse_text(path: PathBuf, display: String, mut text: String) -> Result<SourceFile, Diagnostic> {
+    // A byte-order mark is no character of the document (editors do not show it).
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    let located = |message: String, position: Option<Position>, pointer: String| {
+        let location = Location {
+            file: display.clone(),
+            line: position.map(|p| p.line),
+            column: position.map(|p| p.column),
+            pointer,
+            line_text: position.and_then(|p| line_text(&text, p.line)),
+        };
+        Diagnostic::error(message).at(location)
+    };
+    // The span index comes first: it refuses what would be too costly to parse.
+    let spans = SpanIndex::build(&text).map_err(|refusal| {
+        located(refusal.message, Some(refusal.position), refusal.pointer).with_help(refusal.help)
+    })?;
     let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
     let parsed = if is_json {
         serde_json::from_str::<Value>(&text).map_err(|e| {
             let message = e.to_string();
             let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
-            (format!("invalid JSON: {message}"), Some(Position { line: e.line(), column: e.column() }))
+            let mut position = Position { line: e.line(), column: e.column() };
+            if message == "trailing comma" {
+                position = comma_before(&text, position).unwrap_or(position);
+            }
+            if message == "recursion limit exceeded" {
+                return (too_deep(), Some(position), Some(TOO_DEEP_HELP.to_owned()));
+            }
+            let help = (e.classify() == serde_json::error::Category::Eof)
+                .then_some("the file ends too early: is it cut off, or is a `}` or `]` missing?");
+            (format!("invalid JSON: {message}"), Some(position), help.map(str::to_owned))
         })
     } else {
         serde_yaml::from_str::<Value>(&text).map_err(|e| {
-            let message = e.to_string();
-            let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
             let position = e.location().map(|l| Position { line: l.line(), column: l.column() });
-            (format!("invalid YAML: {message}"), position)
+            yaml_error(&e.to_string(), position, &spans, &text)
         })
     };
     match parsed {
-        Ok(value) => {
-            let spans = SpanIndex::build(&text);
-            Ok(SourceFile { path, display, text, value, spans, synthesized_for: None })
+        Ok(_) if spans.is_empty() => {
+            Err(located("the file is empty".to_owned(), Some(Position { line: 1, column: 1 }), String::new())
+                .with_help(format!(
+                    "an AsyncAPI document is a YAML or JSON mapping that starts with `asyncapi: {}`",
+                    crate::check::SUPPORTED_VERSION
+                )))
         }
-        Err((message, position)) => {
-            let location = Location {
-                file: display,
-                line: position.map(|p| p.line),
-                column: position.map(|p| p.column),
-                pointer: String::new(),
-                line_text: position.and_then(|p| line_text(&text, p.line)),
+        Ok(mut value) => {
+            if !is_json
+                && text.contains("<<")
+                && let Err((at, message)) = merge_keys::apply(&mut value, "")
+            {
+                let position = spans.find(&at);
+                return Err(located(message, position, at).with_help(
+                    "a merge key `<<` takes an alias of a mapping (`<<: *base`) or a list of them",
+                ));
+            }
+            let line_starts = line_starts(&text);
+            Ok(SourceFile { path, display, text, line_starts, value, spans, synthesized_for: None })
+        }
+        Err((message, position, help)) => {
+            // Where the span index stopped on the same line: the node being read.
+            let pointer = match (&spans.syntax_error, position) {
+                (Some((at, pointer)), Some(position)) if at.line == position.line => pointer.clone(),
+                _ => String::new(),
             };
-            Err(Diagnostic::error(message).at(location))
+            let diagnostic = located(message, position, pointer);
+            Err(match help {
+                Some(help) => diagnostic.with_help(help),
+                None => diagnostic,
+            })
         }
     }
 }
 
+/// A `serde_yaml` error as a message, a position and maybe a help. Its text reads
+/// `<problem> at line L column C[, <context> at line L2 column C2]`; the context
+/// names the construct the problem is in, which is often where the mistake is.
+fn yaml_error(
+    error: &str,
+    position: Option<Position>,
+    spans: &SpanIndex,
+    text: &str,
+) -> (String, Option<Position>, Option<String>) {
+    let (problem, rest) = match error.find(" at line ").or_else(|| error.find(" at position ")) {
+        Some(at) => (&error[..at], &error[at + 4..]),
+        None => (error, ""),
+    };
+    // Errors found while reading characters have a byte offset, not a line.
+    let position = match rest.strip_prefix("position ") {
+        Some(offset) => {
+            let digits: String = offset.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse::<usize>().ok().map(|offset| position_of_offset(text, offset)).or(position)
+        }
+        None => position,
+    };
+    let context = rest.split_once(", ").map(|(_, context)| context).unwrap_or_default();
+    let context = match context.split_once(" at line ") {
+        Some((what, place)) => {
+            let place = place.replacen(" column ", ", column ", 1);
+            format!(" ({what} that starts at line {place})")
+        }
+        None if !context.is_empty() => format!(" ({context})"),
+        None => String::new(),
+    };
+    if problem == "recursion limit exceeded" {
+        return (too_deep(), position, Some(TOO_DEEP_HELP.to_owned()));
+    }
+    if problem.contains("more than one document") {
+        return (
+            "the file holds more than one YAML document".to_owned(),
+            spans.second_document.or(position),
+            Some("an AsyncAPI document is one YAML document: remove the second `---` and what follows it, or move it to a file of its own".to_owned()),
+        );
+    }
+    if let Some((path, _)) = problem.split_once("invalid type: enum") {
+        return (
+            format!("invalid YAML: {path}a tagged value (`!tag`) has no JSON equivalent"),
+            position,
+            Some("AsyncAPI documents are JSON data written in YAML: remove the tag".to_owned()),
+        );
+    }
+    let unclosed = [("flow mapping", '{', '}'), ("flow sequence", '[', ']')]
+        .into_iter()
+        .find(|(what, ..)| problem.starts_with("did not find expected") && context.contains(what));
+    let help = if let Some((_, open, close)) = unclosed {
+        Some(format!(
+            "the `{open}` there is not closed: add the missing `{close}`, or a `,` between its entries"
+        ))
+    } else if problem == "unknown anchor" {
+        Some("an alias `*name` must come after the anchor `&name` it repeats".to_owned())
+    } else if problem.contains("invalid type") && problem.contains("expected a string") {
+        Some("AsyncAPI documents use only strings as mapping keys".to_owned())
+    } else if position.and_then(|p| line_text(text, p.line)).is_some_and(|line| line.starts_with('\t'))
+        || problem.contains("tab")
+    {
+        Some("YAML indents with spaces, never tabs: replace the tabs at the start of the line".to_owned())
+    } else {
+        None
+    };
+    (format!("invalid YAML: {problem}{context}"), position, help)
+}
+
+fn too_deep() -> String {
+    format!("the document nests mappings and sequences more than {MAX_DEPTH} levels deep")
+}
+
+const TOO_DEEP_HELP: &str = "no AsyncAPI document needs this much nesting: move inner schemas to \
+                             `components/schemas` and refer to them with `$ref`";
+
+/// The line and column of the byte at `offset` in `text`.
+fn position_of_offset(text: &str, offset: usize) -> Position {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |at| at + 1);
+    Position { line: before.matches('\n').count() + 1, column: before[line_start..].chars().count() + 1 }
+}
+
+/// Where the comma is that a JSON "trailing comma" error at `position` is about.
+fn comma_before(text: &str, position: Position) -> Option<Position> {
+    let lines: Vec<&str> = text.lines().take(position.line).collect();
+    let mut line = position.line.checked_sub(1)?;
+    let mut limit = position.column.saturating_sub(1);
+    loop {
+        let chars: Vec<char> = lines.get(line)?.chars().collect();
+        let end = limit.min(chars.len());
+        for column in (0..end).rev() {
+            match chars[column] {
+                ',' => return Some(Position { line: line + 1, column: column + 1 }),
+                c if c.is_whitespace() => {}
+                _ => return None,
+            }
+        }
+        line = line.checked_sub(1)?;
+        limit = usize::MAX;
+    }
+}
+
+/// Why nothing is at `pointer` in `value`: the first token that leads nowhere,
+/// with the names that are there (or the one the author probably meant).
+fn why_missing(value: &Value, pointer: &str) -> String {
+    let mut node = value;
+    let mut at = String::new();
+    for token in pointer::tokens(pointer) {
+        let shown = if at.is_empty() { "the file".to_owned() } else { format!("`#{at}`") };
+        let next = match node {
+            Value::Object(members) => match members.get(&token) {
+                Some(next) => next,
+                None => {
+                    let mut names: Vec<&String> = members.keys().collect();
+                    if let Some(near) = names.iter().find(|name| near_miss(name, &token)) {
+                        return format!(
+                            ": {shown} has no member `{token}`; did you mean `#{}`?",
+                            pointer::join(&at, near)
+                        );
+                    }
+                    if names.is_empty() {
+                        return format!(": {shown} is empty");
+                    }
+                    let more = names.len() > 8;
+                    names.truncate(8);
+                    let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                    let more = if more { ", ..." } else { "" };
+                    return format!(": {shown} has no member `{token}` (it has {}{more})", names.join(", "));
+                }
+            },
+            Value::Array(items) => match token.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                Some(next) => next,
+                None => {
+                    return format!(
+                        ": {shown} is a list of {} item(s), `{token}` is not one of its indexes",
+                        items.len()
+                    );
+                }
+            },
+            _ => return format!(": {shown} is {}, which has no members", kind_of(node)),
+        };
+        at = pointer::join(&at, &token);
+        node = next;
+    }
+    String::new()
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+/// Whether `name` is probably what `wanted` meant: the same but for case, or one
+/// or two edits away.
+fn near_miss(name: &str, wanted: &str) -> bool {
+    if name.eq_ignore_ascii_case(wanted) {
+        return true;
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (name.chars().collect(), wanted.chars().collect());
+    if a.len() > 64 || b.len() > 64 || a.len().abs_diff(b.len()) > 2 || a.len().min(b.len()) < 3 {
+        return false;
+    }
+    // Levenshtein distance, one row at a time.
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()] <= if a.len().min(b.len()) <= 4 { 1 } else { 2 }
+}
+
+/// Whether a `$ref`'s file part names something on another machine.
+fn is_remote(file_part: &str) -> bool {
+    let lower = file_part.to_ascii_lowercase();
+    lower.contains("://") || lower.starts_with("//")
+}
+
+/// The text of the 1-based `line` of `text` (for a single diagnostic: files keep
+/// an index of their lines).
 fn line_text(text: &str, line: usize) -> Option<String> {
-    text.lines().nth(line.checked_sub(1)?).map(str::to_owned)
+    match text.lines().nth(line.checked_sub(1)?) {
+        Some(found) => Some(found.to_owned()),
+        // An empty text still has a first line.
+        None if line == 1 => Some(String::new()),
+        None => None,
+    }
 }
 
 /// `path` with `.` and `..` removed lexically (the files need not exist yet).
@@ -328,6 +694,9 @@ fn normalize(path: &Path) -> PathBuf {
             }
             other => normalized.push(other.as_os_str()),
         }
+    }
+    if normalized.as_os_str().is_empty() {
+        normalized.push(".");
     }
     normalized
 }
@@ -371,7 +740,257 @@ mod tests {
         let sources = Sources::from_text("a:\n  b: 1\n", "x.yaml").unwrap();
         assert_eq!(sources.resolve_ref(sources.root(), "#/a/b").unwrap().pointer, "/a/b");
         let error = sources.resolve_ref(sources.root(), "#/a/c").unwrap_err();
-        assert_eq!(error, "nothing at `#/a/c` in x.yaml");
+        assert_eq!(error, "nothing at `#/a/c` in x.yaml: `#/a` has no member `c` (it has `b`)");
         assert!(sources.resolve_ref(sources.root(), "#a").is_err());
+    }
+
+    #[test]
+    fn missing_pointers_say_what_is_there() {
+        let text = "components:\n  schemas:\n    User: {}\n    Order: {}\n  list: [1]\n  name: x\n";
+        let sources = Sources::from_text(text, "x.yaml").unwrap();
+        let error = |reference: &str| sources.resolve_ref(sources.root(), reference).unwrap_err();
+        assert_eq!(
+            error("#/components/schemas/Usr"),
+            "nothing at `#/components/schemas/Usr` in x.yaml: `#/components/schemas` has no member `Usr`; \
+             did you mean `#/components/schemas/User`?"
+        );
+        assert_eq!(
+            error("#/components/schemas/Nothing"),
+            "nothing at `#/components/schemas/Nothing` in x.yaml: `#/components/schemas` has no member \
+             `Nothing` (it has `User`, `Order`)"
+        );
+        assert_eq!(
+            error("#/components/list/3"),
+            "nothing at `#/components/list/3` in x.yaml: `#/components/list` is a list of 1 item(s), \
+             `3` is not one of its indexes"
+        );
+        assert_eq!(
+            error("#/components/name/x"),
+            "nothing at `#/components/name/x` in x.yaml: `#/components/name` is a string, which has no members"
+        );
+        assert_eq!(
+            error("#/channels"),
+            "nothing at `#/channels` in x.yaml: the file has no member `channels` (it has `components`)"
+        );
+        assert!(near_miss("UserSignedUp", "UserSignedIn"));
+        assert!(near_miss("user", "User"));
+        assert!(!near_miss("a", "b"));
+    }
+
+    #[test]
+    fn empty_files_are_errors() {
+        for text in ["", "\n\n", "# nothing but a comment\n"] {
+            let Err(diagnostic) = Sources::from_text(text, "empty.yaml") else { panic!("must fail") };
+            assert_eq!(diagnostic.message, "the file is empty");
+            let location = diagnostic.location.as_ref().unwrap();
+            assert_eq!((location.line, location.column), (Some(1), Some(1)));
+        }
+    }
+
+    #[test]
+    fn yaml_errors_name_the_construct_they_are_in() {
+        let text = "a:\n  b: {c: 1, d: [1, 2]\nz: 1\n";
+        let Err(diagnostic) = Sources::from_text(text, "bad.yaml") else { panic!("must fail") };
+        assert_eq!(
+            diagnostic.message,
+            "invalid YAML: did not find expected ',' or '}' (while parsing a flow mapping that starts at line 2, column 6)"
+        );
+        let location = diagnostic.location.as_ref().unwrap();
+        assert_eq!((location.line, location.column), (Some(3), Some(1)));
+        assert_eq!(location.pointer, "/a/b", "the mapping being read");
+        assert_eq!(
+            diagnostic.help.as_deref(),
+            Some("the `{` there is not closed: add the missing `}`, or a `,` between its entries")
+        );
+    }
+
+    #[test]
+    fn tabs_get_a_help() {
+        let Err(diagnostic) = Sources::from_text("a:\n\tb: 1\n", "tabs.yaml") else { panic!("must fail") };
+        assert!(diagnostic.help.as_deref().unwrap().contains("never tabs"), "{diagnostic}");
+    }
+
+    #[test]
+    fn a_second_yaml_document_is_located() {
+        let Err(diagnostic) = Sources::from_text("a: 1\n---\nb: 2\n", "two.yaml") else {
+            panic!("must fail")
+        };
+        assert_eq!(diagnostic.message, "the file holds more than one YAML document");
+        assert_eq!(diagnostic.location.as_ref().unwrap().line, Some(2));
+    }
+
+    #[test]
+    fn json_trailing_commas_point_at_the_comma() {
+        let text = "{\n  \"a\": [1, 2],\n}\n";
+        let Err(diagnostic) = Sources::from_text(text, "bad.json") else { panic!("must fail") };
+        assert_eq!(diagnostic.message, "invalid JSON: trailing comma");
+        let location = diagnostic.location.as_ref().unwrap();
+        assert_eq!((location.line, location.column), (Some(2), Some(14)));
+        let Err(diagnostic) = Sources::from_text("{\"a\": [1,", "cut.json") else { panic!("must fail") };
+        assert!(diagnostic.help.as_deref().unwrap().contains("ends too early"), "{diagnostic}");
+    }
+
+    #[test]
+    fn alias_bombs_are_refused_with_a_location() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..12 {
+            let items = vec![format!("*{}", "a".repeat(level)); 10].join(", ");
+            text.push_str(&format!("{0}: &{0} [{items}]\n", "a".repeat(level + 1)));
+        }
+        let started = std::time::Instant::now();
+        let Err(diagnostic) = Sources::from_text(&text, "lol.yaml") else { panic!("must fail") };
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        assert!(diagnostic.message.contains("billion laughs"), "{diagnostic}");
+        assert!(diagnostic.location.as_ref().unwrap().line.is_some());
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_in_yaml_and_json() {
+        let flow = format!("a: {}{}\n", "[".repeat(50_000), "]".repeat(50_000));
+        let block: String = (0..1000).map(|depth| format!("{}a:\n", " ".repeat(depth))).collect();
+        let json = format!("{{\"a\": {}1{}}}", "{\"b\": ".repeat(50_000), "}".repeat(50_000));
+        for (text, name) in [(flow, "flow.yaml"), (block, "block.yaml"), (json, "deep.json")] {
+            let Err(diagnostic) = Sources::from_text(&text, name) else { panic!("{name} must fail") };
+            assert_eq!(
+                diagnostic.message, "the document nests mappings and sequences more than 128 levels deep",
+                "{name}"
+            );
+            assert!(diagnostic.location.as_ref().unwrap().line.is_some(), "{name}");
+        }
+    }
+
+    #[test]
+    fn files_that_are_not_utf8_are_located() {
+        let bytes = b"a: 1\nb: caf\xe9\n".to_vec();
+        let error = String::from_utf8(bytes).unwrap_err();
+        let diagnostic = not_utf8("latin1.yaml", error);
+        assert_eq!(diagnostic.message, "the file is not UTF-8 text: byte 0xE9 cannot start a character here");
+        let location = diagnostic.location.as_ref().unwrap();
+        assert_eq!((location.line, location.column), (Some(2), Some(7)));
+        assert_eq!(location.line_text.as_deref(), Some("b: caf\u{fffd}"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_and_folders_are_not_read() {
+        let Err(ReadError::Unreadable(reason)) = read_file(Path::new("/dev/zero"), "zero".into()) else {
+            panic!("a device must not be read")
+        };
+        assert_eq!(reason, "it is not a regular file");
+        let Err(ReadError::Unreadable(reason)) = read_file(Path::new("/"), "root".into()) else {
+            panic!("a folder must not be read")
+        };
+        assert_eq!(reason, "it is a folder, not a file");
+    }
+
+    #[test]
+    fn errors_inside_referenced_files_are_reported_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("api.yaml");
+        std::fs::write(
+            &root,
+            "asyncapi: 2.6.0\ncomponents:\n  schemas:\n    A: {$ref: 'parts/a.yaml#/A'}\n    B: {$ref: 'parts/a.yaml#/B'}\n",
+        )
+        .unwrap();
+        std::fs::create_dir(dir.path().join("parts")).unwrap();
+        std::fs::write(dir.path().join("parts/a.yaml"), "A:\n  type: [string\nB: {}\n").unwrap();
+        let diagnostics = Sources::load(&root, "api.yaml").err().expect("must fail");
+        assert_eq!(diagnostics.len(), 1, "reported once, not once per reference: {diagnostics}");
+        let diagnostic = diagnostics.iter().next().unwrap();
+        assert!(diagnostic.message.starts_with("invalid YAML"), "{diagnostic}");
+        let location = diagnostic.location.as_ref().unwrap();
+        assert_eq!(location.file, "parts/a.yaml");
+        assert_eq!(diagnostic.notes, ["parts/a.yaml is referenced from api.yaml:4:9"]);
+    }
+
+    #[test]
+    fn remote_references_are_recognised() {
+        assert!(is_remote("https://example.com/a.yaml"));
+        assert!(is_remote("HTTP://example.com/a.yaml"));
+        assert!(is_remote("//example.com/a.yaml"));
+        assert!(!is_remote("parts/a.yaml"));
+    }
+
+    #[test]
+    fn byte_order_marks_are_skipped() {
+        let sources = Sources::from_text("\u{feff}{\"a\": 1}", "bom.json").unwrap();
+        assert_eq!(sources.file_value(sources.root())["a"], 1);
+        let sources = Sources::from_text("\u{feff}a: 1\nb: 2\n", "bom.yaml").unwrap();
+        assert_eq!(sources.locate(&sources.root_site().join("a")).column, Some(1));
+    }
+
+    #[test]
+    fn character_errors_are_placed_by_their_offset() {
+        let Err(diagnostic) = Sources::from_text("a: 1\nb: \"x\u{0}y\"\n", "nul.yaml") else {
+            panic!("must fail")
+        };
+        assert!(diagnostic.message.contains("control characters"), "{diagnostic}");
+        let location = diagnostic.location.as_ref().unwrap();
+        assert_eq!((location.line, location.column), (Some(2), Some(6)));
+        assert_eq!(position_of_offset("ab\ncd", 4), Position { line: 2, column: 2 });
+        assert_eq!(position_of_offset("é", 1), Position { line: 1, column: 1 }, "inside a character");
+    }
+
+    #[test]
+    fn tags_are_explained() {
+        let Err(diagnostic) = Sources::from_text("a:\n  b: !custom {c: 1}\n", "tag.yaml") else {
+            panic!("must fail")
+        };
+        assert_eq!(diagnostic.message, "invalid YAML: a.b: a tagged value (`!tag`) has no JSON equivalent");
+        assert_eq!(diagnostic.location.as_ref().unwrap().line, Some(2));
+    }
+
+    #[test]
+    fn merge_keys_are_applied_and_checked() {
+        let text = "base: &base {type: string, minLength: 1}\nx:\n  <<: *base\n  minLength: 2\n";
+        let sources = Sources::from_text(text, "m.yaml").unwrap();
+        assert_eq!(
+            sources.file_value(sources.root())["x"],
+            serde_json::json!({"type": "string", "minLength": 2})
+        );
+        let Err(diagnostic) = Sources::from_text("x:\n  y:\n    <<: 1\n", "m.yaml") else {
+            panic!("must fail")
+        };
+        assert_eq!(diagnostic.message, "a merge key `<<` must name a mapping, not a number");
+        let location = diagnostic.location.as_ref().unwrap();
+        assert_eq!(
+            (location.pointer.as_str(), location.line, location.column),
+            ("/x/y/<<", Some(3), Some(5))
+        );
+        // In JSON, `<<` is an ordinary key.
+        let sources = Sources::from_text("{\"<<\": 1}", "m.json").unwrap();
+        assert_eq!(sources.file_value(sources.root())["<<"], 1);
+    }
+
+    #[test]
+    fn the_empty_reference_names_its_own_file() {
+        let value = serde_json::json!({"a": {"$ref": ""}, "b": {"$ref": "#/a"}, "c": {"$ref": "x.yaml"}});
+        let found = external_refs(&value, FileId(0));
+        assert_eq!(found, [(Site::new(FileId(0), "/c/$ref"), "x.yaml".to_owned())]);
+        assert_eq!(normalize(Path::new("./")), PathBuf::from("."));
+        assert_eq!(normalize(Path::new("a/..")), PathBuf::from("."));
+    }
+
+    #[test]
+    fn snippets_come_from_the_line_index() {
+        let sources = Sources::from_text("a: 1\r\nb:\r\n  c: 2\r\n", "crlf.yaml").unwrap();
+        let location = sources.locate(&Site::new(sources.root(), "/b/c"));
+        assert_eq!((location.line, location.line_text.as_deref()), (Some(3), Some("  c: 2")));
+        assert_eq!(line_starts("a\nb\n"), [0, 2, 4]);
+    }
+
+    #[test]
+    fn each_reference_to_a_missing_file_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("api.yaml");
+        std::fs::write(&root, "a: {$ref: 'gone.yaml#/A'}\nb: {$ref: './gone.yaml#/B'}\n").unwrap();
+        let diagnostics = Sources::load(&root, "api.yaml").err().expect("must fail");
+        let lines: Vec<Option<usize>> =
+            diagnostics.iter().map(|d| d.location.as_ref().and_then(|l| l.line)).collect();
+        assert_eq!(lines, [Some(1), Some(2)], "{diagnostics}");
+        assert!(
+            diagnostics.iter().all(|d| d.message.ends_with("cannot read gone.yaml: no such file")),
+            "{diagnostics}"
+        );
     }
 }

@@ -380,7 +380,8 @@ components:
         let error = diagnostics.iter().next().unwrap();
         assert_eq!(
             error.message,
-            "unresolved reference `#/components/messages/Nope`: nothing at `#/components/messages/Nope` in d.yaml"
+            "unresolved reference `#/components/messages/Nope`: nothing at `#/components/messages/Nope` in d.yaml: \
+             the file has no member `components` (it has `asyncapi`, `info`, `channels`)"
         );
         let location = error.location.as_ref().unwrap();
         assert_eq!(
