@@ -110,11 +110,17 @@ where
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<usize>().ok());
     if let Some(size) = declared.filter(|size| *size > limit) {
+        tracing::warn!(size, limit, "delivery too large (by its Content-Length)");
         return Ok(Outcome::TooLarge { size, limit });
     }
     let body = match axum::body::to_bytes(body, limit).await {
         Ok(body) => body,
-        Err(error) if is_length_limit(&error) => return Ok(Outcome::TooLarge { size: limit + 1, limit }),
+        Err(error) if is_length_limit(&error) => {
+            // Read up to the limit and no further: the size is at least this.
+            let size = limit.saturating_add(1);
+            tracing::warn!(size, limit, "delivery too large (reading its body)");
+            return Ok(Outcome::TooLarge { size, limit });
+        }
         Err(error) => {
             tracing::warn!(%error, "could not read a delivery's body");
             return Err((StatusCode::BAD_REQUEST, "could not read the body").into_response());

@@ -10,12 +10,15 @@
 //! The store is pluggable. [`MemoryDedupe`] suits a single receiver process; a
 //! shared store lets several processes share the work, e.g. with Redis:
 //! `claim` is `SET key 1 NX PX <ttl>` (`OK` means [`Claim::New`], nil means
-//! [`Claim::Duplicate`]) and `release` is `DEL key`.
+//! [`Claim::Duplicate`]), `release` is `DEL key`, and
+//! [`release_abandoned`](DedupeStore::release_abandoned) spawns that `DEL` on
+//! the client's runtime.
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 /// The outcome of claiming a key.
@@ -35,6 +38,33 @@ pub trait DedupeStore: Send + Sync + 'static {
     /// Forgets `key`, so that a delivery whose handler failed is processed
     /// again when the sender retries.
     fn release(&self, key: &str) -> impl Future<Output = Result<(), DedupeError>> + Send;
+
+    /// Forgets `key` without waiting. The dispatcher calls this when a delivery
+    /// that claimed `key` was abandoned before its handler finished: the request
+    /// was cancelled (the sender hung up, a timeout fired) or the handler
+    /// panicked. [`release`](DedupeStore::release) cannot be awaited there, and
+    /// keeping the key would make the sender's retry a duplicate, acknowledged
+    /// without ever having been handled.
+    ///
+    /// The default polls `release` once and gives up if it is not done by then:
+    /// enough for stores that answer without waiting, like [`MemoryDedupe`]. A
+    /// store that must wait (a network store) should override this, for example
+    /// by spawning the release on its runtime; otherwise an abandoned key stays
+    /// claimed for the store's retention.
+    fn release_abandoned(&self, key: &str) {
+        let release = std::pin::pin!(self.release(key));
+        match release.poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(Ok(())) => {}
+            Poll::Ready(Err(error)) => {
+                tracing::error!(%error, key, "could not release an abandoned delivery's key");
+            }
+            Poll::Pending => tracing::error!(
+                key,
+                "could not release an abandoned delivery's key without waiting: its retry \
+                 will be taken for a duplicate until the store forgets the key"
+            ),
+        }
+    }
 }
 
 /// A store could not answer (a shared store being unreachable, say).
@@ -192,6 +222,10 @@ impl DedupeStore for MemoryDedupe {
     async fn release(&self, key: &str) -> Result<(), DedupeError> {
         self.lock().remove(key);
         Ok(())
+    }
+
+    fn release_abandoned(&self, key: &str) {
+        self.lock().remove(key);
     }
 }
 
@@ -426,6 +460,40 @@ mod tests {
             }
         }
         assert!(new_per_key.iter().all(|&count| count == 1), "{new_per_key:?}");
+    }
+
+    #[tokio::test]
+    async fn abandoned_keys_are_released_without_waiting() {
+        let store = MemoryDedupe::new();
+        assert_eq!(store.claim("k").await.ok(), Some(Claim::New));
+        store.release_abandoned("k");
+        assert!(store.is_empty());
+        assert_eq!(store.claim("k").await.ok(), Some(Claim::New));
+
+        /// A store relying on the default: its release answers at once, or never.
+        struct Recording {
+            released: Mutex<Vec<String>>,
+            wait: bool,
+        }
+        impl DedupeStore for Recording {
+            async fn claim(&self, _key: &str) -> Result<Claim, DedupeError> {
+                Ok(Claim::New)
+            }
+            async fn release(&self, key: &str) -> Result<(), DedupeError> {
+                if self.wait {
+                    std::future::pending::<()>().await;
+                }
+                self.released.lock().unwrap_or_else(PoisonError::into_inner).push(key.to_owned());
+                Err(DedupeError::new("released, then failed"))
+            }
+        }
+        let immediate = Recording { released: Mutex::default(), wait: false };
+        immediate.release_abandoned("a");
+        assert_eq!(*immediate.released.lock().unwrap_or_else(PoisonError::into_inner), ["a"]);
+        let waiting = Recording { released: Mutex::default(), wait: true };
+        waiting.release_abandoned("b");
+        assert!(waiting.released.lock().unwrap_or_else(PoisonError::into_inner).is_empty());
+        NoDedupe.release_abandoned("c");
     }
 
     #[tokio::test]

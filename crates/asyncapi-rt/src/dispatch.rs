@@ -6,6 +6,10 @@
 //! handler. A delivery with a valid signature that cannot be typed goes to the
 //! handler's rejected method with its bytes and every reason: nothing genuine is
 //! dropped silently.
+//!
+//! A handler that fails, panics, or is cancelled mid-way (the request's future
+//! dropped because the sender hung up) gives its de-duplication key back, so
+//! the sender's retry is handled rather than taken for a duplicate.
 
 use std::future::Future;
 use std::marker::PhantomData;
@@ -266,8 +270,16 @@ where
                 Err(error) => return Outcome::StoreFailed(error),
             }
         }
+        // Until the handler has answered and the key's fate is settled, a
+        // cancelled request or a panicking handler must not leave the key
+        // claimed: the sender's retry would then be acknowledged as a duplicate
+        // of a delivery nobody finished handling.
+        let claim = ClaimGuard { store: &self.dedupe, key: key.as_deref() };
         match event.route(&self.handler, &delivery).await {
-            Ok(()) => Outcome::Handled { message, key },
+            Ok(()) => {
+                claim.disarm();
+                Outcome::Handled { message, key }
+            }
             Err(error) => {
                 if let Some(key) = &key {
                     // The sender retries a failure: let the retry through. If the
@@ -277,8 +289,33 @@ where
                         tracing::error!(%release, key, "could not release a failed delivery's key");
                     }
                 }
+                claim.disarm();
                 Outcome::HandlerFailed { message: Some(message), error }
             }
+        }
+    }
+}
+
+/// Releases a claimed key when dropped armed: the handler's future was dropped
+/// (the request was cancelled) or unwound (the handler panicked) before it
+/// answered.
+struct ClaimGuard<'a, D: DedupeStore> {
+    store: &'a D,
+    key: Option<&'a str>,
+}
+
+impl<D: DedupeStore> ClaimGuard<'_, D> {
+    /// The key's fate is settled: kept (handled) or released (failed).
+    fn disarm(mut self) {
+        self.key = None;
+    }
+}
+
+impl<D: DedupeStore> Drop for ClaimGuard<'_, D> {
+    fn drop(&mut self) {
+        if let Some(key) = self.key.take() {
+            tracing::warn!(key, "a delivery was abandoned before its handler answered: releasing its key");
+            self.store.release_abandoned(key);
         }
     }
 }

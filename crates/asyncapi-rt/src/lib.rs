@@ -14,12 +14,14 @@
 //! - [`dispatch`]: raw delivery in, typed handler call out.
 //! - [`outgoing`]: messages the user sends, validated and signed.
 //! - `axum` (feature `axum`): an HTTP receiver.
+//! - [`body`]: a body's JSON kind at a glance.
 //! - [`channel`]: channel addresses with parameters.
 //! - [`inspect`]: what becomes of one delivery (the generated `inspect` example).
 //! - [`testing`]: signed deliveries for users' own tests.
 
 #[cfg(feature = "axum")]
 pub mod axum;
+pub mod body;
 pub mod channel;
 pub mod check;
 pub mod dedupe;
