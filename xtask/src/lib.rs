@@ -2,6 +2,7 @@
 //! them, `cargo xtask codegen --check` (and the test below) fails when a
 //! checked-in crate is not what its document generates.
 
+pub mod bench_report;
 pub mod synthetic;
 
 use std::path::{Path, PathBuf};

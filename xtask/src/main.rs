@@ -27,6 +27,9 @@ enum Task {
         #[arg(long, default_value_t = 1000)]
         messages: usize,
     },
+    /// Prints the ratios the benchmarks are judged by, from the last
+    /// `cargo bench -p asyncapi-tests` run.
+    BenchReport,
 }
 
 fn main() -> ExitCode {
@@ -34,6 +37,11 @@ fn main() -> ExitCode {
         Task::Codegen { check } => check,
         Task::SyntheticSpec { messages } => {
             println!("{:#}", xtask::synthetic::document(messages));
+            return ExitCode::SUCCESS;
+        }
+        Task::BenchReport => {
+            let means = xtask::bench_report::means(&xtask::workspace_root().join("target/criterion"));
+            print!("{}", xtask::bench_report::report(&means));
             return ExitCode::SUCCESS;
         }
     };
