@@ -23,8 +23,12 @@ pub fn means(criterion: &Path) -> BTreeMap<String, f64> {
             if !is_new || path.file_name().is_none_or(|name| name != "benchmark.json") {
                 continue;
             }
-            let read = |file: &Path| -> Option<Value> { serde_json::from_str(&std::fs::read_to_string(file).ok()?).ok() };
-            let (Some(benchmark), Some(estimates)) = (read(&path), read(&path.with_file_name("estimates.json"))) else {
+            let read = |file: &Path| -> Option<Value> {
+                serde_json::from_str(&std::fs::read_to_string(file).ok()?).ok()
+            };
+            let (Some(benchmark), Some(estimates)) =
+                (read(&path), read(&path.with_file_name("estimates.json")))
+            else {
                 continue;
             };
             if let (Some(id), Some(mean)) =

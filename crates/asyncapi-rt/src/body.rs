@@ -57,7 +57,11 @@ pub fn unexpected_kind(found: Option<JsonKind>, expected: &[JsonKind]) -> Reject
         Some(_) => (RejectionKind::UnknownMessage, Keyword::Type),
         None => (RejectionKind::NotJson, Keyword::Json),
     };
-    Rejection { kind, message: None, violations: Violation { pointer: String::new(), keyword, message }.into() }
+    Rejection {
+        kind,
+        message: None,
+        violations: Violation { pointer: String::new(), keyword, message }.into(),
+    }
 }
 
 #[cfg(test)]
@@ -80,7 +84,10 @@ mod tests {
     fn rejections_say_what_was_expected() {
         let rejection = unexpected_kind(Some(JsonKind::Array), &[JsonKind::Object, JsonKind::String]);
         assert_eq!(rejection.kind, RejectionKind::UnknownMessage);
-        assert_eq!(rejection.violations.iter().next().map(|v| v.message.as_str()), Some("the body is an array; messages here are an object or a string"));
+        assert_eq!(
+            rejection.violations.iter().next().map(|v| v.message.as_str()),
+            Some("the body is an array; messages here are an object or a string")
+        );
         assert_eq!(unexpected_kind(None, &[JsonKind::Object]).kind, RejectionKind::NotJson);
     }
 }

@@ -338,25 +338,42 @@ macro_rules! as_number_float {
 }
 as_number_float!(f32, f64);
 
-/// Exact comparison of two JSON numbers (no rounding through `f64` when both
-/// are integers).
+/// Exact comparison of two JSON numbers: integers are never rounded through
+/// `f64` (`9223372036854775808.0` is greater than `i64::MAX`, which `f64`
+/// cannot tell apart).
 pub fn compare_numbers(a: &Number, b: &Number) -> Option<Ordering> {
-    if let (Some(x), Some(y)) = (a.as_i64(), b.as_i64()) {
-        return Some(x.cmp(&y));
+    match (integer_of(a), integer_of(b)) {
+        (Some(x), Some(y)) => Some(x.cmp(&y)),
+        (Some(x), None) => compare_with_float(x, b.as_f64()?).map(Ordering::reverse),
+        (None, Some(y)) => compare_with_float(y, a.as_f64()?),
+        (None, None) => a.as_f64()?.partial_cmp(&b.as_f64()?),
     }
-    if let (Some(x), Some(y)) = (a.as_u64(), b.as_u64()) {
-        return Some(x.cmp(&y));
+}
+
+/// A JSON integer (as serde_json holds it: `i64` or `u64`) widened to `i128`.
+fn integer_of(number: &Number) -> Option<i128> {
+    number.as_i64().map(i128::from).or_else(|| number.as_u64().map(i128::from))
+}
+
+/// How the float `float` compares with the integer `integer`, exactly.
+fn compare_with_float(integer: i128, float: f64) -> Option<Ordering> {
+    if float.is_nan() {
+        return None;
     }
-    // One of them is negative or a float: a negative i64 is below any u64.
-    match (a.as_i64(), b.as_u64()) {
-        (Some(x), Some(_)) if x < 0 => return Some(Ordering::Less),
-        _ => {}
+    // Beyond ±2^126 the float is beyond any JSON integer serde_json holds.
+    const LIMIT: f64 = 85_070_591_730_234_615_865_843_651_857_942_052_864.0; // 2^126
+    if float >= LIMIT {
+        return Some(Ordering::Greater);
     }
-    match (a.as_u64(), b.as_i64()) {
-        (Some(_), Some(y)) if y < 0 => return Some(Ordering::Greater),
-        _ => {}
+    if float <= -LIMIT {
+        return Some(Ordering::Less);
     }
-    a.as_f64()?.partial_cmp(&b.as_f64()?)
+    // A whole float in range converts to `i128` exactly.
+    let floor = float.floor();
+    Some(match (floor as i128).cmp(&integer) {
+        Ordering::Equal if float > floor => Ordering::Greater,
+        ordering => ordering,
+    })
 }
 
 fn limit_number(limit: Limit) -> Number {
@@ -660,6 +677,19 @@ mod tests {
         let big = Number::from(9_223_372_036_854_775_809u64);
         let at_most = Bounds { maximum: Some(Limit::I64(i64::MAX)), ..Bounds::default() };
         assert_eq!(run(|at, out| bounds(&big, &at_most, at, out)).len(), 1);
+        // Nor 2^63 written as a float, which f64 holds exactly and i64::MAX rounds to.
+        let float = Number::from_f64(9_223_372_036_854_775_808.0).unwrap();
+        assert_eq!(run(|at, out| bounds(&float, &at_most, at, out)).len(), 1);
+        assert_eq!(compare_numbers(&float, &Number::from(u64::MAX)), Some(Ordering::Less));
+        assert_eq!(compare_numbers(&Number::from(u64::MAX), &float), Some(Ordering::Greater));
+        let half = Number::from_f64(-0.5).unwrap();
+        assert_eq!(compare_numbers(&half, &Number::from(0)), Some(Ordering::Less));
+        assert_eq!(compare_numbers(&half, &Number::from(-1)), Some(Ordering::Greater));
+        assert_eq!(compare_numbers(&Number::from_f64(3.0).unwrap(), &Number::from(3)), Some(Ordering::Equal));
+        assert_eq!(
+            compare_numbers(&Number::from_f64(1e300).unwrap(), &Number::from(i64::MAX)),
+            Some(Ordering::Greater)
+        );
     }
 
     #[test]

@@ -5,14 +5,22 @@
 //! value is checked for what its type cannot say (formats, lengths, bounds).
 //! Only when that parse fails is the body read as a `serde_json::Value` and
 //! walked against the schema, to report every violation with its pointer.
+//! The typed parse reads structs from JSON objects only (serde would also take
+//! an array of the fields). Bodies that hold a `null` are walked first: serde
+//! reads `null` as an absent optional field, where the schema may not allow
+//! `null`. And when a typed check had to judge a re-serialized value
+//! ([`check_serialized`]), which may lack properties the type drops, the body
+//! is walked too.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
 
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use self::objects::Objects;
 use crate::check::JsonType;
 use crate::path::Path;
 use crate::violation::{Keyword, Violation, Violations};
@@ -107,15 +115,28 @@ impl<T: Validate> Validate for std::collections::BTreeMap<String, T> {
     }
 }
 
+thread_local! {
+    /// Set by [`check_serialized`], so that [`parse_validated`] knows that its
+    /// typed check judged a re-serialized value rather than the body.
+    static SERIALIZED: Cell<bool> = const { Cell::new(false) };
+}
+
 /// Checks a typed value against a raw-JSON check by serializing it: for the
 /// schemas whose keywords have no typed counterpart (`oneOf`, `uniqueItems`...).
 /// Violations are reported under `at`.
+///
+/// The serialized form is the message when the value is one to send; a parsed
+/// value's may lack what the body held and its type does not keep (properties
+/// a struct does not declare, which `propertyNames`, `minProperties` or
+/// `dependencies` count), so [`parse_validated`] walks the body instead when
+/// a typed check took this way.
 pub fn check_serialized<T: Serialize + ?Sized>(
     value: &T,
     at: &Path<'_>,
     out: &mut Violations,
     check: CheckJson,
 ) {
+    SERIALIZED.with(|flag| flag.set(true));
     let json = match serde_json::to_value(value) {
         Ok(json) => json,
         Err(error) => {
@@ -161,21 +182,40 @@ pub fn parse_validated<T: DeserializeOwned>(
     typed: CheckTyped<T>,
     raw: CheckJson,
 ) -> Result<T, Violations> {
-    match mode {
-        Mode::Lenient => match serde_json::from_slice::<T>(body) {
+    if mode == Mode::Lenient && !mentions_null(body) {
+        match from_slice_objects::<T>(body) {
             Ok(value) => {
                 let mut out = Violations::new();
+                SERIALIZED.with(|flag| flag.set(false));
                 typed(&value, &mut Path::root(), &mut out);
-                out.into_result().map(|()| value)
+                // A check of the re-serialized value may have missed what the
+                // type dropped (properties it does not keep): walk the body.
+                if !SERIALIZED.with(|flag| flag.replace(false)) {
+                    return out.into_result().map(|()| value);
+                }
             }
-            Err(error) => Err(explain::<T>(body, &error, mode, raw)),
-        },
-        Mode::Strict => {
-            let value = parse_json(body)?;
-            validate_json(&value, mode, raw)?;
-            from_value_located::<T>(value)
+            Err(error) => return Err(explain::<T>(body, &error, mode, raw)),
         }
     }
+    let value = parse_json(body)?;
+    validate_json(&value, mode, raw)?;
+    from_value_located::<T>(value)
+}
+
+/// Whether `body` may hold a `null` (the word anywhere, strings included):
+/// serde reads `null` as an absent optional field, which the schema may not
+/// allow, so such a body is walked against the schema before it is typed.
+fn mentions_null(body: &[u8]) -> bool {
+    body.windows(4).any(|window| window == b"null")
+}
+
+/// `serde_json::from_slice`, with structs read from JSON objects only (see
+/// [`objects`]).
+fn from_slice_objects<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = T::deserialize(Objects(&mut deserializer))?;
+    deserializer.end()?;
+    Ok(value)
 }
 
 /// [`parse_validated`] for the message called `name`: a failure is a
@@ -219,7 +259,7 @@ fn explain<T: DeserializeOwned>(
 
 /// `T::deserialize(value)`, with the pointer of the failure when it fails.
 fn from_value_located<T: DeserializeOwned>(value: Value) -> Result<T, Violations> {
-    serde_path_to_error::deserialize::<_, T>(value).map_err(|error| {
+    serde_path_to_error::deserialize::<_, T>(Objects(value)).map_err(|error| {
         let pointer = pointer_of(error.path());
         let message = format!("cannot be represented in Rust: {}", error.inner());
         Violations::from(Violation { pointer, keyword: Keyword::Representable, message })
@@ -468,6 +508,330 @@ pub const fn header_kind(json_type: JsonType) -> HeaderKind {
     }
 }
 
+mod objects {
+    //! A `Deserializer` adapter under which structs read only from JSON objects.
+    //!
+    //! serde's derived `Deserialize` for a struct also accepts a sequence of its
+    //! fields in order (`["a", 1]` for `{name, count}`, `[]` for a struct of
+    //! optional fields), which no JSON Schema `type: object` allows. Wrapping the
+    //! deserializer in [`Objects`] asks for a map wherever a struct is read, at
+    //! every depth, so that a typed parse refuses what the schema refuses.
+    //!
+    //! Values buffered by serde on the way (untagged enums, `#[serde(flatten)]`)
+    //! are read from serde's own buffer, out of this adapter's reach; generated
+    //! types check those by serializing them ([`super::check_serialized`]), after
+    //! which the parser walks the body itself.
+
+    use std::fmt;
+
+    use serde::de::{
+        self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor,
+    };
+
+    /// `D`, with every struct read as a map.
+    pub struct Objects<D>(pub D);
+
+    macro_rules! forward_deserialize {
+        ($($method:ident),* $(,)?) => {$(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+                self.0.$method(Wrap(visitor))
+            }
+        )*};
+    }
+
+    impl<'de, D: Deserializer<'de>> Deserializer<'de> for Objects<D> {
+        type Error = D::Error;
+
+        forward_deserialize!(
+            deserialize_any,
+            deserialize_bool,
+            deserialize_i8,
+            deserialize_i16,
+            deserialize_i32,
+            deserialize_i64,
+            deserialize_i128,
+            deserialize_u8,
+            deserialize_u16,
+            deserialize_u32,
+            deserialize_u64,
+            deserialize_u128,
+            deserialize_f32,
+            deserialize_f64,
+            deserialize_char,
+            deserialize_str,
+            deserialize_string,
+            deserialize_bytes,
+            deserialize_byte_buf,
+            deserialize_option,
+            deserialize_unit,
+            deserialize_seq,
+            deserialize_map,
+            deserialize_identifier,
+            deserialize_ignored_any,
+        );
+
+        fn deserialize_unit_struct<V: Visitor<'de>>(
+            self,
+            name: &'static str,
+            visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            self.0.deserialize_unit_struct(name, Wrap(visitor))
+        }
+
+        fn deserialize_newtype_struct<V: Visitor<'de>>(
+            self,
+            name: &'static str,
+            visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            self.0.deserialize_newtype_struct(name, Wrap(visitor))
+        }
+
+        fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, Self::Error> {
+            self.0.deserialize_tuple(len, Wrap(visitor))
+        }
+
+        fn deserialize_tuple_struct<V: Visitor<'de>>(
+            self,
+            name: &'static str,
+            len: usize,
+            visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            self.0.deserialize_tuple_struct(name, len, Wrap(visitor))
+        }
+
+        /// The point of the adapter: a struct is a map, never a sequence.
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            _fields: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            self.0.deserialize_map(Wrap(visitor))
+        }
+
+        fn deserialize_enum<V: Visitor<'de>>(
+            self,
+            name: &'static str,
+            variants: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            self.0.deserialize_enum(name, variants, Wrap(visitor))
+        }
+
+        fn is_human_readable(&self) -> bool {
+            self.0.is_human_readable()
+        }
+    }
+
+    /// A visitor whose nested deserializers are wrapped in [`Objects`].
+    struct Wrap<V>(V);
+
+    macro_rules! forward_visit {
+        ($($method:ident($ty:ty)),* $(,)?) => {$(
+            fn $method<E: de::Error>(self, value: $ty) -> Result<Self::Value, E> {
+                self.0.$method(value)
+            }
+        )*};
+    }
+
+    impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<V> {
+        type Value = V::Value;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            self.0.expecting(f)
+        }
+
+        forward_visit!(
+            visit_bool(bool),
+            visit_i8(i8),
+            visit_i16(i16),
+            visit_i32(i32),
+            visit_i64(i64),
+            visit_i128(i128),
+            visit_u8(u8),
+            visit_u16(u16),
+            visit_u32(u32),
+            visit_u64(u64),
+            visit_u128(u128),
+            visit_f32(f32),
+            visit_f64(f64),
+            visit_char(char),
+            visit_str(&str),
+            visit_borrowed_str(&'de str),
+            visit_string(String),
+            visit_bytes(&[u8]),
+            visit_borrowed_bytes(&'de [u8]),
+            visit_byte_buf(Vec<u8>),
+        );
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            self.0.visit_none()
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+            self.0.visit_some(Objects(deserializer))
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            self.0.visit_unit()
+        }
+
+        fn visit_newtype_struct<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Self::Value, D::Error> {
+            self.0.visit_newtype_struct(Objects(deserializer))
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            self.0.visit_seq(Wrap(seq))
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            self.0.visit_map(Wrap(map))
+        }
+
+        fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
+            self.0.visit_enum(Wrap(data))
+        }
+    }
+
+    impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Wrap<A> {
+        type Error = A::Error;
+
+        fn next_element_seed<T: DeserializeSeed<'de>>(
+            &mut self,
+            seed: T,
+        ) -> Result<Option<T::Value>, A::Error> {
+            self.0.next_element_seed(Wrap(seed))
+        }
+
+        fn size_hint(&self) -> Option<usize> {
+            self.0.size_hint()
+        }
+    }
+
+    impl<'de, A: MapAccess<'de>> MapAccess<'de> for Wrap<A> {
+        type Error = A::Error;
+
+        fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+            self.0.next_key_seed(Wrap(seed))
+        }
+
+        fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, A::Error> {
+            self.0.next_value_seed(Wrap(seed))
+        }
+
+        fn size_hint(&self) -> Option<usize> {
+            self.0.size_hint()
+        }
+    }
+
+    impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Wrap<S> {
+        type Value = S::Value;
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
+            self.0.deserialize(Objects(deserializer))
+        }
+    }
+
+    impl<'de, A: EnumAccess<'de>> EnumAccess<'de> for Wrap<A> {
+        type Error = A::Error;
+        type Variant = Wrap<A::Variant>;
+
+        fn variant_seed<S: DeserializeSeed<'de>>(
+            self,
+            seed: S,
+        ) -> Result<(S::Value, Self::Variant), A::Error> {
+            self.0.variant_seed(Wrap(seed)).map(|(value, variant)| (value, Wrap(variant)))
+        }
+    }
+
+    impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for Wrap<A> {
+        type Error = A::Error;
+
+        fn unit_variant(self) -> Result<(), A::Error> {
+            self.0.unit_variant()
+        }
+
+        fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, A::Error> {
+            self.0.newtype_variant_seed(Wrap(seed))
+        }
+
+        fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
+            self.0.tuple_variant(len, Wrap(visitor))
+        }
+
+        fn struct_variant<V: Visitor<'de>>(
+            self,
+            fields: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, A::Error> {
+            self.0.struct_variant(fields, Wrap(visitor))
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use std::collections::BTreeMap;
+
+        use serde::Deserialize;
+
+        use super::*;
+
+        #[derive(Debug, Deserialize, PartialEq)]
+        struct Inner {
+            #[serde(default)]
+            name: Option<String>,
+        }
+
+        #[derive(Debug, Deserialize, PartialEq)]
+        struct Outer {
+            inner: Inner,
+            #[serde(default)]
+            list: Vec<Inner>,
+            #[serde(default)]
+            map: BTreeMap<String, Inner>,
+            #[serde(default)]
+            maybe: Option<Box<Inner>>,
+        }
+
+        fn parse<T: for<'de> Deserialize<'de>>(json: &str) -> Result<T, serde_json::Error> {
+            let mut deserializer = serde_json::Deserializer::from_str(json);
+            let value = T::deserialize(Objects(&mut deserializer))?;
+            deserializer.end()?;
+            Ok(value)
+        }
+
+        #[test]
+        fn structs_read_from_objects() {
+            let outer: Outer =
+                parse(r#"{"inner": {"name": "a"}, "list": [{}], "map": {"k": {}}, "maybe": {"name": null}}"#)
+                    .expect("objects are structs");
+            assert_eq!(outer.inner.name.as_deref(), Some("a"));
+            assert_eq!(outer.list, [Inner { name: None }]);
+            assert!(outer.maybe.is_some());
+        }
+
+        #[test]
+        fn structs_never_read_from_arrays_at_any_depth() {
+            // Without the adapter, serde takes each of these.
+            for json in [
+                r#"{"inner": []}"#,
+                r#"{"inner": ["a"]}"#,
+                r#"{"inner": {}, "list": [[]]}"#,
+                r#"{"inner": {}, "map": {"k": []}}"#,
+                r#"{"inner": {}, "maybe": []}"#,
+                r#"[{}]"#,
+            ] {
+                assert!(serde_json::from_str::<Outer>(json).is_ok(), "{json}");
+                assert!(parse::<Outer>(json).is_err(), "{json}");
+            }
+            assert!(parse::<Outer>(r#"{"inner": {}} x"#).is_err(), "trailing characters");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -528,6 +892,71 @@ mod tests {
         assert_eq!(pointers(&error), [("/x", Keyword::Minimum)]);
         let error = parse_validated::<Point>(b"{nope", Mode::Lenient, typed, raw).unwrap_err();
         assert_eq!(pointers(&error), [("", Keyword::Json)]);
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Tagged {
+        #[serde(default)]
+        tag: Option<String>,
+    }
+
+    fn no_typed_checks(_: &Tagged, _: &mut Path<'_>, _: &mut Violations) {}
+
+    fn raw_tagged<'v>(value: &'v Value, at: &mut Path<'v>, out: &mut Violations, _: Mode) {
+        if let Some(tag) = value.get("tag") {
+            at.push_key("tag");
+            crate::check::types(tag, &[JsonType::String], at, out);
+            at.pop();
+        }
+    }
+
+    #[test]
+    fn null_is_not_an_absent_optional_field() {
+        let error =
+            parse_validated::<Tagged>(br#"{"tag": null}"#, Mode::Lenient, no_typed_checks, raw_tagged)
+                .unwrap_err();
+        assert_eq!(pointers(&error), [("/tag", Keyword::Type)]);
+        for body in [&br#"{"tag": "null"}"#[..], b"{}"] {
+            let parsed = parse_validated::<Tagged>(body, Mode::Lenient, no_typed_checks, raw_tagged).unwrap();
+            assert_eq!(parsed.tag.is_some(), body.len() > 2);
+        }
+    }
+
+    #[test]
+    fn an_array_is_not_a_struct() {
+        // serde's derive reads `[1, "a"]` as a `Point` (its fields in order).
+        assert!(serde_json::from_slice::<Point>(br#"[1, "a"]"#).is_ok());
+        let error = parse_validated::<Point>(br#"[1, "a"]"#, Mode::Lenient, typed, raw).unwrap_err();
+        assert_eq!(pointers(&error), [("", Keyword::Type)]);
+    }
+
+    /// A struct that drops the properties it does not declare.
+    #[derive(Debug, Deserialize, Serialize)]
+    struct Loose {
+        x: i64,
+    }
+
+    /// `maxProperties: 1`, which only the body can tell.
+    fn raw_loose<'v>(value: &'v Value, at: &mut Path<'v>, out: &mut Violations, _: Mode) {
+        if let Some(object) = value.as_object() {
+            crate::check::property_count(object.len(), None, Some(1), at, out);
+        }
+    }
+
+    fn typed_loose(value: &Loose, at: &mut Path<'_>, out: &mut Violations) {
+        check_serialized(value, at, out, raw_loose);
+    }
+
+    #[test]
+    fn checks_of_a_reserialized_value_give_way_to_the_body() {
+        let error = parse_validated::<Loose>(br#"{"x": 1, "y": 2}"#, Mode::Lenient, typed_loose, raw_loose)
+            .unwrap_err();
+        assert_eq!(pointers(&error), [("", Keyword::MaxProperties)]);
+        assert!(parse_validated::<Loose>(br#"{"x": 1}"#, Mode::Lenient, typed_loose, raw_loose).is_ok());
+        // Sending: the serialized value is the message.
+        let mut out = Violations::new();
+        typed_loose(&Loose { x: 1 }, &mut Path::root(), &mut out);
+        assert!(out.is_empty());
     }
 
     #[test]

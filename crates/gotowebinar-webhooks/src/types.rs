@@ -3,10 +3,13 @@
 //! and of the objects and enums they contain.
 
 /// Registrant Added
+///
+/// Triggered when a user registers for a webinar.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RegistrantAdded {
     pub event_name: RegistrantAddedEventName,
+    /// Example: `"1.0.0"`.
     pub event_version: String,
     pub product: Product,
     /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
@@ -202,10 +205,13 @@ impl std::fmt::Display for ContentType {
 }
 
 /// Registrant Joined
+///
+/// Triggered when a registrant joins a webinar session.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RegistrantJoined {
     pub event_name: RegistrantJoinedEventName,
+    /// Example: `"1.0.0"`.
     pub event_version: String,
     pub product: Product,
     /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
@@ -287,10 +293,13 @@ impl std::fmt::Display for RegistrantJoinedEventName {
 }
 
 /// Webinar Created
+///
+/// Triggered when an organizer creates a new webinar.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WebinarCreated {
     pub event_name: WebinarCreatedEventName,
+    /// Example: `"1.0.0"`.
     pub event_version: String,
     /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
     #[serde(
@@ -432,10 +441,13 @@ pub struct Time {
 }
 
 /// Webinar Changed
+///
+/// Triggered when an organizer updates or deletes an existing webinar.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WebinarChanged {
     pub event_name: WebinarChangedEventName,
+    /// Example: `"1.0.0"`.
     pub event_version: String,
     /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
     #[serde(

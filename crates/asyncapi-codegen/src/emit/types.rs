@@ -123,6 +123,12 @@ fn emit_field(field: &Field, types: &TypeSpace, rename_all: bool) -> TokenStream
         let note = format!("Default: `{}`.", compact(default));
         text = if text.is_empty() { note } else { format!("{text}\n\n{note}") };
     }
+    if !field.examples.is_empty() {
+        let values: Vec<String> =
+            field.examples.iter().map(|example| format!("`{}`", compact(example))).collect();
+        let note = format!("Example{}: {}.", if values.len() > 1 { "s" } else { "" }, values.join(", "));
+        text = if text.is_empty() { note } else { format!("{text}\n\n{note}") };
+    }
     if matches!(field.ty, TypeRef::LenientString)
         || matches!(&field.ty, TypeRef::Option(inner) if **inner == TypeRef::LenientString)
     {

@@ -351,8 +351,14 @@ impl<'a> Validators<'a> {
             let lenient = self.is_lenient(property, *schema);
             let check = self.child(*schema, lenient);
             if !check.is_empty() {
+                // `false` checks presence only.
+                let found = if uses_ident(&check, "value") {
+                    quote!(let Some(value) = object.get(#property))
+                } else {
+                    quote!(object.contains_key(#property))
+                };
                 body.extend(quote! {
-                    if let Some(value) = object.get(#property) {
+                    if #found {
                         at.push_key(#property);
                         #check
                         at.pop();
@@ -394,21 +400,23 @@ impl<'a> Validators<'a> {
                 let check = quote!(at.push_key(key); #additional_check at.pop(););
                 if listed.is_empty() { check } else { quote!(if !(#is_listed) { #check }) }
             };
+            let checks = quote!(#(#pattern_checks)* #additional);
+            let value = binding(&checks, "value");
             body.extend(quote! {
-                for (key, value) in object {
+                for (key, #value) in object {
                     let key: &str = key;
-                    #(#pattern_checks)*
-                    #additional
+                    #checks
                 }
             });
         }
         if let Some(names) = k.property_names {
             let check = self.child(names, false);
+            let value = binding(&check, "value");
             if !check.is_empty() {
                 body.extend(quote! {
                     for key in object.keys() {
                         let name = serde_json::Value::String(key.clone());
-                        let valid = check::passes(|out| { let value = &name; let at = &mut Path::root(); #check });
+                        let valid = check::passes(|out| { let #value = &name; let at = &mut Path::root(); #check });
                         if !valid {
                             out.push(at, asyncapi_rt::violation::Keyword::PropertyNames, format!("property name `{key}` does not match `propertyNames`"));
                         }
@@ -462,8 +470,9 @@ impl<'a> Validators<'a> {
             Some(Items::All(schema)) => {
                 let check = self.child(*schema, false);
                 if !check.is_empty() {
+                    let value = binding(&check, "value");
                     body.extend(quote! {
-                        for (index, value) in array.iter().enumerate() {
+                        for (index, #value) in array.iter().enumerate() {
                             at.push_index(index);
                             #check
                             at.pop();
@@ -488,13 +497,12 @@ impl<'a> Validators<'a> {
                     }
                     _ => quote!(),
                 };
+                let checks = quote!(match index { #(#cases)* _ => { #rest } });
+                let value = binding(&checks, "value");
                 body.extend(quote! {
-                    for (index, value) in array.iter().enumerate() {
+                    for (index, #value) in array.iter().enumerate() {
                         at.push_index(index);
-                        match index {
-                            #(#cases)*
-                            _ => { #rest }
-                        }
+                        #checks
                         at.pop();
                     }
                 });
@@ -506,7 +514,8 @@ impl<'a> Validators<'a> {
             let found = if check.is_empty() {
                 quote!(!array.is_empty())
             } else {
-                quote!(array.iter().any(|value| check::passes(|out| { let at = &mut Path::root(); #check })))
+                let value = binding(&check, "value");
+                quote!(array.iter().any(|#value| check::passes(|out| { let at = &mut Path::root(); #check })))
             };
             body.extend(quote!(check::contains(#found, at, out);));
         }
@@ -705,6 +714,8 @@ impl<'a> Validators<'a> {
                 Some(wrap(body).map(|body| quote!(let number = value; #body)))
             }
             TypeRef::Bool | TypeRef::Unit => only(&[]).then_some(None),
+            // A `serde_json::Map` is the object as it came: only `type` is certain.
+            TypeRef::Object => (only(&["object"]) && !k.has_object_keywords()).then_some(None),
             TypeRef::List(inner) => {
                 if !only(&["array"]) || k.unique_items || k.contains.is_some() || k.additional_items.is_some()
                 {
@@ -792,6 +803,11 @@ fn params(body: &TokenStream) -> (Ident, Ident, Ident, Ident) {
         name(uses_ident(body, "out"), "out"),
         name(uses_ident(body, "mode"), "mode"),
     )
+}
+
+/// `name` for a binding `body` uses, else `_name`.
+fn binding(body: &TokenStream, name: &str) -> Ident {
+    if uses_ident(body, name) { format_ident!("{}", name) } else { format_ident!("_{}", name) }
 }
 
 /// Whether `tokens` mention the identifier `name` anywhere.

@@ -165,11 +165,26 @@ pub fn build(
     options: &ApiOptions,
 ) -> Result<Api, Diagnostics> {
     let mut diagnostics = Diagnostics::new();
+    // A message without a description of its own is described by the first
+    // channel that carries it ("Triggered when a user registers...").
+    let mut channel_descriptions: BTreeMap<MessageId, String> = BTreeMap::new();
+    for channel in &document.channels {
+        let Some(description) = &channel.description else { continue };
+        for operation in channel.subscribe.iter().chain(&channel.publish) {
+            for message in &operation.messages {
+                channel_descriptions.entry(*message).or_insert_with(|| description.clone());
+            }
+        }
+    }
     let mut message_scope = Scope::new();
     let messages: Vec<MessageDef> = document
         .messages
         .iter()
-        .map(|message| message_def(message, sources, schemas, builder, &mut message_scope))
+        .enumerate()
+        .map(|(index, message)| {
+            let channel_description = channel_descriptions.get(&MessageId(index)).map(String::as_str);
+            message_def(message, channel_description, sources, schemas, builder, &mut message_scope)
+        })
         .collect();
 
     let mut receives = Vec::new();
@@ -378,6 +393,7 @@ fn message_label(message: &resolve::Message, sources: &Sources) -> String {
 
 fn message_def(
     message: &resolve::Message,
+    channel_description: Option<&str>,
     sources: &Sources,
     schemas: &BTreeMap<Site, SchemaId>,
     builder: &mut TypeBuilder<'_>,
@@ -387,7 +403,11 @@ fn message_def(
     let variant = scope.claim(&naming::pascal(&label));
     let payload = message.payload.as_ref().and_then(|site| schemas.get(site)).map(|schema| {
         let ty = builder.type_of(*schema, NameHint::Exact(label.clone()));
-        let description = message.description.clone().or_else(|| message.summary.clone());
+        let description = message
+            .description
+            .clone()
+            .or_else(|| message.summary.clone())
+            .or_else(|| channel_description.map(str::to_owned));
         builder.set_docs_if_empty(&ty, Docs { title: message.title.clone(), description });
         (ty, *schema)
     });

@@ -180,6 +180,8 @@ pub struct Keywords {
     pub description: Option<String>,
     pub default: Option<Value>,
     pub deprecated: bool,
+    /// `example` and `examples` values, for documentation.
+    pub examples: Vec<Value>,
 }
 
 impl Keywords {
@@ -191,6 +193,7 @@ impl Keywords {
             description: self.description.clone(),
             default: self.default.clone(),
             deprecated: self.deprecated,
+            examples: self.examples.clone(),
             ..Keywords::default()
         };
         *self == annotations
@@ -548,6 +551,12 @@ impl Parser<'_> {
             description: text("description"),
             default: members.get("default").cloned(),
             deprecated: members.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
+            examples: members
+                .get("example")
+                .cloned()
+                .into_iter()
+                .chain(members.get("examples").and_then(Value::as_array).into_iter().flatten().cloned())
+                .collect(),
             ..Keywords::default()
         }
     }

@@ -99,6 +99,8 @@ pub struct Field {
     pub schema: SchemaId,
     pub default: Option<Value>,
     pub deprecated: bool,
+    /// Example values the document gives.
+    pub examples: Vec<Value>,
 }
 
 /// What a struct does with properties its schema does not list.
@@ -723,6 +725,7 @@ impl<'a> TypeBuilder<'a> {
                 schema: *schema,
                 default: property.default,
                 deprecated: property.deprecated,
+                examples: property.examples,
             });
         }
         let undeclared_required =
@@ -760,6 +763,7 @@ impl<'a> TypeBuilder<'a> {
                     description: keywords.description.clone(),
                     default: keywords.default.clone(),
                     deprecated: keywords.deprecated,
+                    examples: keywords.examples.clone(),
                     ..Keywords::default()
                 };
                 if own.description.is_none() {

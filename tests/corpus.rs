@@ -1,0 +1,288 @@
+//! Every official AsyncAPI 2.6.0 example (`../shared/corpus/asyncapi-2.6/examples`,
+//! the five `social-media` documents included) and our own test documents
+//! (`tests/documents`) become crates that compile without warnings, pass
+//! clippy, and pass their generated tests (every message example parses,
+//! validates and writes back to an equal JSON value).
+//!
+//! All crates go into one workspace under `target/e2e/corpus`, so that their
+//! dependencies compile once; its build output stays in `target/e2e/target`
+//! between runs.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use asyncapi_codegen::{Options, Runtime};
+
+/// A document to generate, and why it needs any non-default option.
+struct Document {
+    path: PathBuf,
+    name: String,
+    /// Why the document needs `--allow-ambiguous-routing`, when it does.
+    ambiguous: Option<&'static str>,
+    /// `--lenient-numeric-strings` patterns (GoToWebinar's, as `cargo xtask codegen` uses them).
+    lenient: &'static [&'static str],
+}
+
+const LENIENT: [(&str, &[&str]); 1] = [("gotowebinar-webhooks", &["*Key"])];
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is in the workspace").to_path_buf()
+}
+
+fn corpus_dir() -> PathBuf {
+    workspace_root().join("../shared/corpus/asyncapi-2.6/examples")
+}
+
+/// Documents two of whose received messages cannot be told apart, and why.
+const AMBIGUOUS: [(&str, &str); 2] = [
+    (
+        "slack-rtm",
+        "botAdded and botChanged have identical payloads, both `type: bot_added` (an upstream slip)",
+    ),
+    ("oneof", "test2's two anonymous messages have no property with a fixed value, and any object fits both"),
+];
+
+fn documents() -> Vec<Document> {
+    let corpus = corpus_dir();
+    assert!(corpus.is_dir(), "the official examples are expected at {}", corpus.display());
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&corpus)
+        .expect("the corpus folder is readable")
+        .map(|entry| entry.expect("a readable entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "yml"))
+        .collect();
+    for service in ["backend", "comments-service", "frontend", "notification-service", "public-api"] {
+        paths.push(corpus.join("social-media").join(service).join("asyncapi.yaml"));
+    }
+    paths.push(workspace_root().join("spec/gotowebinar-webhooks.asyncapi.yaml"));
+    let ours = workspace_root().join("tests/documents");
+    if let Ok(entries) = std::fs::read_dir(&ours) {
+        paths.extend(
+            entries
+                .map(|entry| entry.expect("a readable entry").path())
+                .filter(|path| path.to_string_lossy().ends_with(".asyncapi.yaml")),
+        );
+    }
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let text = path.to_string_lossy();
+            let name = if text.contains("social-media") {
+                let service =
+                    path.parent().and_then(Path::file_name).map(|s| s.to_string_lossy().into_owned());
+                format!("social-media-{}", service.unwrap_or_default())
+            } else {
+                let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+                file.trim_end_matches(".yml").trim_end_matches(".asyncapi.yaml").to_owned()
+            };
+            let ambiguous = AMBIGUOUS.iter().find(|(doc, _)| *doc == name).map(|(_, why)| *why);
+            let lenient = LENIENT
+                .iter()
+                .find(|(doc, _)| *doc == name)
+                .map(|(_, patterns)| *patterns)
+                .unwrap_or_default();
+            Document { path, name, ambiguous, lenient }
+        })
+        .collect()
+}
+
+fn cargo(dir: &Path, args: &[&str]) {
+    cargo_with(dir, args, &[]);
+}
+
+/// Runs cargo in `dir`, with the corpus' own build folder (shared between runs,
+/// and apart from this workspace's, whose lock `cargo test` holds).
+fn cargo_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) {
+    let target = workspace_root().join("target/e2e/target");
+    let mut command = Command::new(env!("CARGO"));
+    command.args(args).current_dir(dir).env("CARGO_TARGET_DIR", &target).env_remove("RUSTFLAGS");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let status = command.status().expect("cargo runs");
+    assert!(status.success(), "`cargo {}` failed in {}", args.join(" "), dir.display());
+}
+
+/// A crate generated outside any workspace carries its runtime and builds with a
+/// plain `cargo build`.
+#[test]
+fn a_crate_generated_elsewhere_builds_on_its_own() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let out = dir.path().join("gotowebinar-webhooks");
+    let mut options = Options::new(workspace_root().join("spec/gotowebinar-webhooks.asyncapi.yaml"));
+    options.lenient_numeric_strings = vec!["*Key".to_owned()];
+    let generated =
+        asyncapi_codegen::generate(&options).unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
+    assert_eq!(generated.crate_name, "go-to-webinar-webhook-events", "named after the document's title");
+    asyncapi_codegen::write::write(&out, &generated.files).expect("the crate can be written");
+    assert!(out.join("asyncapi-rt/Cargo.toml").is_file(), "the runtime travels with the crate");
+    for text in generated.files.values() {
+        assert!(
+            !text.contains("/work/") && !text.contains(&*workspace_root().to_string_lossy()),
+            "no absolute path"
+        );
+    }
+    cargo(&out, &["build", "--quiet"]);
+}
+
+#[test]
+fn every_document_generates_a_crate_that_compiles_cleanly_and_passes_its_tests() {
+    let root = workspace_root();
+    let dir = root.join("target/e2e/corpus");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("the corpus folder can be created");
+
+    let mut members = Vec::new();
+    let (mut messages, mut types) = (0, 0);
+    for document in documents() {
+        let mut options = Options::new(&document.path);
+        options.crate_name = Some(document.name.clone());
+        options.spec_name = Some(format!("{}.yaml", document.name));
+        options.runtime = Runtime::Path("../../../../crates/asyncapi-rt".to_owned());
+        options.allow_ambiguous_routing = document.ambiguous.is_some();
+        options.lenient_numeric_strings = document.lenient.iter().map(|p| (*p).to_owned()).collect();
+        let generated = asyncapi_codegen::generate(&options).unwrap_or_else(|diagnostics| {
+            panic!("{} does not generate:\n{diagnostics}", document.path.display())
+        });
+        if let Some(reason) = document.ambiguous {
+            assert!(
+                generated.warnings.iter().any(|w| w.message.contains("cannot be told apart")),
+                "{} is listed as ambiguous ({reason}) but no longer is",
+                document.name
+            );
+        }
+        let out = dir.join(&document.name);
+        asyncapi_codegen::write::write(&out, &generated.files).expect("the crate can be written");
+        messages += generated.stats.messages;
+        types += generated.stats.types;
+        members.push(document.name);
+    }
+    let manifest = format!(
+        "# Written by tests/corpus.rs.\n[workspace]\nresolver = \"3\"\nmembers = [{}, \"runner\"]\n\n[profile.dev.package.\"*\"]\nopt-level = 1\ndebug = false\n\n[profile.dev]\ndebug = \"line-tables-only\"\n",
+        members.iter().map(|m| format!("\"{m}\"")).collect::<Vec<_>>().join(", ")
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).expect("the workspace manifest can be written");
+    write_runner(&dir.join("runner"), &members);
+    // Start from this workspace's lock file: the same versions, no resolution work.
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).expect("Cargo.lock can be copied");
+
+    cargo(
+        &dir,
+        &[
+            "clippy",
+            "--quiet",
+            "--workspace",
+            "--exclude",
+            "corpus-runner",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    );
+    // Only the integration tests (the message examples, the differential runner):
+    // clippy has compiled everything else.
+    cargo(&dir, &["test", "--quiet", "--workspace", "--test", "*", "--", "--nocapture"]);
+    cargo_with(
+        &dir,
+        &["doc", "--quiet", "--no-deps", "--workspace", "--exclude", "corpus-runner"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    );
+    println!("corpus: {} documents, {messages} messages, {types} types", members.len());
+}
+
+/// A crate that runs the differential harness (`asyncapi_tests::differential`)
+/// over every message of every generated crate, and the keyword cases over the
+/// `keywords` crate. Its test is what `cargo test` runs in the corpus workspace.
+fn write_runner(dir: &Path, crates: &[String]) {
+    std::fs::create_dir_all(dir.join("tests")).expect("the runner folder can be created");
+    let dependencies: String =
+        crates.iter().map(|name| format!("{name} = {{ path = \"../{name}\" }}\n")).collect();
+    let manifest = format!(
+        "[package]\nname = \"corpus-runner\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nasyncapi-rt = {{ path = \"../../../../crates/asyncapi-rt\" }}\nasyncapi-tests = {{ path = \"../../../../tests\" }}\nserde_json = \"1\"\n{dependencies}"
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).expect("the runner manifest can be written");
+    let idents: Vec<String> = crates.iter().map(|name| name.replace('-', "_")).collect();
+    let has_keywords = crates.iter().any(|name| name == "keywords");
+    let test = RUNNER_TEST
+        .replace("CRATES", &idents.join(", "))
+        .replace("KEYWORDS", if has_keywords { "keywords" } else { "" });
+    std::fs::write(dir.join("tests/differential.rs"), test).expect("the runner test can be written");
+    std::fs::create_dir_all(dir.join("src")).expect("the runner folder can be created");
+    std::fs::write(dir.join("src/lib.rs"), "//! See tests/differential.rs.\n")
+        .expect("the runner lib can be written");
+}
+
+/// The runner's test; `CRATES` becomes the list of generated crates.
+const RUNNER_TEST: &str = r#"//! Written by tests/corpus.rs: every message of every generated crate against
+//! the reference validator, and the keyword cases.
+
+use asyncapi_rt::message::Mode;
+use asyncapi_rt::violation::Violations;
+use asyncapi_tests::differential::{self, Config};
+use serde_json::Value;
+
+type Check = Box<dyn Fn(&Value) -> Result<(), Violations>>;
+
+macro_rules! messages {
+    ($($krate:ident),* $(,)?) => {{
+        let mut all: Vec<(String, &'static str, Check)> = Vec::new();
+        $(
+            for message in $krate::Message::ALL {
+                let check: Check = Box::new(move |value| message.validate_json(value, Mode::Strict));
+                all.push((format!("{}/{}", stringify!($krate), message.name()), message.schema(), check));
+            }
+        )*
+        all
+    }};
+}
+
+fn cases() -> usize {
+    std::env::var("CORPUS_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(10_000)
+}
+
+#[test]
+fn generated_validators_agree_with_the_reference() {
+    let config = Config { cases: cases(), ..Config::default() };
+    let mut failures = Vec::new();
+    let (mut messages, mut bodies, mut valid, mut tolerated) = (0, 0, 0, 0);
+    for (name, schema, check) in messages!(CRATES) {
+        let report = differential::run(&name, schema, &*check, &config);
+        messages += 1;
+        bodies += report.bodies;
+        valid += report.valid;
+        tolerated += report.tolerated;
+        if !report.is_clean() {
+            failures.push(report.to_string());
+        }
+    }
+    println!("differential: {messages} messages, {bodies} bodies ({valid} valid), {tolerated} intended differences");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+macro_rules! keyword_cases {
+    () => {};
+    ($krate:ident) => {{
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../../tests/documents/keywords.cases.json");
+        let text = std::fs::read_to_string(path).expect("the keyword cases are readable");
+        let cases = differential::load_cases(&text).expect("the keyword cases parse");
+        let mut failures = Vec::new();
+        let mut count = 0;
+        for message in $krate::Message::ALL {
+            let Some(message_cases) = cases.get(message.name()) else { continue };
+            count += message_cases.len();
+            let check = move |value: &Value| message.validate_json(value, Mode::Strict);
+            failures.extend(differential::run_cases(message.name(), message_cases, &check));
+            failures.extend(differential::check_cases_against_reference(message.name(), message.schema(), message_cases));
+        }
+        println!("keyword cases: {count}");
+        assert!(count > 0, "no keyword case ran");
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }};
+}
+#[test]
+fn keyword_cases_hold() {
+    keyword_cases!(KEYWORDS);
+}
+"#;

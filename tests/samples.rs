@@ -1,0 +1,59 @@
+//! The sample deliveries (copied from `../shared/samples` into `tests/samples/`)
+//! parse into the right event, keeping every digit of their keys, and fields the
+//! document does not list do not fail the parse.
+
+use gotowebinar_webhooks::{Event, Message, Mode, RejectionKind};
+
+const JOINED: &[u8] = include_bytes!("samples/registrant-joined.numeric-keys.json");
+const CREATED: &[u8] = include_bytes!("samples/webinar-created.json");
+
+#[test]
+fn numeric_keys_parse_with_every_digit() {
+    let Event::RegistrantJoined(joined) = Event::from_slice(JOINED).expect("the sample parses") else {
+        panic!("registrant.joined must route to RegistrantJoined");
+    };
+    assert_eq!(joined.webinar_key, "4810975311936405773");
+    assert_eq!(joined.registrant_key, "7301846249117765130");
+    assert_eq!(joined.session_key, "20481939");
+    assert_eq!(joined.join_time, Some(1_791_036_191_204));
+    let timestamp = joined.timestamp.expect("the sample has a timestamp");
+    assert_eq!(timestamp.to_rfc3339_opts(chrono::SecondsFormat::Millis, true), "2026-10-02T14:03:11.204Z");
+}
+
+#[test]
+fn string_keys_parse_as_they_are() {
+    let Event::WebinarCreated(created) = Event::from_slice(CREATED).expect("the sample parses") else {
+        panic!("webinar.created must route to WebinarCreated");
+    };
+    assert_eq!(created.webinar_key, "1618033988749894848");
+    assert_eq!(created.account_key.as_deref(), Some("2718281828459045235"));
+    assert_eq!(created.times.as_ref().map(Vec::len), Some(2));
+}
+
+#[test]
+fn strict_mode_reports_what_lenient_mode_tolerates() {
+    let rejection = Event::parse(JOINED, Mode::Strict).expect_err("integer keys break the schema as written");
+    assert_eq!(rejection.kind, RejectionKind::Invalid);
+    let mut pointers: Vec<&str> = rejection.violations.iter().map(|v| v.pointer.as_str()).collect();
+    pointers.sort_unstable();
+    assert_eq!(pointers, ["/registrantKey", "/sessionKey", "/webinarKey"]);
+    assert!(Message::RegistrantJoined.validate_body(JOINED, Mode::Lenient).is_ok());
+    assert!(Event::parse(CREATED, Mode::Strict).is_ok(), "the string-keyed sample is valid as written");
+}
+
+#[test]
+fn unknown_fields_are_accepted() {
+    let mut body: serde_json::Value = serde_json::from_slice(CREATED).expect("the sample is JSON");
+    body["fieldGoToAddedLater"] = serde_json::json!({"nested": [1, 2, 3]});
+    let bytes = serde_json::to_vec(&body).expect("serializes");
+    assert!(matches!(Event::from_slice(&bytes), Ok(Event::WebinarCreated(_))));
+    assert!(Event::parse(&bytes, Mode::Strict).is_ok());
+}
+
+#[test]
+fn a_typed_event_writes_back_what_came_in() {
+    let event = Event::from_slice(CREATED).expect("the sample parses");
+    let written = serde_json::to_value(&event).expect("serializes");
+    let original: serde_json::Value = serde_json::from_slice(CREATED).expect("the sample is JSON");
+    assert_eq!(written, original);
+}

@@ -1,0 +1,8 @@
+#![doc = include_str!("../../README.md")]
+//!
+//! ---
+//!
+//! This crate holds the workspace's end-to-end tests (the files next to
+//! `src/`), and the support code they share.
+
+pub mod differential;
