@@ -57,3 +57,17 @@ fn a_typed_event_writes_back_what_came_in() {
     let original: serde_json::Value = serde_json::from_slice(CREATED).expect("the sample is JSON");
     assert_eq!(written, original);
 }
+
+#[test]
+fn content_type_parameters_do_not_reject_a_genuine_event() {
+    use gotowebinar_webhooks::Delivery;
+    use gotowebinar_webhooks::rt::dispatch::Inbound;
+    use gotowebinar_webhooks::rt::http::{HeaderMap, HeaderValue, header::CONTENT_TYPE};
+    let mut headers = HeaderMap::new();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("Application/JSON; charset=utf-8"));
+    let delivery = Delivery::new(headers, CREATED.to_vec());
+    assert!(matches!(<Event as Inbound>::parse(&delivery, Mode::Lenient), Ok(Event::WebinarCreated(_))));
+    let rejection =
+        <Event as Inbound>::parse(&delivery, Mode::Strict).expect_err("strict reads the header as written");
+    assert_eq!(rejection.violations.iter().next().map(|v| v.pointer.as_str()), Some("/Content-Type"));
+}

@@ -264,12 +264,6 @@ pub const INTENDED_DIFFERENCES: &[IntendedDifference] = &[
                 && holds_string(value, |text| text.contains("\\p{") || text.contains("\\P{"))
         },
     },
-    IntendedDifference {
-        input: "`null` where the schema says `nullable: true` (OpenAPI 3.0, which AsyncAPI documents use)",
-        reason: "the generator honours `nullable` (the value may be `null`); `nullable` is not JSON Schema, \
-                 and the bundled schema passes it through as written, so jsonschema ignores it",
-        explains: |schema, value| schema.contains("\"nullable\":true") && holds(value, &Value::is_null),
-    },
 ];
 
 /// Whether the schema names `format` somewhere.

@@ -471,11 +471,19 @@ pub enum HeaderKind {
 /// Header names match case-insensitively; a header that is not valid UTF-8 is
 /// kept with its invalid bytes replaced (the schema check then reports it, if
 /// the schema constrains it).
-pub fn headers_json(headers: &http::HeaderMap, declared: &[(&str, HeaderKind)]) -> Value {
+///
+/// In [`Mode::Lenient`], `Content-Type` is read as its media type alone, in
+/// lowercase (`Application/JSON; charset=utf-8` is `application/json`): HTTP
+/// says parameters and case do not change the type, and real senders add
+/// them where documents list the bare type.
+pub fn headers_json(headers: &http::HeaderMap, declared: &[(&str, HeaderKind)], mode: Mode) -> Value {
     let mut object = serde_json::Map::new();
     for (name, kind) in declared {
         let Some(value) = headers.get(*name) else { continue };
-        let text = String::from_utf8_lossy(value.as_bytes()).into_owned();
+        let mut text = String::from_utf8_lossy(value.as_bytes()).into_owned();
+        if mode == Mode::Lenient && name.eq_ignore_ascii_case("content-type") {
+            text = media_type(&text);
+        }
         let json = match kind {
             HeaderKind::Scalar => serde_json::from_str::<Value>(&text)
                 .ok()
@@ -488,6 +496,11 @@ pub fn headers_json(headers: &http::HeaderMap, declared: &[(&str, HeaderKind)]) 
     Value::Object(object)
 }
 
+/// The media type of a `Content-Type` value: parameters dropped, lowercase.
+fn media_type(value: &str) -> String {
+    value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+}
+
 /// `headers_json` parsed into a typed headers struct, after its schema check.
 pub fn parse_headers<T: DeserializeOwned>(
     headers: &http::HeaderMap,
@@ -495,7 +508,7 @@ pub fn parse_headers<T: DeserializeOwned>(
     mode: Mode,
     raw: CheckJson,
 ) -> Result<T, Violations> {
-    let json = headers_json(headers, declared);
+    let json = headers_json(headers, declared, mode);
     validate_json(&json, mode, raw)?;
     from_value_located(json)
 }
@@ -1015,7 +1028,23 @@ mod tests {
                 ("X-Bad-Count", HeaderKind::Scalar),
                 ("X-Absent", HeaderKind::Text),
             ],
+            Mode::Lenient,
         );
         assert_eq!(json, serde_json::json!({"X-Count": 42, "X-Name": "42", "X-Bad-Count": "many"}));
+    }
+
+    #[test]
+    fn content_types_are_media_types_in_lenient_mode() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("content-type", "Application/JSON; charset=utf-8".parse().unwrap());
+        let declared = [("Content-Type", HeaderKind::Text)];
+        assert_eq!(
+            headers_json(&headers, &declared, Mode::Lenient),
+            serde_json::json!({"Content-Type": "application/json"})
+        );
+        assert_eq!(
+            headers_json(&headers, &declared, Mode::Strict),
+            serde_json::json!({"Content-Type": "Application/JSON; charset=utf-8"})
+        );
     }
 }

@@ -310,7 +310,7 @@ fn header_checks(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
                     quote!(#ty::from_headers(headers, mode).map(drop))
                 }
                 _ => quote! {
-                    asyncapi_rt::message::validate_json(&asyncapi_rt::message::headers_json(headers, &[#(#declared),*]), mode, crate::validate::#function)
+                    asyncapi_rt::message::validate_json(&asyncapi_rt::message::headers_json(headers, &[#(#declared),*], mode), mode, crate::validate::#function)
                 },
             })
         });

@@ -481,31 +481,48 @@ impl<'a> Validators<'a> {
                 }
             }
             Some(Items::Tuple(schemas)) => {
-                let allowed = schemas.len();
+                let allowed = Literal::usize_unsuffixed(schemas.len());
                 let additional = k.additional_items.map(|schema| (schema, &self.ir.schemas.get(schema).kind));
                 if let Some((_, SchemaKind::Nothing)) = additional {
                     body.extend(quote!(check::no_additional_items(array.len(), #allowed, at, out);));
                 }
-                let cases = schemas.iter().enumerate().map(|(index, schema)| {
+                for (index, schema) in schemas.iter().enumerate() {
                     let check = self.child(*schema, false);
+                    if check.is_empty() {
+                        continue;
+                    }
+                    let value = binding(&check, "value");
+                    let item = if index == 0 {
+                        quote!(array.first())
+                    } else {
+                        let index = Literal::usize_unsuffixed(index);
+                        quote!(array.get(#index))
+                    };
                     let index = Literal::usize_unsuffixed(index);
-                    quote!(#index => { #check })
-                });
+                    body.extend(quote! {
+                        if let Some(#value) = #item {
+                            at.push_index(#index);
+                            #check
+                            at.pop();
+                        }
+                    });
+                }
                 let rest = match additional {
                     Some((schema, SchemaKind::Keywords(_) | SchemaKind::Ref { .. })) => {
                         self.child(schema, false)
                     }
                     _ => quote!(),
                 };
-                let checks = quote!(match index { #(#cases)* _ => { #rest } });
-                let value = binding(&checks, "value");
-                body.extend(quote! {
-                    for (index, #value) in array.iter().enumerate() {
-                        at.push_index(index);
-                        #checks
-                        at.pop();
-                    }
-                });
+                if !rest.is_empty() {
+                    let value = binding(&rest, "value");
+                    body.extend(quote! {
+                        for (index, #value) in array.iter().enumerate().skip(#allowed) {
+                            at.push_index(index);
+                            #rest
+                            at.pop();
+                        }
+                    });
+                }
             }
             None => {}
         }

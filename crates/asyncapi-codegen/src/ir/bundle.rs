@@ -64,6 +64,7 @@ impl Bundler<'_> {
                     };
                     out.insert(key, child);
                 }
+                nullable_as_type(&mut out);
                 Value::Object(out)
             }
             Value::Array(items) => Value::Array(
@@ -95,10 +96,37 @@ impl Bundler<'_> {
     }
 }
 
+/// OpenAPI's `nullable: true` said in JSON Schema (`null` added to `type`), as
+/// the generated validators read it: other validators then agree with them.
+fn nullable_as_type(schema: &mut Map<String, Value>) {
+    if schema.get("nullable") != Some(&Value::Bool(true)) {
+        return;
+    }
+    let types = match schema.get("type") {
+        Some(Value::String(single)) => vec![Value::String(single.clone())],
+        Some(Value::Array(many)) => many.clone(),
+        _ => return,
+    };
+    let null = Value::String("null".to_owned());
+    let mut types = types;
+    if !types.contains(&null) {
+        types.push(null);
+    }
+    schema.insert("type".to_owned(), Value::Array(types));
+    schema.remove("nullable");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn nullable_becomes_a_null_type() {
+        let sources = Sources::from_text("root:\n  type: integer\n  nullable: true\n", "d.yaml").unwrap();
+        let bundled = bundle(&sources, &Site::new(sources.root(), "/root"));
+        assert_eq!(bundled, json!({"type": ["integer", "null"]}));
+    }
 
     #[test]
     fn references_point_into_definitions() {
