@@ -6,11 +6,10 @@
 //! Only when that parse fails is the body read as a `serde_json::Value` and
 //! walked against the schema, to report every violation with its pointer.
 //! The typed parse reads structs from JSON objects only (serde would also take
-//! an array of the fields). Bodies that hold a `null` are walked first: serde
-//! reads `null` as an absent optional field, where the schema may not allow
-//! `null`. And when a typed check had to judge a re-serialized value
-//! ([`check_serialized`]), which may lack properties the type drops, the body
-//! is walked too.
+//! an array of the fields), and generated optional fields refuse `null` where
+//! their schema does (serde alone reads it as absent). When a typed check had
+//! to judge a re-serialized value ([`check_serialized`]), which may lack
+//! properties the type drops, the body is walked too.
 
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -182,7 +181,7 @@ pub fn parse_validated<T: DeserializeOwned>(
     typed: CheckTyped<T>,
     raw: CheckJson,
 ) -> Result<T, Violations> {
-    if mode == Mode::Lenient && !mentions_null(body) {
+    if mode == Mode::Lenient {
         match from_slice_objects::<T>(body) {
             Ok(value) => {
                 let mut out = Violations::new();
@@ -202,20 +201,24 @@ pub fn parse_validated<T: DeserializeOwned>(
     from_value_located::<T>(value)
 }
 
-/// Whether `body` may hold a `null` (the word anywhere, strings included):
-/// serde reads `null` as an absent optional field, which the schema may not
-/// allow, so such a body is walked against the schema before it is typed.
-fn mentions_null(body: &[u8]) -> bool {
-    body.windows(4).any(|window| window == b"null")
-}
-
 /// `serde_json::from_slice`, with structs read from JSON objects only (see
 /// [`objects`]).
 fn from_slice_objects<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = T::deserialize(Objects(&mut deserializer))?;
-    deserializer.end()?;
-    Ok(value)
+    // Checking UTF-8 once for the whole body spares serde_json a check per string.
+    match std::str::from_utf8(body) {
+        Ok(text) => {
+            let mut deserializer = serde_json::Deserializer::from_str(text);
+            let value = T::deserialize(Objects(&mut deserializer))?;
+            deserializer.end()?;
+            Ok(value)
+        }
+        Err(_) => {
+            let mut deserializer = serde_json::Deserializer::from_slice(body);
+            let value = T::deserialize(Objects(&mut deserializer))?;
+            deserializer.end()?;
+            Ok(value)
+        }
+    }
 }
 
 /// [`parse_validated`] for the message called `name`: a failure is a
@@ -909,7 +912,7 @@ mod tests {
 
     #[derive(Debug, Deserialize)]
     struct Tagged {
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::serde_helpers::present")]
         tag: Option<String>,
     }
 

@@ -82,11 +82,48 @@ macro_rules! option_twin {
     };
 }
 
+/// Defines the `present_` twin of a helper module: for an optional property
+/// whose schema does not allow `null`, `null` is an error (absent is `None`,
+/// through `#[serde(default)]`).
+macro_rules! present_twin {
+    ($present:ident, $plain:ident, $ty:ty) => {
+        pub mod $present {
+            use super::*;
+
+            pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<$ty>, D::Error> {
+                super::$plain::deserialize(deserializer).map(Some)
+            }
+
+            #[allow(clippy::ref_option)] // serde passes `&Option<T>`.
+            pub fn serialize<S: Serializer>(value: &Option<$ty>, serializer: S) -> Result<S::Ok, S::Error> {
+                match value {
+                    Some(value) => super::$plain::serialize(value, serializer),
+                    None => serializer.serialize_none(),
+                }
+            }
+        }
+    };
+}
+
 option_twin!(option_string_or_integer, string_or_integer, String);
 option_twin!(option_date_time, date_time, chrono::DateTime<chrono::FixedOffset>);
 option_twin!(option_date, date, chrono::NaiveDate);
 option_twin!(option_url, url, ::url::Url);
 option_twin!(option_uuid, uuid, ::uuid::Uuid);
+present_twin!(present_string_or_integer, string_or_integer, String);
+present_twin!(present_date_time, date_time, chrono::DateTime<chrono::FixedOffset>);
+present_twin!(present_date, date, chrono::NaiveDate);
+present_twin!(present_url, url, ::url::Url);
+present_twin!(present_uuid, uuid, ::uuid::Uuid);
+
+/// For an optional property whose schema does not allow `null`: serde reads
+/// `null` as absent, the schema calls it a violation, and so does this
+/// (`#[serde(default, deserialize_with = "...::present")]`).
+pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
+}
 
 /// Reads a string and converts it, reporting `expected` when `valid` refuses it.
 fn convert<'de, D, T>(
@@ -191,6 +228,22 @@ mod tests {
 
     fn parse(json: &str) -> Result<Fields, serde_json::Error> {
         serde_json::from_str(json)
+    }
+
+    #[test]
+    fn present_fields_refuse_null_and_may_be_absent() {
+        #[derive(Debug, Deserialize)]
+        struct Present {
+            #[serde(default, deserialize_with = "super::present")]
+            name: Option<String>,
+            #[serde(default, with = "super::present_date_time")]
+            at: Option<chrono::DateTime<chrono::FixedOffset>>,
+        }
+        assert!(serde_json::from_str::<Present>(r#"{"name": null}"#).is_err());
+        assert!(serde_json::from_str::<Present>(r#"{"at": null}"#).is_err());
+        let absent = serde_json::from_str::<Present>("{}").unwrap();
+        assert!(absent.name.is_none() && absent.at.is_none());
+        assert_eq!(serde_json::from_str::<Present>(r#"{"name": "x"}"#).unwrap().name.as_deref(), Some("x"));
     }
 
     #[test]

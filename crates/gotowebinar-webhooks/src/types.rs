@@ -15,51 +15,99 @@ pub struct RegistrantAdded {
     /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
     #[serde(with = "asyncapi_rt::serde_helpers::string_or_integer")]
     pub event_key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub last_name: Option<String>,
     pub email: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub organization: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub job_title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub industry: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub comments: Option<String>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "asyncapi_rt::serde_helpers::option_date_time"
+        with = "asyncapi_rt::serde_helpers::present_date_time"
     )]
     pub registration_date: Option<chrono::DateTime<chrono::FixedOffset>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub status: Option<String>,
     /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
     #[serde(with = "asyncapi_rt::serde_helpers::string_or_integer")]
     pub webinar_key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub webinar_title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub experience_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub recurrence_type: Option<String>,
     /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "asyncapi_rt::serde_helpers::option_string_or_integer"
+        with = "asyncapi_rt::serde_helpers::present_string_or_integer"
     )]
     pub webinar_creator_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub registration_source: Option<String>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "asyncapi_rt::serde_helpers::option_url"
+        with = "asyncapi_rt::serde_helpers::present_url"
     )]
     pub join_url: Option<url::Url>,
     /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
@@ -68,10 +116,14 @@ pub struct RegistrantAdded {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "asyncapi_rt::serde_helpers::option_date_time"
+        with = "asyncapi_rt::serde_helpers::present_date_time"
     )]
     pub timestamp: Option<chrono::DateTime<chrono::FixedOffset>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub responses: Option<Vec<Response>>,
 }
 
@@ -149,9 +201,17 @@ impl std::fmt::Display for Product {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Response {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub question: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub answer: Option<String>,
 }
 
@@ -161,10 +221,16 @@ pub struct SignedWebhookHeaders {
     #[serde(
         rename = "X-Webhook-Signature",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
     )]
     pub x_webhook_signature: Option<String>,
-    #[serde(rename = "Content-Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Content-Type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub content_type: Option<ContentType>,
 }
 
@@ -217,11 +283,23 @@ pub struct RegistrantJoined {
     /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
     #[serde(with = "asyncapi_rt::serde_helpers::string_or_integer")]
     pub event_key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub email: Option<String>,
     /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
     #[serde(with = "asyncapi_rt::serde_helpers::string_or_integer")]
@@ -229,11 +307,23 @@ pub struct RegistrantJoined {
     /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
     #[serde(with = "asyncapi_rt::serde_helpers::string_or_integer")]
     pub session_key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub webinar_title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub experience_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub recurrence_type: Option<String>,
     /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
     #[serde(with = "asyncapi_rt::serde_helpers::string_or_integer")]
@@ -242,16 +332,20 @@ pub struct RegistrantJoined {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "asyncapi_rt::serde_helpers::option_string_or_integer"
+        with = "asyncapi_rt::serde_helpers::present_string_or_integer"
     )]
     pub webinar_creator_key: Option<String>,
     /// Unix millisecond timestamp.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub join_time: Option<i64>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "asyncapi_rt::serde_helpers::option_date_time"
+        with = "asyncapi_rt::serde_helpers::present_date_time"
     )]
     pub timestamp: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
@@ -305,14 +399,14 @@ pub struct WebinarCreated {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "asyncapi_rt::serde_helpers::option_string_or_integer"
+        with = "asyncapi_rt::serde_helpers::present_string_or_integer"
     )]
     pub account_key: Option<String>,
     /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "asyncapi_rt::serde_helpers::option_string_or_integer"
+        with = "asyncapi_rt::serde_helpers::present_string_or_integer"
     )]
     pub organizer_key: Option<String>,
     pub product: Product,
@@ -322,32 +416,60 @@ pub struct WebinarCreated {
     /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
     #[serde(with = "asyncapi_rt::serde_helpers::string_or_integer")]
     pub webinar_key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub webinar_title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub experience_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub recurrence_type: Option<String>,
     /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "asyncapi_rt::serde_helpers::option_string_or_integer"
+        with = "asyncapi_rt::serde_helpers::present_string_or_integer"
     )]
     pub recurrence_key: Option<String>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "asyncapi_rt::serde_helpers::option_date_time"
+        with = "asyncapi_rt::serde_helpers::present_date_time"
     )]
     pub webinar_creation_date: Option<chrono::DateTime<chrono::FixedOffset>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub status: Option<WebinarCreatedStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub times: Option<Vec<Time>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub time_zone: Option<String>,
 }
 
@@ -429,13 +551,13 @@ pub struct Time {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "asyncapi_rt::serde_helpers::option_date_time"
+        with = "asyncapi_rt::serde_helpers::present_date_time"
     )]
     pub start_time: Option<chrono::DateTime<chrono::FixedOffset>>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "asyncapi_rt::serde_helpers::option_date_time"
+        with = "asyncapi_rt::serde_helpers::present_date_time"
     )]
     pub end_time: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
@@ -453,14 +575,14 @@ pub struct WebinarChanged {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "asyncapi_rt::serde_helpers::option_string_or_integer"
+        with = "asyncapi_rt::serde_helpers::present_string_or_integer"
     )]
     pub account_key: Option<String>,
     /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "asyncapi_rt::serde_helpers::option_string_or_integer"
+        with = "asyncapi_rt::serde_helpers::present_string_or_integer"
     )]
     pub organizer_key: Option<String>,
     pub product: Product,
@@ -470,19 +592,47 @@ pub struct WebinarChanged {
     /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
     #[serde(with = "asyncapi_rt::serde_helpers::string_or_integer")]
     pub webinar_key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub webinar_title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub experience_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub recurrence_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub status: Option<WebinarChangedStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub times: Option<Vec<Time>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "asyncapi_rt::serde_helpers::present"
+    )]
     pub time_zone: Option<String>,
 }
 

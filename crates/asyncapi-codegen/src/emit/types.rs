@@ -159,15 +159,20 @@ fn emit_field(field: &Field, types: &TypeSpace, rename_all: bool) -> TokenStream
     if !field.required {
         serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
     }
+    // serde reads `null` as `None` for an `Option`; where the schema does not
+    // allow `null`, the `present` helpers refuse it.
+    let refuses_null = optional && !field.required && !field.nullable;
     match serde_helper(&field.ty, types) {
         Some(helper) => {
-            let path = if optional {
-                format!("asyncapi_rt::serde_helpers::option_{helper}")
-            } else {
-                format!("asyncapi_rt::serde_helpers::{helper}")
+            let twin = match (optional, refuses_null) {
+                (false, _) => "",
+                (true, true) => "present_",
+                (true, false) => "option_",
             };
+            let path = format!("asyncapi_rt::serde_helpers::{twin}{helper}");
             serde.push(quote!(with = #path));
         }
+        None if refuses_null => serde.push(quote!(deserialize_with = "asyncapi_rt::serde_helpers::present")),
         // serde reads an absent `Option` as `None` unless told how to read it.
         None if optional && field.required => {
             serde.push(quote!(deserialize_with = "serde::Deserialize::deserialize"))

@@ -101,6 +101,9 @@ pub struct Field {
     pub deprecated: bool,
     /// Example values the document gives.
     pub examples: Vec<Value>,
+    /// Whether the property's schema allows `null` (then `null` reads as
+    /// `None`; otherwise it is refused, as the schema says).
+    pub nullable: bool,
 }
 
 /// What a struct does with properties its schema does not list.
@@ -726,6 +729,7 @@ impl<'a> TypeBuilder<'a> {
                 default: property.default,
                 deprecated: property.deprecated,
                 examples: property.examples,
+                nullable: self.allows_null(*schema, 0),
             });
         }
         let undeclared_required =
@@ -750,6 +754,34 @@ impl<'a> TypeBuilder<'a> {
         self.define(type_id, TypeKind::Struct(Struct { fields, unknown }), keywords);
         let ty = TypeRef::Named(type_id);
         if nullable { option(ty) } else { ty }
+    }
+
+    /// Whether the schema `id` allows `null`, judged by its type keywords (a
+    /// schema that says nothing of types allows everything).
+    fn allows_null(&self, id: SchemaId, depth: usize) -> bool {
+        let target = self.arena.target(id);
+        let keywords = match &self.arena.get(target).kind {
+            SchemaKind::Any => return true,
+            SchemaKind::Nothing | SchemaKind::Ref { .. } => return false,
+            SchemaKind::Keywords(keywords) => keywords,
+        };
+        if depth > 16 {
+            return true;
+        }
+        let by_type = match &keywords.types {
+            Some(types) => types.contains(&JsonType::Null) || keywords.nullable,
+            None => true,
+        };
+        let by_values = match (&keywords.enum_values, &keywords.const_value) {
+            (Some(values), _) => values.contains(&Value::Null),
+            (None, Some(value)) => value.is_null(),
+            (None, None) => true,
+        };
+        let alternatives = if keywords.one_of.is_empty() { &keywords.any_of } else { &keywords.one_of };
+        let by_alternatives = alternatives.is_empty()
+            || alternatives.iter().any(|alternative| self.allows_null(*alternative, depth + 1));
+        let by_parts = keywords.all_of.iter().all(|part| self.allows_null(*part, depth + 1));
+        by_type && by_values && by_alternatives && by_parts
     }
 
     /// The docs of a property: its own, or those written next to its `$ref` or
