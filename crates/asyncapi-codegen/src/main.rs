@@ -5,6 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use asyncapi_codegen::{Options, Runtime};
+
+/// Generation builds and drops millions of small token and syntax-tree nodes.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser)]

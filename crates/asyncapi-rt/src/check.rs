@@ -85,6 +85,39 @@ pub fn types(value: &Value, allowed: &[JsonType], at: &Path<'_>, out: &mut Viola
     }
 }
 
+/// `type: string`, and `format` when given: the most common schema, in one call.
+pub fn string(value: &Value, format: Option<Format>, at: &Path<'_>, out: &mut Violations) {
+    match value.as_str() {
+        Some(text) => {
+            if let Some(format) = format {
+                self::format(text, format, at, out);
+            }
+        }
+        None => types(value, &[JsonType::String], at, out),
+    }
+}
+
+/// `type: integer` with its bounds ([`Bounds::NONE`] for none).
+pub fn integer(value: &Value, limits: &Bounds, at: &Path<'_>, out: &mut Violations) {
+    types(value, &[JsonType::Integer], at, out);
+    if let Some(number) = value.as_number() {
+        bounds(number, limits, at, out);
+    }
+}
+
+/// `type: number` with its bounds ([`Bounds::NONE`] for none).
+pub fn number(value: &Value, limits: &Bounds, at: &Path<'_>, out: &mut Violations) {
+    types(value, &[JsonType::Number], at, out);
+    if let Some(number) = value.as_number() {
+        bounds(number, limits, at, out);
+    }
+}
+
+/// `type: boolean`.
+pub fn boolean(value: &Value, at: &Path<'_>, out: &mut Violations) {
+    types(value, &[JsonType::Boolean], at, out);
+}
+
 /// `type: string` on a property that real traffic also sends as a JSON integer
 /// (a codegen option): integers pass in [`Mode::Lenient`], fail in [`Mode::Strict`].
 pub fn lenient_string(value: &Value, mode: Mode, at: &Path<'_>, out: &mut Violations) {
@@ -420,6 +453,12 @@ pub struct Bounds {
     pub exclusive_maximum: Option<Limit>,
 }
 
+impl Bounds {
+    /// No bound at all.
+    pub const NONE: Bounds =
+        Bounds { minimum: None, maximum: None, exclusive_minimum: None, exclusive_maximum: None };
+}
+
 /// `multipleOf`, decided on the decimal digits of both numbers, so that
 /// `54350.40` is a multiple of `0.01` as a reader expects (binary floating point
 /// says otherwise).
@@ -651,6 +690,29 @@ mod tests {
         let anchored = Pattern::new(r"^amq\.gen\-.+$");
         assert!(anchored.is_match("amq.gen-x"));
         assert_eq!(run(|at, out| pattern("nope", &anchored, at, out)), [("/x".into(), Keyword::Pattern)]);
+    }
+
+    #[test]
+    fn leaf_helpers_check_type_and_keywords() {
+        assert!(run(|at, out| string(&json!("a@b.example"), Some(Format::Email), at, out)).is_empty());
+        assert_eq!(
+            run(|at, out| string(&json!("nope"), Some(Format::Email), at, out)),
+            [("/x".into(), Keyword::Format)]
+        );
+        assert_eq!(
+            run(|at, out| string(&json!(1), Some(Format::Email), at, out)),
+            [("/x".into(), Keyword::Type)]
+        );
+        assert!(run(|at, out| string(&json!("x"), None, at, out)).is_empty());
+        let limits = Bounds { maximum: Some(Limit::I64(3)), ..Bounds::NONE };
+        assert_eq!(run(|at, out| integer(&json!(4), &limits, at, out)), [("/x".into(), Keyword::Maximum)]);
+        assert_eq!(run(|at, out| integer(&json!(1.5), &limits, at, out)), [("/x".into(), Keyword::Type)]);
+        assert!(run(|at, out| number(&json!(1.5), &limits, at, out)).is_empty());
+        assert_eq!(
+            run(|at, out| number(&json!("1"), &Bounds::NONE, at, out)),
+            [("/x".into(), Keyword::Type)]
+        );
+        assert_eq!(run(|at, out| boolean(&json!(0), at, out)), [("/x".into(), Keyword::Type)]);
     }
 
     #[test]

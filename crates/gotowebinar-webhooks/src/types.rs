@@ -127,18 +127,7 @@ pub struct RegistrantAdded {
     pub responses: Option<Vec<Response>>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum RegistrantAddedEventName {
     /// `registrant.added`
     #[serde(rename = "registrant.added")]
@@ -163,18 +152,7 @@ impl std::fmt::Display for RegistrantAddedEventName {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Product {
     /// `g2w`
     #[serde(rename = "g2w")]
@@ -234,18 +212,7 @@ pub struct SignedWebhookHeaders {
     pub content_type: Option<ContentType>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ContentType {
     /// `application/json`
     #[serde(rename = "application/json")]
@@ -350,18 +317,7 @@ pub struct RegistrantJoined {
     pub timestamp: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum RegistrantJoinedEventName {
     /// `registrant.joined`
     #[serde(rename = "registrant.joined")]
@@ -473,18 +429,7 @@ pub struct WebinarCreated {
     pub time_zone: Option<String>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum WebinarCreatedEventName {
     /// `webinar.created`
     #[serde(rename = "webinar.created")]
@@ -509,18 +454,7 @@ impl std::fmt::Display for WebinarCreatedEventName {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum WebinarCreatedStatus {
     /// `NEW`
     #[serde(rename = "NEW")]
@@ -636,18 +570,7 @@ pub struct WebinarChanged {
     pub time_zone: Option<String>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum WebinarChangedEventName {
     /// `webinar.changed`
     #[serde(rename = "webinar.changed")]
@@ -672,18 +595,7 @@ impl std::fmt::Display for WebinarChangedEventName {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum WebinarChangedStatus {
     /// `UPDATED`
     #[serde(rename = "UPDATED")]

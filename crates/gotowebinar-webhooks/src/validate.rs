@@ -35,142 +35,46 @@ pub(crate) fn check_registrant_added<'v>(
             at,
             out,
         );
-        if let Some(value) = object.get("eventName") {
-            at.push_key("eventName");
-            check_registrant_added_event_name(value, at, out, mode);
-            at.pop();
-        }
-        if let Some(value) = object.get("eventVersion") {
-            at.push_key("eventVersion");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("product") {
-            at.push_key("product");
-            check_product(value, at, out, mode);
-            at.pop();
-        }
-        if let Some(value) = object.get("eventKey") {
-            at.push_key("eventKey");
-            check::lenient_string(value, mode, at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("firstName") {
-            at.push_key("firstName");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("lastName") {
-            at.push_key("lastName");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("email") {
-            at.push_key("email");
-            check::types(value, &[JsonType::String], at, out);
-            if let Some(text) = value.as_str() {
-                check::format(text, Format::Email, at, out);
-            }
-            at.pop();
-        }
-        if let Some(value) = object.get("phone") {
-            at.push_key("phone");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("organization") {
-            at.push_key("organization");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("jobTitle") {
-            at.push_key("jobTitle");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("industry") {
-            at.push_key("industry");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("comments") {
-            at.push_key("comments");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("registrationDate") {
-            at.push_key("registrationDate");
-            check::types(value, &[JsonType::String], at, out);
-            if let Some(text) = value.as_str() {
-                check::format(text, Format::DateTime, at, out);
-            }
-            at.pop();
-        }
-        if let Some(value) = object.get("status") {
-            at.push_key("status");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("webinarKey") {
-            at.push_key("webinarKey");
-            check::lenient_string(value, mode, at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("webinarTitle") {
-            at.push_key("webinarTitle");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("experienceType") {
-            at.push_key("experienceType");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("recurrenceType") {
-            at.push_key("recurrenceType");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("webinarCreatorKey") {
-            at.push_key("webinarCreatorKey");
-            check::lenient_string(value, mode, at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("registrationSource") {
-            at.push_key("registrationSource");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("joinUrl") {
-            at.push_key("joinUrl");
-            check::types(value, &[JsonType::String], at, out);
-            if let Some(text) = value.as_str() {
-                check::format(text, Format::Uri, at, out);
-            }
-            at.pop();
-        }
-        if let Some(value) = object.get("registrantKey") {
-            at.push_key("registrantKey");
-            check::lenient_string(value, mode, at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("timestamp") {
-            at.push_key("timestamp");
-            check::types(value, &[JsonType::String], at, out);
-            if let Some(text) = value.as_str() {
-                check::format(text, Format::DateTime, at, out);
-            }
-            at.pop();
-        }
-        if let Some(value) = object.get("responses") {
-            at.push_key("responses");
-            check::types(value, &[JsonType::Array], at, out);
-            if let Some(array) = value.as_array() {
-                for (index, value) in array.iter().enumerate() {
-                    at.push_index(index);
-                    check_response(value, at, out, mode);
-                    at.pop();
+        for (key, value) in object {
+            let key: &str = key;
+            at.push_key(key);
+            match key {
+                "eventName" => check_registrant_added_event_name(value, at, out, mode),
+                "eventVersion" => check::string(value, None, at, out),
+                "product" => check_product(value, at, out, mode),
+                "eventKey" => check::lenient_string(value, mode, at, out),
+                "firstName" => check::string(value, None, at, out),
+                "lastName" => check::string(value, None, at, out),
+                "email" => check::string(value, Some(Format::Email), at, out),
+                "phone" => check::string(value, None, at, out),
+                "organization" => check::string(value, None, at, out),
+                "jobTitle" => check::string(value, None, at, out),
+                "industry" => check::string(value, None, at, out),
+                "comments" => check::string(value, None, at, out),
+                "registrationDate" => {
+                    check::string(value, Some(Format::DateTime), at, out)
                 }
+                "status" => check::string(value, None, at, out),
+                "webinarKey" => check::lenient_string(value, mode, at, out),
+                "webinarTitle" => check::string(value, None, at, out),
+                "experienceType" => check::string(value, None, at, out),
+                "recurrenceType" => check::string(value, None, at, out),
+                "webinarCreatorKey" => check::lenient_string(value, mode, at, out),
+                "registrationSource" => check::string(value, None, at, out),
+                "joinUrl" => check::string(value, Some(Format::Uri), at, out),
+                "registrantKey" => check::lenient_string(value, mode, at, out),
+                "timestamp" => check::string(value, Some(Format::DateTime), at, out),
+                "responses" => {
+                    check::types(value, &[JsonType::Array], at, out);
+                    if let Some(array) = value.as_array() {
+                        for (index, value) in array.iter().enumerate() {
+                            at.push_index(index);
+                            check_response(value, at, out, mode);
+                            at.pop();
+                        }
+                    }
+                }
+                _ => {}
             }
             at.pop();
         }
@@ -208,14 +112,14 @@ pub(crate) fn check_response<'v>(
 ) {
     check::types(value, &[JsonType::Object], at, out);
     if let Some(object) = value.as_object() {
-        if let Some(value) = object.get("question") {
-            at.push_key("question");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("answer") {
-            at.push_key("answer");
-            check::types(value, &[JsonType::String], at, out);
+        for (key, value) in object {
+            let key: &str = key;
+            at.push_key(key);
+            match key {
+                "question" => check::string(value, None, at, out),
+                "answer" => check::string(value, None, at, out),
+                _ => {}
+            }
             at.pop();
         }
     }
@@ -230,14 +134,14 @@ pub(crate) fn check_signed_webhook_headers<'v>(
 ) {
     check::types(value, &[JsonType::Object], at, out);
     if let Some(object) = value.as_object() {
-        if let Some(value) = object.get("X-Webhook-Signature") {
-            at.push_key("X-Webhook-Signature");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("Content-Type") {
-            at.push_key("Content-Type");
-            check_content_type(value, at, out, mode);
+        for (key, value) in object {
+            let key: &str = key;
+            at.push_key(key);
+            match key {
+                "X-Webhook-Signature" => check::string(value, None, at, out),
+                "Content-Type" => check_content_type(value, at, out, mode),
+                _ => {}
+            }
             at.pop();
         }
     }
@@ -277,90 +181,30 @@ pub(crate) fn check_registrant_joined<'v>(
             at,
             out,
         );
-        if let Some(value) = object.get("eventName") {
-            at.push_key("eventName");
-            check_registrant_joined_event_name(value, at, out, mode);
-            at.pop();
-        }
-        if let Some(value) = object.get("eventVersion") {
-            at.push_key("eventVersion");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("product") {
-            at.push_key("product");
-            check::types(value, &[JsonType::String], at, out);
-            check::enum_strings(value, &["g2w"], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("eventKey") {
-            at.push_key("eventKey");
-            check::lenient_string(value, mode, at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("firstName") {
-            at.push_key("firstName");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("lastName") {
-            at.push_key("lastName");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("email") {
-            at.push_key("email");
-            check::types(value, &[JsonType::String], at, out);
-            if let Some(text) = value.as_str() {
-                check::format(text, Format::Email, at, out);
-            }
-            at.pop();
-        }
-        if let Some(value) = object.get("webinarKey") {
-            at.push_key("webinarKey");
-            check::lenient_string(value, mode, at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("sessionKey") {
-            at.push_key("sessionKey");
-            check::lenient_string(value, mode, at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("webinarTitle") {
-            at.push_key("webinarTitle");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("experienceType") {
-            at.push_key("experienceType");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("recurrenceType") {
-            at.push_key("recurrenceType");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("registrantKey") {
-            at.push_key("registrantKey");
-            check::lenient_string(value, mode, at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("webinarCreatorKey") {
-            at.push_key("webinarCreatorKey");
-            check::lenient_string(value, mode, at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("joinTime") {
-            at.push_key("joinTime");
-            check::types(value, &[JsonType::Integer], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("timestamp") {
-            at.push_key("timestamp");
-            check::types(value, &[JsonType::String], at, out);
-            if let Some(text) = value.as_str() {
-                check::format(text, Format::DateTime, at, out);
+        for (key, value) in object {
+            let key: &str = key;
+            at.push_key(key);
+            match key {
+                "eventName" => check_registrant_joined_event_name(value, at, out, mode),
+                "eventVersion" => check::string(value, None, at, out),
+                "product" => {
+                    check::types(value, &[JsonType::String], at, out);
+                    check::enum_strings(value, &["g2w"], at, out);
+                }
+                "eventKey" => check::lenient_string(value, mode, at, out),
+                "firstName" => check::string(value, None, at, out),
+                "lastName" => check::string(value, None, at, out),
+                "email" => check::string(value, Some(Format::Email), at, out),
+                "webinarKey" => check::lenient_string(value, mode, at, out),
+                "sessionKey" => check::lenient_string(value, mode, at, out),
+                "webinarTitle" => check::string(value, None, at, out),
+                "experienceType" => check::string(value, None, at, out),
+                "recurrenceType" => check::string(value, None, at, out),
+                "registrantKey" => check::lenient_string(value, mode, at, out),
+                "webinarCreatorKey" => check::lenient_string(value, mode, at, out),
+                "joinTime" => check::integer(value, &Bounds::NONE, at, out),
+                "timestamp" => check::string(value, Some(Format::DateTime), at, out),
+                _ => {}
             }
             at.pop();
         }
@@ -393,95 +237,42 @@ pub(crate) fn check_webinar_created<'v>(
             at,
             out,
         );
-        if let Some(value) = object.get("eventName") {
-            at.push_key("eventName");
-            check_webinar_created_event_name(value, at, out, mode);
-            at.pop();
-        }
-        if let Some(value) = object.get("eventVersion") {
-            at.push_key("eventVersion");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("accountKey") {
-            at.push_key("accountKey");
-            check::lenient_string(value, mode, at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("organizerKey") {
-            at.push_key("organizerKey");
-            check::lenient_string(value, mode, at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("product") {
-            at.push_key("product");
-            check::types(value, &[JsonType::String], at, out);
-            check::enum_strings(value, &["g2w"], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("eventKey") {
-            at.push_key("eventKey");
-            check::lenient_string(value, mode, at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("webinarKey") {
-            at.push_key("webinarKey");
-            check::lenient_string(value, mode, at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("webinarTitle") {
-            at.push_key("webinarTitle");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("description") {
-            at.push_key("description");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("experienceType") {
-            at.push_key("experienceType");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("recurrenceType") {
-            at.push_key("recurrenceType");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("recurrenceKey") {
-            at.push_key("recurrenceKey");
-            check::lenient_string(value, mode, at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("webinarCreationDate") {
-            at.push_key("webinarCreationDate");
-            check::types(value, &[JsonType::String], at, out);
-            if let Some(text) = value.as_str() {
-                check::format(text, Format::DateTime, at, out);
-            }
-            at.pop();
-        }
-        if let Some(value) = object.get("status") {
-            at.push_key("status");
-            check_webinar_created_status(value, at, out, mode);
-            at.pop();
-        }
-        if let Some(value) = object.get("times") {
-            at.push_key("times");
-            check::types(value, &[JsonType::Array], at, out);
-            if let Some(array) = value.as_array() {
-                for (index, value) in array.iter().enumerate() {
-                    at.push_index(index);
-                    check_time(value, at, out, mode);
-                    at.pop();
+        for (key, value) in object {
+            let key: &str = key;
+            at.push_key(key);
+            match key {
+                "eventName" => check_webinar_created_event_name(value, at, out, mode),
+                "eventVersion" => check::string(value, None, at, out),
+                "accountKey" => check::lenient_string(value, mode, at, out),
+                "organizerKey" => check::lenient_string(value, mode, at, out),
+                "product" => {
+                    check::types(value, &[JsonType::String], at, out);
+                    check::enum_strings(value, &["g2w"], at, out);
                 }
+                "eventKey" => check::lenient_string(value, mode, at, out),
+                "webinarKey" => check::lenient_string(value, mode, at, out),
+                "webinarTitle" => check::string(value, None, at, out),
+                "description" => check::string(value, None, at, out),
+                "experienceType" => check::string(value, None, at, out),
+                "recurrenceType" => check::string(value, None, at, out),
+                "recurrenceKey" => check::lenient_string(value, mode, at, out),
+                "webinarCreationDate" => {
+                    check::string(value, Some(Format::DateTime), at, out)
+                }
+                "status" => check_webinar_created_status(value, at, out, mode),
+                "times" => {
+                    check::types(value, &[JsonType::Array], at, out);
+                    if let Some(array) = value.as_array() {
+                        for (index, value) in array.iter().enumerate() {
+                            at.push_index(index);
+                            check_time(value, at, out, mode);
+                            at.pop();
+                        }
+                    }
+                }
+                "timeZone" => check::string(value, None, at, out),
+                _ => {}
             }
-            at.pop();
-        }
-        if let Some(value) = object.get("timeZone") {
-            at.push_key("timeZone");
-            check::types(value, &[JsonType::String], at, out);
             at.pop();
         }
     }
@@ -518,19 +309,13 @@ pub(crate) fn check_time<'v>(
 ) {
     check::types(value, &[JsonType::Object], at, out);
     if let Some(object) = value.as_object() {
-        if let Some(value) = object.get("startTime") {
-            at.push_key("startTime");
-            check::types(value, &[JsonType::String], at, out);
-            if let Some(text) = value.as_str() {
-                check::format(text, Format::DateTime, at, out);
-            }
-            at.pop();
-        }
-        if let Some(value) = object.get("endTime") {
-            at.push_key("endTime");
-            check::types(value, &[JsonType::String], at, out);
-            if let Some(text) = value.as_str() {
-                check::format(text, Format::DateTime, at, out);
+        for (key, value) in object {
+            let key: &str = key;
+            at.push_key(key);
+            match key {
+                "startTime" => check::string(value, Some(Format::DateTime), at, out),
+                "endTime" => check::string(value, Some(Format::DateTime), at, out),
+                _ => {}
             }
             at.pop();
         }
@@ -552,100 +337,54 @@ pub(crate) fn check_webinar_changed<'v>(
             at,
             out,
         );
-        if let Some(value) = object.get("eventName") {
-            at.push_key("eventName");
-            check_webinar_changed_event_name(value, at, out, mode);
-            at.pop();
-        }
-        if let Some(value) = object.get("eventVersion") {
-            at.push_key("eventVersion");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("accountKey") {
-            at.push_key("accountKey");
-            check::lenient_string(value, mode, at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("organizerKey") {
-            at.push_key("organizerKey");
-            check::lenient_string(value, mode, at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("product") {
-            at.push_key("product");
-            check::types(value, &[JsonType::String], at, out);
-            check::enum_strings(value, &["g2w"], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("eventKey") {
-            at.push_key("eventKey");
-            check::lenient_string(value, mode, at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("webinarKey") {
-            at.push_key("webinarKey");
-            check::lenient_string(value, mode, at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("webinarTitle") {
-            at.push_key("webinarTitle");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("description") {
-            at.push_key("description");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("experienceType") {
-            at.push_key("experienceType");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("recurrenceType") {
-            at.push_key("recurrenceType");
-            check::types(value, &[JsonType::String], at, out);
-            at.pop();
-        }
-        if let Some(value) = object.get("status") {
-            at.push_key("status");
-            check_webinar_changed_status(value, at, out, mode);
-            at.pop();
-        }
-        if let Some(value) = object.get("times") {
-            at.push_key("times");
-            check::types(value, &[JsonType::Array], at, out);
-            if let Some(array) = value.as_array() {
-                for (index, value) in array.iter().enumerate() {
-                    at.push_index(index);
-                    check::types(value, &[JsonType::Object], at, out);
-                    if let Some(object) = value.as_object() {
-                        if let Some(value) = object.get("startTime") {
-                            at.push_key("startTime");
-                            check::types(value, &[JsonType::String], at, out);
-                            if let Some(text) = value.as_str() {
-                                check::format(text, Format::DateTime, at, out);
-                            }
-                            at.pop();
-                        }
-                        if let Some(value) = object.get("endTime") {
-                            at.push_key("endTime");
-                            check::types(value, &[JsonType::String], at, out);
-                            if let Some(text) = value.as_str() {
-                                check::format(text, Format::DateTime, at, out);
+        for (key, value) in object {
+            let key: &str = key;
+            at.push_key(key);
+            match key {
+                "eventName" => check_webinar_changed_event_name(value, at, out, mode),
+                "eventVersion" => check::string(value, None, at, out),
+                "accountKey" => check::lenient_string(value, mode, at, out),
+                "organizerKey" => check::lenient_string(value, mode, at, out),
+                "product" => {
+                    check::types(value, &[JsonType::String], at, out);
+                    check::enum_strings(value, &["g2w"], at, out);
+                }
+                "eventKey" => check::lenient_string(value, mode, at, out),
+                "webinarKey" => check::lenient_string(value, mode, at, out),
+                "webinarTitle" => check::string(value, None, at, out),
+                "description" => check::string(value, None, at, out),
+                "experienceType" => check::string(value, None, at, out),
+                "recurrenceType" => check::string(value, None, at, out),
+                "status" => check_webinar_changed_status(value, at, out, mode),
+                "times" => {
+                    check::types(value, &[JsonType::Array], at, out);
+                    if let Some(array) = value.as_array() {
+                        for (index, value) in array.iter().enumerate() {
+                            at.push_index(index);
+                            check::types(value, &[JsonType::Object], at, out);
+                            if let Some(object) = value.as_object() {
+                                for (key, value) in object {
+                                    let key: &str = key;
+                                    at.push_key(key);
+                                    match key {
+                                        "startTime" => {
+                                            check::string(value, Some(Format::DateTime), at, out)
+                                        }
+                                        "endTime" => {
+                                            check::string(value, Some(Format::DateTime), at, out)
+                                        }
+                                        _ => {}
+                                    }
+                                    at.pop();
+                                }
                             }
                             at.pop();
                         }
                     }
-                    at.pop();
                 }
+                "timeZone" => check::string(value, None, at, out),
+                _ => {}
             }
-            at.pop();
-        }
-        if let Some(value) = object.get("timeZone") {
-            at.push_key("timeZone");
-            check::types(value, &[JsonType::String], at, out);
             at.pop();
         }
     }

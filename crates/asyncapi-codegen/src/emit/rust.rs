@@ -265,6 +265,13 @@ fn markdown_link_end(text: &str) -> Option<usize> {
 
 /// Formats a generated file: tokens parsed into a `syn::File`, printed with
 /// prettyplease, under the generated-file header.
+/// Renders items that follow another part of a file (no header).
+pub fn render_items(tokens: TokenStream) -> Result<String, String> {
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|error| format!("generated code does not parse: {error}"))?;
+    Ok(space_items(&prettyplease::unparse(&file)))
+}
+
 pub fn render(tokens: TokenStream, header: &str) -> Result<String, String> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|error| format!("generated code does not parse: {error}"))?;

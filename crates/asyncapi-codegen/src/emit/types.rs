@@ -216,7 +216,7 @@ fn emit_string_enum(name: &proc_macro2::Ident, docs: TokenStream, variants: &[St
     let count = proc_macro2::Literal::usize_unsuffixed(variants.len());
     quote! {
         #docs
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         pub enum #name {
             #(
                 #variant_docs

@@ -94,7 +94,28 @@ impl<'a> Validators<'a> {
             };
             validators.functions.insert(schema, function);
         }
+        validators.register_statics();
         validators
+    }
+
+    /// Registers every pattern and literal any check may use, in schema order,
+    /// so that every part of `validate.rs` names them alike.
+    fn register_statics(&self) {
+        for id in self.ir.schemas.ids() {
+            let SchemaKind::Keywords(keywords) = &self.ir.schemas.get(id).kind else { continue };
+            if let Some(source) = &keywords.pattern {
+                self.pattern(source);
+            }
+            for (source, _) in &keywords.pattern_properties {
+                self.pattern(source);
+            }
+            if let Some(values) = keywords.enum_values.as_ref().filter(|v| !v.iter().all(Value::is_string)) {
+                self.literal(&Value::Array(values.clone()));
+            }
+            if let Some(value) = &keywords.const_value {
+                self.literal(value);
+            }
+        }
     }
 
     /// The node whose checks stand for `id`'s: `$ref`s are followed.
@@ -107,47 +128,77 @@ impl<'a> Validators<'a> {
         self.functions.get(&self.function_node(schema))
     }
 
-    /// The whole `validate.rs`.
-    pub fn emit(&self) -> TokenStream {
-        let functions: Vec<TokenStream> = self
-            .order
-            .iter()
-            .map(|(name, schema)| {
-                let body = self.node_body(*schema, false);
-                let doc = doc_lines(&format!(
-                    "Checks a value against the schema at `{}`.",
-                    pointer_label(&self.ir.schemas.get(*schema).site.pointer)
-                ));
-                let (value, at, out, mode) = params(&body);
-                quote! {
-                    #doc
-                    pub(crate) fn #name<'v>(#value: &'v serde_json::Value, #at: &mut Path<'v>, #out: &mut Violations, #mode: Mode) {
-                        #body
-                    }
+    /// How many items `validate.rs` holds besides its header: check functions,
+    /// `impl Validate`s and messages' typed checks, in this order.
+    pub fn item_count(&self) -> usize {
+        self.order.len() + self.impl_types().len() + self.typed_messages().len()
+    }
+
+    fn impl_types(&self) -> Vec<usize> {
+        let types = &self.ir.types.types;
+        (0..types.len()).filter(|index| !matches!(types[*index].kind, TypeKind::Alias(_))).collect()
+    }
+
+    fn typed_messages(&self) -> Vec<usize> {
+        self.ir.api.typed_messages().into_iter().collect()
+    }
+
+    /// Items `range` of `validate.rs` (see [`Self::item_count`]), so that two
+    /// threads can each build and render a part: the names and statics every
+    /// part refers to are decided in [`Self::new`].
+    pub fn emit_items(&self, range: std::ops::Range<usize>) -> TokenStream {
+        let impl_types = self.impl_types();
+        let typed_messages = self.typed_messages();
+        let (functions, impls) = (self.order.len(), impl_types.len());
+        let items = range.map(|index| {
+            if index < functions {
+                self.check_function(index)
+            } else if index < functions + impls {
+                self.validate_impl(&self.ir.types.types[impl_types[index - functions]]).unwrap_or_default()
+            } else {
+                match typed_messages.get(index - functions - impls).and_then(|m| self.ir.api.messages.get(*m))
+                {
+                    Some(message) => self.message_check(message),
+                    None => TokenStream::new(),
                 }
-            })
-            .collect();
-        let impls: Vec<TokenStream> =
-            self.ir.types.types.iter().filter_map(|def| self.validate_impl(def)).collect();
-        let typed = self.ir.api.typed_messages();
-        let messages: Vec<TokenStream> = self
-            .ir
-            .api
-            .messages
-            .iter()
-            .enumerate()
-            .filter(|(index, _)| typed.contains(index))
-            .map(|(_, message)| self.message_check(message))
-            .collect();
-        // Last: the bodies above register the statics they use.
+            }
+        });
+        quote!(#(#items)*)
+    }
+
+    fn check_function(&self, index: usize) -> TokenStream {
+        let Some((name, schema)) = self.order.get(index) else { return TokenStream::new() };
+        let body = self.node_body(*schema, false);
+        let doc = doc_lines(&format!(
+            "Checks a value against the schema at `{}`.",
+            pointer_label(&self.ir.schemas.get(*schema).site.pointer)
+        ));
+        let (value, at, out, mode) = params(&body);
+        quote! {
+            #doc
+            pub(crate) fn #name<'v>(#value: &'v serde_json::Value, #at: &mut Path<'v>, #out: &mut Violations, #mode: Mode) {
+                #body
+            }
+        }
+    }
+
+    /// The head of `validate.rs`: its docs, imports and statics.
+    pub fn emit_header(&self) -> TokenStream {
         let statics = self.emit_statics();
-        let body = quote! {
-            #statics
-            #(#functions)*
-            #(#impls)*
-            #(#messages)*
+        let uses_types = !self.impl_types().is_empty()
+            || self
+                .ir
+                .api
+                .messages
+                .iter()
+                .any(|m| uses_ident(&crate_type(&m.payload_type(), self.ir), "types"));
+        let types_import = if uses_types {
+            quote!(
+                use crate::types;
+            )
+        } else {
+            quote!()
         };
-        let types_import = super::rust::types_import(&body);
         quote! {
             //! Validators: raw-JSON checks for every schema, and typed checks for
             //! every type (see `asyncapi_rt::message`).
@@ -162,7 +213,7 @@ impl<'a> Validators<'a> {
             use asyncapi_rt::violation::Violations;
             #types_import
 
-            #body
+            #statics
         }
     }
 
@@ -250,6 +301,9 @@ impl<'a> Validators<'a> {
     }
 
     fn keywords(&self, k: &Keywords, lenient: bool) -> TokenStream {
+        if let Some(leaf) = self.leaf(k, lenient) {
+            return leaf;
+        }
         let mut out = TokenStream::new();
         if let Some(types) = &k.types {
             let mut types = types.clone();
@@ -306,6 +360,74 @@ impl<'a> Validators<'a> {
         out
     }
 
+    /// The one-call check of the commonest schemas (`type: string` with a
+    /// format, `type: integer` with bounds...), or `None` for anything more.
+    fn leaf(&self, k: &Keywords, lenient: bool) -> Option<TokenStream> {
+        let plain = Keywords {
+            types: k.types.clone(),
+            format: k.format.clone(),
+            minimum: k.minimum.clone(),
+            maximum: k.maximum.clone(),
+            exclusive_minimum: k.exclusive_minimum.clone(),
+            exclusive_maximum: k.exclusive_maximum.clone(),
+            title: k.title.clone(),
+            description: k.description.clone(),
+            default: k.default.clone(),
+            deprecated: k.deprecated,
+            examples: k.examples.clone(),
+            discriminator: k.discriminator.clone(),
+            ..Keywords::default()
+        };
+        if *k != plain || k.nullable || lenient {
+            return None;
+        }
+        let bounds = || {
+            let fields = [
+                ("minimum", &k.minimum),
+                ("maximum", &k.maximum),
+                ("exclusive_minimum", &k.exclusive_minimum),
+                ("exclusive_maximum", &k.exclusive_maximum),
+            ]
+            .into_iter()
+            .filter_map(|(name, limit)| {
+                let limit = limit_tokens(limit.as_ref()?);
+                let name = format_ident!("{}", name);
+                Some(quote!(#name: Some(#limit)))
+            })
+            .collect::<Vec<_>>();
+            if fields.is_empty() {
+                quote!(&Bounds::NONE)
+            } else {
+                quote!(&Bounds { #(#fields,)* ..Bounds::NONE })
+            }
+        };
+        let has_bounds = k.has_number_keywords();
+        match k.types.as_deref()? {
+            [JsonType::String] if !has_bounds => {
+                let format = match &k.format {
+                    Some(Format::Checked(name)) => {
+                        let format = format_variant(name);
+                        quote!(Some(Format::#format))
+                    }
+                    _ => quote!(None),
+                };
+                Some(quote!(check::string(value, #format, at, out);))
+            }
+            [JsonType::Integer] if !matches!(k.format, Some(Format::Checked(_))) => {
+                let bounds = bounds();
+                Some(quote!(check::integer(value, #bounds, at, out);))
+            }
+            [JsonType::Number] if !matches!(k.format, Some(Format::Checked(_))) => {
+                let bounds = bounds();
+                Some(quote!(check::number(value, #bounds, at, out);))
+            }
+            [JsonType::Boolean] if !has_bounds && !matches!(k.format, Some(Format::Checked(_))) => {
+                Some(quote!(check::boolean(value, at, out);))
+            }
+            _ => None,
+        }
+    }
+
     /// An expression: whether `value` passes `id` (violations discarded).
     fn passes(&self, id: SchemaId) -> TokenStream {
         let check = self.child(id, false);
@@ -347,65 +469,70 @@ impl<'a> Validators<'a> {
                 }
             }
         }
-        for (property, schema) in &k.properties {
-            let lenient = self.is_lenient(property, *schema);
-            let check = self.child(*schema, lenient);
-            if !check.is_empty() {
-                // `false` checks presence only.
-                let found = if uses_ident(&check, "value") {
-                    quote!(let Some(value) = object.get(#property))
-                } else {
-                    quote!(object.contains_key(#property))
-                };
-                body.extend(quote! {
-                    if #found {
-                        at.push_key(#property);
-                        #check
-                        at.pop();
-                    }
-                });
-            }
-        }
+        // Declared properties, `patternProperties` and `additionalProperties`:
+        // one pass over the members.
         let patterns: Vec<(Ident, TokenStream)> = k
             .pattern_properties
             .iter()
             .map(|(source, schema)| (self.pattern(source), self.child(*schema, false)))
             .collect();
-        // Whether `key` is listed in `properties` or matches a `patternProperties` pattern.
         let declared: Vec<&String> = k.properties.iter().map(|(name, _)| name).collect();
-        let mut listed = Vec::new();
-        if !declared.is_empty() {
-            listed.push(quote!(matches!(key, #(#declared)|*)));
-        }
-        listed.extend(patterns.iter().map(|(name, _)| quote!(#name.is_match(key))));
-        let is_listed = if listed.is_empty() { quote!(false) } else { quote!(#(#listed)||*) };
         let additional = k.additional_properties.map(|schema| (schema, &self.ir.schemas.get(schema).kind));
         if let Some((_, SchemaKind::Nothing)) = additional {
-            let is_listed = if listed.is_empty() { quote!(|_| false) } else { quote!(|key| #is_listed) };
+            let mut listed = Vec::new();
+            if !declared.is_empty() {
+                listed.push(quote!(matches!(key, #(#declared)|*)));
+            }
+            listed.extend(patterns.iter().map(|(name, _)| quote!(#name.is_match(key))));
+            let is_listed = if listed.is_empty() { quote!(|_| false) } else { quote!(|key| #(#listed)||*) };
             body.extend(quote!(check::no_additional_properties(object, #is_listed, at, out);));
+        }
+        let mut arms: Vec<(&String, TokenStream)> = Vec::new();
+        let mut unchecked: Vec<&String> = Vec::new();
+        for (property, schema) in &k.properties {
+            let check = self.child(*schema, self.is_lenient(property, *schema));
+            if check.is_empty() { unchecked.push(property) } else { arms.push((property, check)) }
         }
         let additional_check = match additional {
             Some((_, SchemaKind::Nothing)) | None => TokenStream::new(),
-            Some((schema, _)) => self.child(schema, false),
+            Some((schema, _)) => {
+                let check = self.child(schema, false);
+                let names = patterns.iter().map(|(name, _)| name);
+                if check.is_empty() || patterns.is_empty() {
+                    check
+                } else {
+                    quote!(if !(#(#names.is_match(key))||*) { #check })
+                }
+            }
         };
         let pattern_checks: Vec<TokenStream> = patterns
             .iter()
             .filter(|(_, check)| !check.is_empty())
-            .map(|(name, check)| quote!(if #name.is_match(key) { at.push_key(key); #check at.pop(); }))
+            .map(|(name, check)| quote!(if #name.is_match(key) { #check }))
             .collect();
-        if !pattern_checks.is_empty() || !additional_check.is_empty() {
-            let additional = if additional_check.is_empty() {
-                quote!()
-            } else {
-                let check = quote!(at.push_key(key); #additional_check at.pop(););
-                if listed.is_empty() { check } else { quote!(if !(#is_listed) { #check }) }
-            };
-            let checks = quote!(#(#pattern_checks)* #additional);
+        let by_name = match (arms.as_slice(), additional_check.is_empty()) {
+            ([], _) => additional_check,
+            ([(property, check)], true) => quote!(if key == #property { #check }),
+            (_, wildcard_empty) => {
+                let arms = arms.iter().map(|(property, check)| match single_expression(check) {
+                    Some(expression) => quote!(#property => #expression,),
+                    None => quote!(#property => { #check }),
+                });
+                // Declared but unchecked properties are not additional ones.
+                let unchecked =
+                    (!wildcard_empty && !unchecked.is_empty()).then(|| quote!(#(#unchecked)|* => {}));
+                quote!(match key { #(#arms)* #unchecked _ => { #additional_check } })
+            }
+        };
+        let checks = quote!(#by_name #(#pattern_checks)*);
+        if !checks.is_empty() {
             let value = binding(&checks, "value");
             body.extend(quote! {
                 for (key, #value) in object {
                     let key: &str = key;
+                    at.push_key(key);
                     #checks
+                    at.pop();
                 }
             });
         }
@@ -808,6 +935,14 @@ impl<'a> Validators<'a> {
             }
         }
     }
+}
+
+/// `check` without its `;` when it is one expression statement, for a match arm.
+fn single_expression(check: &TokenStream) -> Option<TokenStream> {
+    let tokens: Vec<TokenTree> = check.clone().into_iter().collect();
+    let (last, rest) = tokens.split_last()?;
+    let is_semicolon = |tree: &TokenTree| matches!(tree, TokenTree::Punct(p) if p.as_char() == ';');
+    (is_semicolon(last) && !rest.iter().any(is_semicolon)).then(|| rest.iter().cloned().collect())
 }
 
 /// The parameter names of a check whose body is `body`, `_`-prefixed when unused.
