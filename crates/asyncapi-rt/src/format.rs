@@ -67,7 +67,7 @@ impl Format {
     }
 
     /// The name as spelled in a schema.
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             Format::DateTime => "date-time",
             Format::Date => "date",

@@ -373,7 +373,8 @@ fn children(site: &Site, schema: &serde_json::Map<String, Value>) -> Vec<(Site, 
 }
 
 /// What is wrong with `pattern` as an ECMA-262 regular expression, if anything.
-/// Patterns are compiled by `regress`, the engine the generated code uses.
+/// Patterns are compiled as the generated code compiles them
+/// (`asyncapi_rt::format::compile_pattern`).
 pub fn pattern_problem(pattern: &str) -> Option<String> {
     // `regress` parses groups recursively: refuse nesting deep enough to
     // exhaust the stack before handing it over.
@@ -400,7 +401,15 @@ pub fn pattern_problem(pattern: &str) -> Option<String> {
             "its groups nest {deepest} levels deep, more than the 64 this generator accepts"
         ));
     }
-    regress::Regex::new(pattern).err().map(|error| error.to_string())
+    match asyncapi_rt::format::compile_pattern(pattern) {
+        Some(_) => None,
+        // The runtime's dialect (Unicode mode) refuses it: say why in regress's words.
+        None => Some(
+            regress::Regex::with_flags(pattern, "u")
+                .err()
+                .map_or_else(|| "it is not valid in Unicode mode".to_owned(), |error| error.to_string()),
+        ),
+    }
 }
 
 /// A cheap "probably a typo of" test: same letters give or take one.

@@ -9,6 +9,8 @@
 mod lint;
 mod meta_schema;
 
+pub use lint::pattern_problem;
+
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};

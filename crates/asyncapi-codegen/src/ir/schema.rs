@@ -85,21 +85,15 @@ pub enum Format {
 }
 
 /// The formats the runtime checks, by JSON Schema name.
-pub const CHECKED_FORMATS: [&str; 13] = [
-    "date-time",
-    "date",
-    "time",
-    "email",
-    "hostname",
-    "ipv4",
-    "ipv6",
-    "uri",
-    "uri-reference",
-    "iri",
-    "iri-reference",
-    "uuid",
-    "regex",
-];
+pub const CHECKED_FORMATS: [&str; 13] = {
+    let mut names = [""; 13];
+    let mut index = 0;
+    while index < names.len() {
+        names[index] = asyncapi_rt::format::Format::ALL[index].name();
+        index += 1;
+    }
+    names
+};
 
 impl Format {
     fn parse(name: &str) -> Format {
@@ -669,8 +663,8 @@ impl Parser<'_> {
     }
 
     fn check_pattern(&mut self, pattern: &str, at: &Site) {
-        if let Err(error) = regress::Regex::new(pattern) {
-            self.error(at, format!("`{pattern}` is not a valid ECMA-262 regular expression: {error}"));
+        if let Some(problem) = crate::check::pattern_problem(pattern) {
+            self.error(at, format!("`{pattern}` is not a valid ECMA-262 regular expression: {problem}"));
         }
     }
 }
