@@ -1,4 +1,4 @@
-//! Every official AsyncAPI 2.6.0 example (`../shared/corpus/asyncapi-2.6/examples`,
+//! Every official AsyncAPI 2.6.0 example (vendored in `tests/corpus/asyncapi-2.6/examples`,
 //! the five `social-media` documents included) and our own test documents
 //! (`tests/documents`) become crates that compile without warnings, pass
 //! clippy, and pass their generated tests (every message example parses,
@@ -30,7 +30,7 @@ fn workspace_root() -> PathBuf {
 }
 
 fn corpus_dir() -> PathBuf {
-    workspace_root().join("../shared/corpus/asyncapi-2.6/examples")
+    workspace_root().join("tests/corpus/asyncapi-2.6/examples")
 }
 
 /// Documents two of whose received messages cannot be told apart, and why.

@@ -15,7 +15,7 @@ pub struct GeneratedCrate {
     pub out: &'static str,
     pub crate_name: &'static str,
     /// Properties that real traffic sends as JSON integers although the document
-    /// says string (see `../shared/samples/README.md` for GoToWebinar's).
+    /// says string (see `tests/samples/README.md` for GoToWebinar's).
     pub lenient_numeric_strings: &'static [&'static str],
 }
 

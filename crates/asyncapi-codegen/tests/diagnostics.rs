@@ -265,15 +265,10 @@ fn the_check_command_reports_the_same_way() {
     assert!(run.stderr.contains("  --> unknown-type.yaml:13:15\n"), "{}", run.stderr);
 }
 
-/// The shared corpus of AsyncAPI 2.6 examples, next to the workspace.
+/// The official AsyncAPI 2.6 examples, vendored in the workspace's `tests/corpus`.
 fn corpus_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/asyncapi-2.6/examples");
-    assert!(
-        dir.is_dir(),
-        "the AsyncAPI 2.6 example corpus is missing: expected it at {} (shared/corpus/asyncapi-2.6/examples \
-         beside the workspace)",
-        dir.display()
-    );
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus/asyncapi-2.6/examples");
+    assert!(dir.is_dir(), "the AsyncAPI 2.6 example corpus is missing: expected it at {}", dir.display());
     dir
 }
 
