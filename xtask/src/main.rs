@@ -26,6 +26,9 @@ enum Task {
     SyntheticSpec {
         #[arg(long, default_value_t = 1000)]
         messages: usize,
+        /// What each message looks like.
+        #[arg(long, value_enum, default_value = "rich")]
+        shape: xtask::synthetic::Shape,
     },
     /// Prints the ratios the benchmarks are judged by, from the last
     /// `cargo bench -p asyncapi-tests` run.
@@ -35,9 +38,21 @@ enum Task {
 fn main() -> ExitCode {
     let check = match Cli::parse().task {
         Task::Codegen { check } => check,
-        Task::SyntheticSpec { messages } => {
-            println!("{:#}", xtask::synthetic::document(messages));
-            return ExitCode::SUCCESS;
+        Task::SyntheticSpec { messages, shape } => {
+            let path = xtask::workspace_root().join("spec/gotowebinar-webhooks.asyncapi.yaml");
+            let generated = std::fs::read_to_string(&path)
+                .map_err(|error| format!("cannot read {}: {error}", path.display()))
+                .and_then(|spec| xtask::synthetic::generate(messages, shape, &spec));
+            return match generated {
+                Ok(document) => {
+                    println!("{document:#}");
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("{error}");
+                    ExitCode::FAILURE
+                }
+            };
         }
         Task::BenchReport => {
             let means = xtask::bench_report::means(&xtask::workspace_root().join("target/criterion"));

@@ -7,6 +7,73 @@
 
 use serde_json::{Value, json};
 
+/// How each synthetic message looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Shape {
+    /// Like the messages of `spec/gotowebinar-webhooks.asyncapi.yaml`, cycled.
+    Gotowebinar,
+    /// Richer: bounds, formats, an enum, a nested object and an array of
+    /// objects per message (about seven types each).
+    Rich,
+}
+
+/// A document of `messages` messages of `shape`.
+pub fn generate(messages: usize, shape: Shape, gotowebinar: &str) -> Result<Value, String> {
+    match shape {
+        Shape::Rich => Ok(document(messages)),
+        Shape::Gotowebinar => like(gotowebinar, messages),
+    }
+}
+
+/// `messages` copies of the messages of `spec` (a YAML or JSON document whose
+/// messages fix `eventName`), cycled, each with an event name of its own.
+pub fn like(spec: &str, messages: usize) -> Result<Value, String> {
+    let spec: Value = serde_json::from_str(spec)
+        .or_else(|_| yaml_as_json(spec))
+        .map_err(|error| format!("the document does not parse: {error}"))?;
+    let originals: Vec<(String, Value)> = spec["components"]["messages"]
+        .as_object()
+        .ok_or("the document has no components.messages")?
+        .iter()
+        .map(|(name, message)| (name.clone(), message.clone()))
+        .collect();
+    if originals.is_empty() {
+        return Err("the document has no messages".to_owned());
+    }
+    let mut channels = serde_json::Map::new();
+    let mut components = serde_json::Map::new();
+    for index in 0..messages {
+        let (name, original) = &originals[index % originals.len()];
+        let key = format!("{name}{index}");
+        let event = format!("{}.{index}", original["name"].as_str().unwrap_or("event"));
+        let mut message = original.clone();
+        message["name"] = Value::String(event.clone());
+        message["payload"]["properties"]["eventName"] = json!({"type": "string", "enum": [event.clone()]});
+        components.insert(key.clone(), message);
+        channels.insert(
+            event.clone(),
+            json!({
+                "subscribe": {
+                    "operationId": format!("on{key}"),
+                    "message": {"$ref": format!("#/components/messages/{key}")},
+                }
+            }),
+        );
+    }
+    let mut document = spec.clone();
+    document["info"]["title"] = Value::String(format!("Synthetic {messages}"));
+    document["channels"] = Value::Object(channels);
+    document["components"]["messages"] = Value::Object(components);
+    Ok(document)
+}
+
+/// The xtask reads YAML without a YAML parser of its own: through the
+/// generator, which loads documents.
+fn yaml_as_json(text: &str) -> Result<Value, String> {
+    let sources = asyncapi_codegen::load::Sources::from_text(text, "spec.yaml").map_err(|d| d.message)?;
+    Ok(sources.file_value(sources.root()).clone())
+}
+
 /// The document, as JSON (which is YAML too).
 pub fn document(messages: usize) -> Value {
     let mut channels = serde_json::Map::new();
@@ -85,6 +152,18 @@ pub fn document(messages: usize) -> Value {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn gotowebinar_shaped_documents_generate() {
+        let spec =
+            std::fs::read_to_string(crate::workspace_root().join("spec/gotowebinar-webhooks.asyncapi.yaml"))
+                .expect("the spec is readable");
+        let text = super::like(&spec, 6).expect("builds").to_string();
+        let options = asyncapi_codegen::Options::new("synthetic.json");
+        let generated = asyncapi_codegen::generate_from_text(&text, "synthetic.json", &options)
+            .unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
+        assert_eq!(generated.stats.received, 6);
+    }
+
     #[test]
     fn synthetic_documents_generate() {
         let text = super::document(3).to_string();
