@@ -71,3 +71,26 @@ fn content_type_parameters_do_not_reject_a_genuine_event() {
         <Event as Inbound>::parse(&delivery, Mode::Strict).expect_err("strict reads the header as written");
     assert_eq!(rejection.violations.iter().next().map(|v| v.pointer.as_str()), Some("/Content-Type"));
 }
+
+/// Valid deliveries are routed by a guess at `eventName` read from the raw
+/// bytes, confirmed by the typed parse; a misleading guess (another message's
+/// name, nested earlier in the body) must not misroute nor mislabel.
+#[test]
+fn a_nested_event_name_does_not_misroute() {
+    let mut body: serde_json::Value = serde_json::from_slice(CREATED).expect("the sample is JSON");
+    let top = body.as_object_mut().expect("an object");
+    let mut reordered = serde_json::Map::new();
+    reordered.insert("context".to_owned(), serde_json::json!({"eventName": "registrant.joined"}));
+    reordered.append(top);
+    let bytes = serde_json::to_vec(&reordered).expect("serializes");
+    assert!(bytes.starts_with(br#"{"context":{"eventName":"registrant.joined"}"#));
+    assert!(matches!(Event::parse(&bytes, Mode::Lenient), Ok(Event::WebinarCreated(_))));
+
+    // The same body, broken: the rejection is about webinar.created.
+    reordered["status"] = serde_json::json!("PAUSED");
+    let bytes = serde_json::to_vec(&reordered).expect("serializes");
+    let rejection = Event::parse(&bytes, Mode::Lenient).expect_err("an unknown status");
+    assert_eq!(rejection.message.as_deref(), Some("webinar.created"));
+    let pointers: Vec<&str> = rejection.violations.iter().map(|v| v.pointer.as_str()).collect();
+    assert_eq!(pointers, ["/status"]);
+}

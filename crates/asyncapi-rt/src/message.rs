@@ -183,22 +183,58 @@ pub fn parse_validated<T: DeserializeOwned>(
 ) -> Result<T, Violations> {
     if mode == Mode::Lenient {
         match from_slice_objects::<T>(body) {
-            Ok(value) => {
-                let mut out = Violations::new();
-                SERIALIZED.with(|flag| flag.set(false));
-                typed(&value, &mut Path::root(), &mut out);
-                // A check of the re-serialized value may have missed what the
-                // type dropped (properties it does not keep): walk the body.
-                if !SERIALIZED.with(|flag| flag.replace(false)) {
-                    return out.into_result().map(|()| value);
-                }
-            }
+            Ok(value) => return checked(value, body, mode, typed, raw),
             Err(error) => return Err(explain::<T>(body, &error, mode, raw)),
         }
     }
+    walked(body, mode, raw)
+}
+
+/// A parsed value's typed check, or the walk of its body when the check had to
+/// judge a re-serialized value (which may miss what the type dropped).
+fn checked<T: DeserializeOwned>(
+    value: T,
+    body: &[u8],
+    mode: Mode,
+    typed: CheckTyped<T>,
+    raw: CheckJson,
+) -> Result<T, Violations> {
+    let mut out = Violations::new();
+    SERIALIZED.with(|flag| flag.set(false));
+    typed(&value, &mut Path::root(), &mut out);
+    if SERIALIZED.with(|flag| flag.replace(false)) {
+        return walked(body, mode, raw);
+    }
+    out.into_result().map(|()| value)
+}
+
+/// The body read as a `serde_json::Value`, walked against the schema, then typed.
+fn walked<T: DeserializeOwned>(body: &[u8], mode: Mode, raw: CheckJson) -> Result<T, Violations> {
     let value = parse_json(body)?;
     validate_json(&value, mode, raw)?;
     from_value_located::<T>(value)
+}
+
+/// The fast path of routing by a discriminator value guessed from the raw
+/// bytes ([`crate::body::sniff_string`]): `body` parsed and checked as the
+/// message called `name` when it parses as that message's type (lenient mode
+/// only). `None` otherwise: the caller then routes the body the careful way,
+/// which also explains what is wrong with it.
+///
+/// The caller only takes this way for a type that requires the discriminator
+/// property as a one-value enum, so a successful parse proves the guess right.
+pub fn try_parse_message<T: DeserializeOwned>(
+    name: &str,
+    body: &[u8],
+    mode: Mode,
+    typed: CheckTyped<T>,
+    raw: CheckJson,
+) -> Option<Result<T, Rejection>> {
+    if mode != Mode::Lenient {
+        return None;
+    }
+    let value = from_slice_objects::<T>(body).ok()?;
+    Some(checked(value, body, mode, typed, raw).map_err(|violations| Rejection::invalid(name, violations)))
 }
 
 /// `serde_json::from_slice`, with structs read from JSON objects only (see

@@ -50,6 +50,52 @@ impl Event {
             #[serde(rename = "eventName", borrow, default)]
             event_name: Tag<'a>,
         }
+        let guessed = match asyncapi_rt::body::sniff_string(body, "eventName") {
+            Some("registrant.added") => {
+                asyncapi_rt::message::try_parse_message(
+                        "registrant.added",
+                        body,
+                        mode,
+                        crate::validate::validate_registrant_added,
+                        crate::validate::check_registrant_added,
+                    )
+                    .map(|parsed| parsed.map(Self::RegistrantAdded))
+            }
+            Some("registrant.joined") => {
+                asyncapi_rt::message::try_parse_message(
+                        "registrant.joined",
+                        body,
+                        mode,
+                        crate::validate::validate_registrant_joined,
+                        crate::validate::check_registrant_joined,
+                    )
+                    .map(|parsed| parsed.map(Self::RegistrantJoined))
+            }
+            Some("webinar.created") => {
+                asyncapi_rt::message::try_parse_message(
+                        "webinar.created",
+                        body,
+                        mode,
+                        crate::validate::validate_webinar_created,
+                        crate::validate::check_webinar_created,
+                    )
+                    .map(|parsed| parsed.map(Self::WebinarCreated))
+            }
+            Some("webinar.changed") => {
+                asyncapi_rt::message::try_parse_message(
+                        "webinar.changed",
+                        body,
+                        mode,
+                        crate::validate::validate_webinar_changed,
+                        crate::validate::check_webinar_changed,
+                    )
+                    .map(|parsed| parsed.map(Self::WebinarChanged))
+            }
+            _ => None,
+        };
+        if let Some(parsed) = guessed {
+            return parsed;
+        }
         let probe: Probe<'_> = serde_json::from_slice(body)
             .map_err(|error| Rejection::from_probe_error(body, &error))?;
         match probe.event_name.as_str() {

@@ -421,7 +421,9 @@ fn switch(
             let read = if probed {
                 quote!()
             } else {
+                let guessed = guessed_route(ir, validators, property, cases);
                 quote! {
+                    #guessed
                     let probe: Probe<'_> = serde_json::from_slice(body).map_err(|error| Rejection::from_probe_error(body, &error))?;
                 }
             };
@@ -437,6 +439,66 @@ fn switch(
             }
         }
     }
+}
+
+/// The fast way for valid deliveries, before the probe: guess the value of
+/// `property` from the raw bytes, parse the body as the message it names, and
+/// keep the result when that parse succeeds (anything else goes the careful
+/// way, which explains itself). Only for messages whose type proves the guess
+/// when it parses; nothing when none does.
+fn guessed_route(
+    ir: &Ir,
+    validators: &Validators<'_>,
+    property: &str,
+    cases: &[(String, Tree)],
+) -> TokenStream {
+    let arms: Vec<TokenStream> = cases
+        .iter()
+        .filter_map(|(value, case)| match case {
+            Tree::Leaf(index) if parse_proves(ir, *index, property, value) => {
+                let receive = &ir.api.receives[*index];
+                let message = &ir.api.messages[receive.message];
+                let variant = ident(&receive.variant);
+                let name = event_name(ir, *index);
+                let typed = typed_check_name(message);
+                let raw = raw_check(message, validators);
+                Some(quote! {
+                    Some(#value) => asyncapi_rt::message::try_parse_message(#name, body, mode, crate::validate::#typed, #raw)
+                        .map(|parsed| parsed.map(Self::#variant)),
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    if arms.is_empty() {
+        return quote!();
+    }
+    quote! {
+        let guessed = match asyncapi_rt::body::sniff_string(body, #property) {
+            #(#arms)*
+            _ => None,
+        };
+        if let Some(parsed) = guessed {
+            return parsed;
+        }
+    }
+}
+
+/// Whether a successful typed parse of received message `index` proves that
+/// the body's `property` is `value`: its payload struct requires the property,
+/// as an enum of that one string.
+fn parse_proves(ir: &Ir, index: usize, property: &str, value: &str) -> bool {
+    let message = &ir.api.messages[ir.api.receives[index].message];
+    let Some((payload, _)) = &message.payload else { return false };
+    let TypeRef::Named(id) = resolve_alias(payload, &ir.types) else { return false };
+    let TypeKind::Struct(payload) = &ir.types.get(*id).kind else { return false };
+    payload.fields.iter().any(|field| {
+        field.wire == property
+            && field.required
+            && matches!(resolve_alias(&field.ty, &ir.types), TypeRef::Named(tag)
+                if matches!(&ir.types.get(*tag).kind, TypeKind::StringEnum(variants)
+                    if variants.len() == 1 && variants[0].value == value))
+    })
 }
 
 fn kind_tokens(kind: Kind) -> TokenStream {
