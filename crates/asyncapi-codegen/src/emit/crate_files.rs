@@ -113,6 +113,7 @@ pub fn readme(ir: &Ir, settings: &Settings<'_>) -> Result<String, String> {
     )
 }
 
+#[derive(Debug, Clone, Copy)]
 pub struct Modules {
     pub event: bool,
     pub channels: bool,
@@ -433,7 +434,13 @@ pub fn receiver_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
 
 /// `tests/examples.rs`: each message example parses, validates and writes back
 /// to an equal JSON value. `None` when the document has no examples.
-pub fn examples_test(ir: &Ir, settings: &Settings<'_>) -> Option<TokenStream> {
+/// Whether any message gives an example payload (then the crate gets tests).
+pub fn has_examples(ir: &Ir) -> bool {
+    ir.api.messages.iter().any(|message| message.examples.iter().any(|example| example.payload.is_some()))
+}
+
+/// The tests of the document's message examples (see [`has_examples`]).
+pub fn examples_test(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
     let krate = format_ident!("{}", settings.crate_name.replace('-', "_"));
     let mut scope = NameScope::new();
     let mut tests = Vec::new();
@@ -475,10 +482,7 @@ pub fn examples_test(ir: &Ir, settings: &Settings<'_>) -> Option<TokenStream> {
             });
         }
     }
-    if tests.is_empty() {
-        return None;
-    }
-    Some(quote! {
+    quote! {
         //! The cases (see `main.rs`).
 
         #[allow(unused_imports)]
@@ -486,5 +490,5 @@ pub fn examples_test(ir: &Ir, settings: &Settings<'_>) -> Option<TokenStream> {
         use #krate::rt::check;
 
         #(#tests)*
-    })
+    }
 }

@@ -210,16 +210,14 @@ pub fn sanitize_doc(text: &str) -> Vec<String> {
 
 fn escape_markdown_line(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
-    let chars: Vec<char> = line.chars().collect();
     let mut index = 0;
-    while index < chars.len() {
-        let c = chars[index];
-        let rest: String = chars[index..].iter().collect();
+    while let Some(c) = line[index..].chars().next() {
+        let rest = &line[index..];
         // A markdown link `[text](target)`: keep as is.
         if c == '[' {
-            if let Some(end) = markdown_link_end(&rest) {
+            if let Some(end) = markdown_link_end(rest) {
                 out.push_str(&rest[..end]);
-                index += rest[..end].chars().count();
+                index += end;
                 continue;
             }
             out.push_str("\\[");
@@ -228,7 +226,7 @@ fn escape_markdown_line(line: &str) -> String {
         } else if c == '<' {
             if let Some(end) = rest.find('>').filter(|_| rest.starts_with("<http")) {
                 out.push_str(&rest[..=end]);
-                index += rest[..=end].chars().count();
+                index += end + 1;
                 continue;
             }
             out.push_str("&lt;");
@@ -243,12 +241,12 @@ fn escape_markdown_line(line: &str) -> String {
             out.push('<');
             out.push_str(url);
             out.push('>');
-            index += url.chars().count();
+            index += url.len();
             continue;
         } else {
             out.push(c);
         }
-        index += 1;
+        index += c.len_utf8();
     }
     out
 }
@@ -263,8 +261,6 @@ fn markdown_link_end(text: &str) -> Option<usize> {
     Some(close + 2 + target_end + 1)
 }
 
-/// Formats a generated file: tokens parsed into a `syn::File`, printed with
-/// prettyplease, under the generated-file header.
 /// Renders items that follow another part of a file (no header).
 pub fn render_items(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File =
@@ -272,6 +268,8 @@ pub fn render_items(tokens: TokenStream) -> Result<String, String> {
     Ok(space_items(&prettyplease::unparse(&file)))
 }
 
+/// Formats a generated file: tokens parsed into a `syn::File`, printed with
+/// prettyplease, under the generated-file header.
 pub fn render(tokens: TokenStream, header: &str) -> Result<String, String> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|error| format!("generated code does not parse: {error}"))?;
@@ -392,6 +390,10 @@ mod tests {
                 "indented",
                 "&lt;b&gt; <https://example.com/x>.",
             ]
+        );
+        assert_eq!(
+            sanitize_doc("Größe [x] — <http://ä.example/ö> é https://b.example/ü. [ü](https://c.example)"),
+            ["Größe \\[x\\] — <http://ä.example/ö> é <https://b.example/ü>. [ü](https://c.example)"]
         );
         assert_eq!(sanitize_doc("```bash\nls\n```"), ["```bash", "ls", "```"]);
         assert_eq!(sanitize_doc("open\n```\nnever closed"), ["open", "```text", "never closed", "```"]);
