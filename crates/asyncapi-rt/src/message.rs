@@ -946,6 +946,21 @@ mod tests {
         assert_eq!(pointers(&error), [("", Keyword::Json)]);
     }
 
+    #[test]
+    fn the_guessed_route_answers_only_for_bodies_that_parse() {
+        let guess = |body: &[u8], mode| try_parse_message::<Point>("point", body, mode, typed, raw);
+        let parsed = guess(br#"{"x": 1, "name": "a"}"#, Mode::Lenient).expect("parses").expect("valid");
+        assert_eq!(parsed, Point { x: 1, name: "a".into() });
+        // Parsed but invalid: the typed check's violations, as a rejection of that message.
+        let rejection = guess(br#"{"x": -1, "name": "a"}"#, Mode::Lenient).expect("parses").unwrap_err();
+        assert_eq!(rejection.message.as_deref(), Some("point"));
+        assert_eq!(pointers(&rejection.violations), [("/x", Keyword::Minimum)]);
+        // Not parsed, or strict: no answer, the caller goes the careful way.
+        assert!(guess(br#"{"x": "one"}"#, Mode::Lenient).is_none());
+        assert!(guess(b"{nope", Mode::Lenient).is_none());
+        assert!(guess(br#"{"x": 1, "name": "a"}"#, Mode::Strict).is_none());
+    }
+
     #[derive(Debug, Deserialize)]
     struct Tagged {
         #[serde(default, deserialize_with = "crate::serde_helpers::present")]
