@@ -34,6 +34,7 @@ use asyncapi_rt::signature::{
     DEFAULT_SIGNATURE_HEADER, DEFAULT_TIMESTAMP_HEADER, FixedClock, Secret, SignatureScheme, Signer,
     TimestampPolicy, Verifier,
 };
+use asyncapi_tests::rng::Rng;
 use bytes::Bytes;
 use gotowebinar_webhooks::{Delivery, Dispatcher, Event, Handler, Mode, Rejection, types};
 
@@ -131,39 +132,9 @@ fn run<F: Future>(future: F) -> F::Output {
 // Generation
 // ---------------------------------------------------------------------------
 
-/// xorshift64*, seeded per case through splitmix64 so a case can be replayed alone.
-struct Rng(u64);
-
-impl Rng {
-    fn for_case(seed: u64, case: u64) -> Self {
-        let mut z = seed.wrapping_add(case.wrapping_mul(0x9e37_79b9_7f4a_7c15));
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        Self((z ^ (z >> 31)) | 1)
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-
-    fn bytes(&mut self, len: usize) -> Vec<u8> {
-        (0..len).map(|_| self.next() as u8).collect()
-    }
+/// One element of a list that is never empty.
+fn pick<'a, T>(rng: &mut Rng, items: &'a [T]) -> &'a T {
+    rng.pick(items).expect("picks are from non-empty lists")
 }
 
 /// Pieces that steer mutations towards the parser's interesting paths.
@@ -206,19 +177,19 @@ fn valid_body(rng: &mut Rng, key: &str) -> Vec<u8> {
     let mut value: serde_json::Value = match rng.below(4) {
         0 => serde_json::json!({
             "eventName": "registrant.added", "eventVersion": "1.0.0", "product": "g2w",
-            "webinarKey": rng.next(), "registrantKey": rng.next().to_string(),
+            "webinarKey": rng.next_u64(), "registrantKey": rng.next_u64().to_string(),
             "email": format!("r{}@example.com", rng.below(1000)),
         }),
         1 => serde_json::json!({
             "eventName": "webinar.changed", "eventVersion": "1.0.0", "product": "g2w",
-            "webinarKey": rng.next().to_string(), "status": "UPDATED",
+            "webinarKey": rng.next_u64().to_string(), "status": "UPDATED",
             "times": [{"startTime": "2026-09-10T16:00:00Z", "endTime": "2026-09-10T17:00:00Z"}],
         }),
         n => serde_json::from_slice(SAMPLES[n - 2]).unwrap_or_default(),
     };
-    value["eventKey"] = if rng.chance(20) {
+    value["eventKey"] = if rng.chance(0.2) {
         // Real traffic sends some keys as numbers.
-        serde_json::Value::from(rng.next())
+        serde_json::Value::from(rng.next_u64())
     } else {
         serde_json::Value::from(key)
     };
@@ -235,14 +206,14 @@ fn mutate(rng: &mut Rng, body: &mut Vec<u8>) {
             }
             1 if !body.is_empty() => {
                 let i = rng.below(body.len());
-                body[i] = *rng.pick(b"\"{}[]\\,:0-e.\x00\xff\x80 ");
+                body[i] = *pick(rng, b"\"{}[]\\,:0-e.\x00\xff\x80 ");
             }
             2 => {
                 let end = (at + rng.below(16)).min(body.len());
                 body.drain(at..end);
             }
             3 => {
-                let fragment = rng.pick(FRAGMENTS).as_bytes();
+                let fragment = pick(rng, FRAGMENTS).as_bytes();
                 body.splice(at..at, fragment.iter().copied());
             }
             4 => body.truncate(at),
@@ -253,7 +224,7 @@ fn mutate(rng: &mut Rng, body: &mut Vec<u8>) {
             }
             6 => {
                 let depth = 1 + rng.below(300);
-                let open = if rng.chance(50) { b'[' } else { b'{' };
+                let open = if rng.chance(0.5) { b'[' } else { b'{' };
                 body.splice(at..at, std::iter::repeat_n(open, depth));
             }
             _ => {
@@ -272,7 +243,7 @@ fn header_value(rng: &mut Rng) -> HeaderValue {
         .map(|_| match rng.below(3) {
             0 => 0x20 + rng.below(0x5f) as u8,
             1 => 0x80 + rng.below(0x80) as u8,
-            _ => *rng.pick(b"\t =;,\"abcdefABCDEF0123456789+/"),
+            _ => *pick(rng, b"\t =;,\"abcdefABCDEF0123456789+/"),
         })
         .collect();
     HeaderValue::from_bytes(&bytes).unwrap_or(HeaderValue::from_static(""))
@@ -281,12 +252,13 @@ fn header_value(rng: &mut Rng) -> HeaderValue {
 fn header_name(rng: &mut Rng) -> HeaderName {
     const NAMES: &[&str] =
         &["content-type", "x-webhook-event", "user-agent", "x-forwarded-for", "content-length"];
-    if rng.chance(40) {
-        return HeaderName::from_static(rng.pick::<&'static str>(NAMES));
+    if rng.chance(0.4) {
+        return HeaderName::from_static(*pick(rng, NAMES));
     }
     let len = 1 + rng.below(24);
-    let name: String =
-        (0..len).map(|_| *rng.pick(b"abcdefghijklmnopqrstuvwxyz0123456789-_!#$%&'*+.^`|~") as char).collect();
+    let name: String = (0..len)
+        .map(|_| *pick(rng, b"abcdefghijklmnopqrstuvwxyz0123456789-_!#$%&'*+.^`|~") as char)
+        .collect();
     HeaderName::from_bytes(name.as_bytes()).unwrap_or(CONTENT_TYPE)
 }
 
@@ -363,8 +335,8 @@ struct Case {
 
 fn generate(rng: &mut Rng, timestamped: bool, replays: &mut Vec<(HeaderMap, Vec<u8>)>) -> Case {
     // An exact replay of an earlier genuine delivery.
-    if !replays.is_empty() && rng.chance(5) {
-        let (headers, body) = rng.pick(replays).clone();
+    if !replays.is_empty() && rng.chance(0.05) {
+        let (headers, body) = pick(rng, replays).clone();
         return Case { headers, body, signing: Signing::Genuine };
     }
     let key = format!("fuzz-{}", rng.below(1 << 20));
@@ -376,7 +348,7 @@ fn generate(rng: &mut Rng, timestamped: bool, replays: &mut Vec<(HeaderMap, Vec<
         1 => {
             let mut soup = Vec::new();
             for _ in 0..rng.below(20) {
-                soup.extend_from_slice(rng.pick(FRAGMENTS).as_bytes());
+                soup.extend_from_slice(pick(rng, FRAGMENTS).as_bytes());
             }
             soup
         }
@@ -399,26 +371,29 @@ fn generate(rng: &mut Rng, timestamped: bool, replays: &mut Vec<(HeaderMap, Vec<
         }
         _ => valid_body(rng, &key),
     };
-    let mut signing = *rng.pick(&[
-        Signing::Genuine,
-        Signing::Genuine,
-        Signing::Genuine,
-        Signing::Genuine,
-        Signing::Tampered,
-        Signing::WrongSecret,
-        Signing::Twice,
-        Signing::Garbage,
-        Signing::Missing,
-        Signing::Stale,
-        Signing::NoTimestamp,
-    ]);
+    let mut signing = *pick(
+        rng,
+        &[
+            Signing::Genuine,
+            Signing::Genuine,
+            Signing::Genuine,
+            Signing::Genuine,
+            Signing::Tampered,
+            Signing::WrongSecret,
+            Signing::Twice,
+            Signing::Garbage,
+            Signing::Missing,
+            Signing::Stale,
+            Signing::NoTimestamp,
+        ],
+    );
     if !timestamped && matches!(signing, Signing::Stale | Signing::NoTimestamp) {
         signing = Signing::Genuine;
     }
 
     let secret = match signing {
         Signing::WrongSecret => "not-a-configured-secret",
-        _ if rng.chance(50) => OLD_SECRET,
+        _ if rng.chance(0.5) => OLD_SECRET,
         _ => NEW_SECRET,
     };
     let signer = match Signer::new(scheme(timestamped), Secret::from(secret)) {
@@ -426,7 +401,7 @@ fn generate(rng: &mut Rng, timestamped: bool, replays: &mut Vec<(HeaderMap, Vec<
         Err(error) => panic!("{error}"),
     };
     let at = match signing {
-        Signing::Stale if rng.chance(50) => NOW - TOLERANCE - 1 - rng.below(1 << 30) as u64,
+        Signing::Stale if rng.chance(0.5) => NOW - TOLERANCE - 1 - rng.below(1 << 30) as u64,
         Signing::Stale => NOW + TOLERANCE + 1 + rng.below(1 << 30) as u64,
         _ => NOW - TOLERANCE + rng.below(2 * TOLERANCE as usize + 1) as u64,
     };
@@ -470,12 +445,12 @@ fn generate(rng: &mut Rng, timestamped: bool, replays: &mut Vec<(HeaderMap, Vec<
             headers.append(name, header_value(rng));
         }
     }
-    if rng.chance(60) {
+    if rng.chance(0.6) {
         let content_type =
-            if rng.chance(80) { HeaderValue::from_static("application/json") } else { header_value(rng) };
+            if rng.chance(0.8) { HeaderValue::from_static("application/json") } else { header_value(rng) };
         headers.insert(CONTENT_TYPE, content_type);
     }
-    if signing == Signing::Genuine && body.len() <= BODY_LIMIT && rng.chance(20) {
+    if signing == Signing::Genuine && body.len() <= BODY_LIMIT && rng.chance(0.2) {
         if replays.len() >= 64 {
             let slot = rng.below(replays.len());
             replays[slot] = (headers.clone(), body.clone());
@@ -592,7 +567,7 @@ fn the_dispatcher_survives_arbitrary_deliveries() {
     let mut signings = std::collections::BTreeMap::new();
     let mut labels = std::collections::BTreeMap::new();
     for index in first..first + cases {
-        let mut rng = Rng::for_case(seed, index);
+        let mut rng = Rng::new(seed).fork(index);
         let which = rng.below(2);
         let receiver = &mut receivers[which];
         let case = generate(&mut rng, receiver.timestamped, &mut replays[which]);

@@ -25,6 +25,7 @@ use asyncapi_rt::http::{HeaderMap, HeaderValue, Method, Request, StatusCode};
 use asyncapi_rt::message::RejectionKind;
 use asyncapi_rt::signature::{DEFAULT_SIGNATURE_HEADER, Secret, SignatureScheme, Verifier};
 use asyncapi_rt::testing;
+use asyncapi_tests::rng::Rng;
 use bytes::Bytes;
 use gotowebinar_webhooks::event::{self, WEBHOOK_PATH};
 use gotowebinar_webhooks::{Delivery, Dispatcher, Handler, Rejection, types};
@@ -260,28 +261,6 @@ impl Body for Chunked {
 // Deliveries
 // ---------------------------------------------------------------------------
 
-/// A small deterministic generator (xorshift64*), so that runs are repeatable.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            items.swap(i, self.below(i + 1));
-        }
-    }
-}
-
 const KINDS: [&str; 4] = ["registrant.added", "registrant.joined", "webinar.created", "webinar.changed"];
 
 /// A valid body of kind `kind` (0..4) with `eventKey` `key`; `padding` adds an
@@ -494,7 +473,7 @@ fn plan(rng: &mut Rng) -> Vec<Planned> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_deliveries_over_64_connections() {
-    let mut rng = Rng(0x5eed_0fd1_5a7c_4e00);
+    let mut rng = Rng::new(0x5eed_0fd1_5a7c_4e00);
     let plan = Arc::new(plan(&mut rng));
     let dispatcher = Arc::new(Dispatcher::new(Counting::default(), verifier()).with_body_limit(BODY_LIMIT));
     let address = serve(Arc::clone(&dispatcher)).await;

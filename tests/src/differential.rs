@@ -24,7 +24,6 @@
 mod generate;
 mod mutate;
 mod pattern;
-mod rng;
 mod schema;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -35,8 +34,8 @@ use asyncapi_rt::violation::{Keyword, Violations};
 use serde_json::{Value, json};
 
 use self::generate::Generator;
-use self::rng::Rng;
 use self::schema::Schema;
+use crate::rng::Rng;
 
 /// How many bodies [`run`] draws, from which seed.
 #[derive(Debug, Clone)]

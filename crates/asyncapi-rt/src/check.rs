@@ -492,8 +492,9 @@ fn float_multiple(number: &Number, divisor: &Number) -> bool {
     quotient.is_finite() && quotient.fract() == 0.0
 }
 
-/// A number as `digits * 10^-scale`, from its shortest decimal spelling.
-fn decimal(number: &Number) -> Option<(i128, u32)> {
+/// A number as `digits * 10^-scale`, from its shortest decimal spelling
+/// (`None` when that does not fit an `i128`).
+pub fn decimal(number: &Number) -> Option<(i128, u32)> {
     let text = number.to_string();
     let (mantissa, exponent) = match text.split_once(['e', 'E']) {
         Some((mantissa, exponent)) => (mantissa, exponent.parse::<i32>().ok()?),

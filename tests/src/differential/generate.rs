@@ -8,11 +8,12 @@
 //! `propertyNames` the declared properties break can defeat it): the reference
 //! validator judges every body, and the harness counts what it says.
 
+use asyncapi_rt::check::decimal;
 use serde_json::{Map, Number, Value, json};
 
 use super::pattern::Patterns;
-use super::rng::Rng;
 use super::schema::{Schema, count, declared_types};
+use crate::rng::Rng;
 
 /// Deeper than this, objects get only their required properties and arrays
 /// their minimum number of items, so recursive schemas stay finite.
@@ -699,23 +700,6 @@ fn strings(value: Option<&Value>) -> Vec<String> {
     match value {
         Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
         _ => Vec::new(),
-    }
-}
-
-/// A number as `digits * 10^-scale`, from its decimal spelling.
-pub fn decimal(number: &Number) -> Option<(i128, u32)> {
-    let text = number.to_string();
-    let (mantissa, exponent) = match text.split_once(['e', 'E']) {
-        Some((mantissa, exponent)) => (mantissa, exponent.parse::<i32>().ok()?),
-        None => (text.as_str(), 0),
-    };
-    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let digits: i128 = format!("{whole}{fraction}").parse().ok()?;
-    let scale = i32::try_from(fraction.len()).ok()? - exponent;
-    if scale >= 0 {
-        Some((digits, u32::try_from(scale).ok()?))
-    } else {
-        Some((digits.checked_mul(10i128.checked_pow(u32::try_from(-scale).ok()?)?)?, 0))
     }
 }
 

@@ -13,7 +13,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::generate::{Generator, decimal, decimal_text, invalid_formats, parse_number, valid_formats};
+use asyncapi_rt::check::decimal;
+
+use super::generate::{Generator, decimal_text, invalid_formats, parse_number, valid_formats};
 use super::schema::{Schema, count, declared_types, has_type};
 
 /// One step from a value to its property or item.
@@ -679,8 +681,8 @@ fn perturb(value: &Value) -> Value {
 
 #[cfg(test)]
 mod tests {
-    use super::super::rng::Rng;
     use super::*;
+    use crate::rng::Rng;
 
     #[test]
     fn mutations_change_bodies_reproducibly() {

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use regex_syntax::hir::{Class, Hir, HirKind};
 
-use super::rng::Rng;
+use crate::rng::Rng;
 
 /// Compiled patterns, by source.
 #[derive(Default)]

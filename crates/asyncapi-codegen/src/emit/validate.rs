@@ -382,19 +382,7 @@ impl<'a> Validators<'a> {
             return None;
         }
         let bounds = || {
-            let fields = [
-                ("minimum", &k.minimum),
-                ("maximum", &k.maximum),
-                ("exclusive_minimum", &k.exclusive_minimum),
-                ("exclusive_maximum", &k.exclusive_maximum),
-            ]
-            .into_iter()
-            .filter_map(|(name, limit)| {
-                let limit = limit_tokens(limit.as_ref()?);
-                let name = format_ident!("{}", name);
-                Some(quote!(#name: Some(#limit)))
-            })
-            .collect::<Vec<_>>();
+            let fields = bound_fields(k);
             if fields.is_empty() {
                 quote!(&Bounds::NONE)
             } else {
@@ -706,24 +694,8 @@ impl<'a> Validators<'a> {
     /// Checks of `number` (anything `check::AsNumber`) for the numeric keywords of `k`.
     fn number_checks(&self, k: &Keywords) -> TokenStream {
         let mut body = TokenStream::new();
-        if k.minimum.is_some()
-            || k.maximum.is_some()
-            || k.exclusive_minimum.is_some()
-            || k.exclusive_maximum.is_some()
-        {
-            let fields = [
-                ("minimum", &k.minimum),
-                ("maximum", &k.maximum),
-                ("exclusive_minimum", &k.exclusive_minimum),
-                ("exclusive_maximum", &k.exclusive_maximum),
-            ]
-            .into_iter()
-            .filter_map(|(name, limit)| {
-                let limit = limit.as_ref()?;
-                let name = format_ident!("{}", name);
-                let limit = limit_tokens(limit);
-                Some(quote!(#name: Some(#limit)))
-            });
+        let fields = bound_fields(k);
+        if !fields.is_empty() {
             body.extend(
                 quote!(check::bounds(number, &Bounds { #(#fields,)* ..Bounds::default() }, at, out);),
             );
@@ -969,6 +941,23 @@ pub fn uses_ident(tokens: &TokenStream, name: &str) -> bool {
         TokenTree::Group(group) => uses_ident(&group.stream(), name),
         _ => false,
     })
+}
+
+/// The `Bounds` fields (`minimum: Some(..)`, ...) for the bounds `k` sets.
+fn bound_fields(k: &Keywords) -> Vec<TokenStream> {
+    [
+        ("minimum", &k.minimum),
+        ("maximum", &k.maximum),
+        ("exclusive_minimum", &k.exclusive_minimum),
+        ("exclusive_maximum", &k.exclusive_maximum),
+    ]
+    .into_iter()
+    .filter_map(|(name, limit)| {
+        let limit = limit_tokens(limit.as_ref()?);
+        let name = format_ident!("{}", name);
+        Some(quote!(#name: Some(#limit)))
+    })
+    .collect()
 }
 
 fn json_type(json_type: JsonType) -> TokenStream {

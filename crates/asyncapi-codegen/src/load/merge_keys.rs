@@ -66,10 +66,15 @@ fn merged(members: Map<String, Value>) -> Result<Map<String, Value>, String> {
                 .into_iter()
                 .map(|item| match item {
                     Value::Object(source) => Ok(source),
-                    other => Err(format!("a merge key `<<` lists {}, which is not a mapping", kind(&other))),
+                    other => Err(format!(
+                        "a merge key `<<` lists {}, which is not a mapping",
+                        super::kind_of(&other)
+                    )),
                 })
                 .collect::<Result<Vec<_>, _>>()?,
-            other => return Err(format!("a merge key `<<` must name a mapping, not {}", kind(&other))),
+            other => {
+                return Err(format!("a merge key `<<` must name a mapping, not {}", super::kind_of(&other)));
+            }
         };
         for source in sources {
             for (key, value) in source {
@@ -80,17 +85,6 @@ fn merged(members: Map<String, Value>) -> Result<Map<String, Value>, String> {
         }
     }
     Ok(result)
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "a mapping",
-    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! A small seeded pseudo-random generator (SplitMix64): the same seed gives
-//! the same bodies on every machine and every run.
+//! A small seeded pseudo-random generator (SplitMix64), shared by the
+//! differential harness, the fuzz harness and the end-to-end test: the same
+//! seed gives the same cases on every machine and every run.
 
 /// SplitMix64 (Steele, Lea and Flood, 2014): one `u64` of state, good enough
 /// statistics for test-case generation, and trivially reproducible.
@@ -58,6 +59,18 @@ impl Rng {
     /// One element of `items`.
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
         if items.is_empty() { None } else { items.get(self.below(items.len())) }
+    }
+
+    /// `len` arbitrary bytes.
+    pub fn bytes(&mut self, len: usize) -> Vec<u8> {
+        (0..len).map(|_| self.next_u64() as u8).collect()
+    }
+
+    /// `items` in a random order (Fisher-Yates).
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            items.swap(i, self.below(i + 1));
+        }
     }
 }
 
