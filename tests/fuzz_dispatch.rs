@@ -253,7 +253,8 @@ fn header_name(rng: &mut Rng) -> HeaderName {
     const NAMES: &[&str] =
         &["content-type", "x-webhook-event", "user-agent", "x-forwarded-for", "content-length"];
     if rng.chance(0.4) {
-        return HeaderName::from_static(*pick(rng, NAMES));
+        let name: &&'static str = pick(rng, NAMES);
+        return HeaderName::from_static(name);
     }
     let len = 1 + rng.below(24);
     let name: String = (0..len)
