@@ -1,5 +1,9 @@
 //! JSON pointers (RFC 6901): the one way every stage names a node of a document.
 
+use std::borrow::Cow;
+
+use serde_json::Value;
+
 /// Escapes one reference token (`~` becomes `~0`, `/` becomes `~1`).
 pub fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
@@ -7,7 +11,17 @@ pub fn escape(token: &str) -> String {
 
 /// Unescapes one reference token.
 pub fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
+    unescaped(token).into_owned()
+}
+
+/// Unescapes one reference token, without copying one that has no escape
+/// (nearly all of them: every stage looks nodes up by pointer).
+fn unescaped(token: &str) -> Cow<'_, str> {
+    if token.contains('~') {
+        Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+    } else {
+        Cow::Borrowed(token)
+    }
 }
 
 /// `pointer` extended by one token.
@@ -15,8 +29,29 @@ pub fn join(pointer: &str, token: &str) -> String {
     let mut joined = String::with_capacity(pointer.len() + token.len() + 1);
     joined.push_str(pointer);
     joined.push('/');
-    joined.push_str(&escape(token));
+    if token.contains(['~', '/']) {
+        joined.push_str(&escape(token));
+    } else {
+        joined.push_str(token);
+    }
     joined
+}
+
+/// The node of `root` at `pointer`: `Value::pointer`, without allocating a
+/// string per token.
+pub fn resolve<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
+    if pointer.is_empty() {
+        return Some(root);
+    }
+    let rest = pointer.strip_prefix('/')?;
+    rest.split('/').try_fold(root, |node, token| match node {
+        Value::Object(members) => members.get(unescaped(token).as_ref()),
+        // An index is digits without a leading zero (RFC 6901).
+        Value::Array(items) if token == "0" || !token.starts_with(['0', '+']) => {
+            token.parse::<usize>().ok().and_then(|index| items.get(index))
+        }
+        _ => None,
+    })
 }
 
 /// The unescaped tokens of `pointer` (empty for the root).
@@ -58,6 +93,32 @@ pub fn from_fragment(fragment: &str) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn resolves_like_serde_json() {
+        let value = serde_json::json!({"a/b": {"~c": [10, {"d": null}]}, "": {"": 1}, "e": [1, 2]});
+        for pointer in [
+            "",
+            "/a~1b",
+            "/a~1b/~0c",
+            "/a~1b/~0c/1/d",
+            "/a~1b/~0c/0",
+            "/a~1b/~0c/2",
+            "/",
+            "//",
+            "/e/01",
+            "/e/+1",
+            "/e/-1",
+            "/e/1",
+            "/e/1/x",
+            "a",
+            "/nope",
+            "/a~1b/~0c/1/d/x",
+            "/e/99999999999999999999",
+        ] {
+            assert_eq!(super::resolve(&value, pointer), value.pointer(pointer), "{pointer:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

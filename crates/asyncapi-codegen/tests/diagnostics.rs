@@ -197,7 +197,7 @@ broken! {
         at "tab-indented.yaml:3:1", ROOT, "never tabs";
     json_syntax_error: "json-syntax.json"
         => "invalid JSON: trailing comma"
-        at "json-syntax.json:5:24", ROOT;
+        at "json-syntax.json:5:24", "/channels";
     duplicate_yaml_key: "duplicate-key.yaml"
         => "duplicate key `id`"
         at "duplicate-key.yaml:14:13", "/channels/user~1signedup/subscribe/message/payload/properties/id",

@@ -219,7 +219,7 @@ impl Sources {
 
     /// The value at `site`, if the pointer leads somewhere.
     pub fn get(&self, site: &Site) -> Option<&Value> {
-        self.files.get(site.file.0)?.value.pointer(&site.pointer)
+        pointer::resolve(&self.files.get(site.file.0)?.value, &site.pointer)
     }
 
     /// Adds a value the generator built (a message with its traits merged in);
@@ -417,10 +417,11 @@ fn parse_text(path: PathBuf, display: String, mut text: String) -> Result<Source
         Diagnostic::error(message).at(location)
     };
     // The span index comes first: it refuses what would be too costly to parse.
-    let spans = SpanIndex::build(&text).map_err(|refusal| {
+    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let spans = if is_json { SpanIndex::build_json(&text) } else { SpanIndex::build(&text) };
+    let spans = spans.map_err(|refusal| {
         located(refusal.message, Some(refusal.position), refusal.pointer).with_help(refusal.help)
     })?;
-    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
     let parsed = if is_json {
         serde_json::from_str::<Value>(&text).map_err(|e| {
             let message = e.to_string();

@@ -19,6 +19,7 @@
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, Span};
+use struson::reader::{JsonReader, JsonStreamReader, LinePosition, ReaderError, ReaderSettings, ValueType};
 
 use crate::pointer;
 
@@ -137,13 +138,7 @@ impl SpanIndex {
     /// module documentation). A text the parser rejects yields a partial index:
     /// syntax errors are reported by the value parser.
     pub fn build(text: &str) -> Result<SpanIndex, Box<Refusal>> {
-        let mut builder = Builder {
-            index: SpanIndex::default(),
-            stack: Vec::new(),
-            anchors: HashMap::new(),
-            total_nodes: 0,
-            total_bytes: 0,
-        };
+        let mut builder = Builder::new();
         let mut first_done = false;
         for event in Parser::new_from_str(text) {
             let (event, span) = match event {
@@ -163,14 +158,34 @@ impl SpanIndex {
                 }
                 continue;
             }
+            let position = position_of(span);
             match event {
-                Event::Scalar(value, _, anchor, _) => builder.scalar(value.into_owned(), anchor, span)?,
-                Event::Alias(anchor) => builder.alias(anchor, span)?,
-                Event::MappingStart(anchor, _) => builder.start(anchor, span, true)?,
-                Event::SequenceStart(anchor, _) => builder.start(anchor, span, false)?,
+                Event::Scalar(value, _, anchor, _) => builder.scalar(value.into_owned(), anchor, position)?,
+                Event::Alias(anchor) => builder.alias(anchor, position)?,
+                Event::MappingStart(anchor, _) => builder.start(anchor, position, true)?,
+                Event::SequenceStart(anchor, _) => builder.start(anchor, position, false)?,
                 Event::MappingEnd | Event::SequenceEnd => builder.end(),
                 Event::DocumentEnd => first_done = true,
                 _ => {}
+            }
+        }
+        Ok(builder.index)
+    }
+
+    /// [`SpanIndex::build`] for a JSON text. YAML's scanner reads JSON as flow
+    /// style, an order of magnitude slower than a JSON reader; the index and its
+    /// limits are the same.
+    pub fn build_json(text: &str) -> Result<SpanIndex, Box<Refusal>> {
+        // The builder enforces the nesting limit, with its own message.
+        let settings =
+            ReaderSettings { track_path: false, max_nesting_depth: None, ..ReaderSettings::default() };
+        let mut reader = JsonStreamReader::new_custom(text.as_bytes(), settings);
+        let mut builder = Builder::new();
+        match read_json(&mut reader, &mut builder) {
+            Ok(()) => {}
+            Err(JsonStop::Refused(refusal)) => return Err(refusal),
+            Err(JsonStop::Malformed) => {
+                builder.index.syntax_error = Some((json_position(&reader), builder.open_pointer()));
             }
         }
         Ok(builder.index)
@@ -199,16 +214,104 @@ impl SpanIndex {
     }
 }
 
+/// Why reading a JSON text stopped early.
+enum JsonStop {
+    Refused(Box<Refusal>),
+    /// Syntax errors are reported by the value parser.
+    Malformed,
+}
+
+impl From<Box<Refusal>> for JsonStop {
+    fn from(refusal: Box<Refusal>) -> Self {
+        JsonStop::Refused(refusal)
+    }
+}
+
+impl From<ReaderError> for JsonStop {
+    fn from(_: ReaderError) -> Self {
+        JsonStop::Malformed
+    }
+}
+
+/// Feeds the builder the nodes of a JSON text, in the order a YAML parser would.
+fn read_json(reader: &mut JsonStreamReader<&[u8]>, builder: &mut Builder) -> Result<(), JsonStop> {
+    // Whether each open container is an object.
+    let mut open: Vec<bool> = Vec::new();
+    loop {
+        if let Some(&object) = open.last() {
+            if !reader.has_next()? {
+                if object {
+                    reader.end_object()?;
+                } else {
+                    reader.end_array()?;
+                }
+                open.pop();
+                builder.end();
+                if open.is_empty() {
+                    break;
+                }
+                continue;
+            }
+            if object {
+                let position = json_position(reader);
+                let key = reader.next_name_owned()?;
+                builder.scalar(key, 0, position)?;
+            }
+        }
+        let kind = reader.peek()?;
+        let position = json_position(reader);
+        match kind {
+            ValueType::Object => {
+                reader.begin_object()?;
+                builder.start(0, position, true)?;
+                open.push(true);
+            }
+            ValueType::Array => {
+                reader.begin_array()?;
+                builder.start(0, position, false)?;
+                open.push(false);
+            }
+            ValueType::String | ValueType::Number | ValueType::Boolean | ValueType::Null => {
+                // Only keys are kept: a value's text is not needed.
+                reader.skip_value()?;
+                builder.scalar(String::new(), 0, position)?;
+            }
+        }
+        if open.is_empty() {
+            break;
+        }
+    }
+    // What follows the value, if anything, is the value parser's to report.
+    Ok(())
+}
+
+/// Where the JSON reader stands (before the value or key it has peeked).
+fn json_position(reader: &JsonStreamReader<&[u8]>) -> Position {
+    let at = reader.current_position(false).line_pos.unwrap_or(LinePosition { line: 0, column: 0 });
+    let one_based = |n: u64| usize::try_from(n).unwrap_or(usize::MAX).saturating_add(1);
+    Position { line: one_based(at.line), column: one_based(at.column) }
+}
+
 impl Builder {
-    fn new_node(&mut self, span: Span) -> usize {
-        self.index.nodes.push(Node { position: position_of(span), children: Children::None });
+    fn new() -> Self {
+        Builder {
+            index: SpanIndex::default(),
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            total_nodes: 0,
+            total_bytes: 0,
+        }
+    }
+
+    fn new_node(&mut self, position: Position) -> usize {
+        self.index.nodes.push(Node { position, children: Children::None });
         self.index.nodes.len() - 1
     }
 
     /// Places a value node (not a mapping key) in its parent.
-    fn place(&mut self, span: Span) -> Placement {
+    fn place(&mut self, position: Position) -> Placement {
         let Some(parent) = self.stack.last_mut() else {
-            let node = if self.index.nodes.is_empty() { Some(self.new_node(span)) } else { None };
+            let node = if self.index.nodes.is_empty() { Some(self.new_node(position)) } else { None };
             return Placement { node, token: String::new(), pointer_len: 0, is_key: false };
         };
         let parent_len = parent.pointer_len;
@@ -231,7 +334,7 @@ impl Builder {
                 *next += 1;
                 let pointer_len = parent_len + 1 + token.len();
                 let node = parent_node.map(|parent| {
-                    let node = self.new_node(span);
+                    let node = self.new_node(position);
                     if let Children::Items(items) = &mut self.index.nodes[parent].children {
                         items.push(node);
                     }
@@ -245,51 +348,51 @@ impl Builder {
         }
     }
 
-    fn scalar(&mut self, value: String, anchor: usize, span: Span) -> Result<(), Box<Refusal>> {
+    fn scalar(&mut self, value: String, anchor: usize, position: Position) -> Result<(), Box<Refusal>> {
         if let Some(Frame { kind: FrameKind::Mapping(slot @ Slot::Key), node, .. }) = self.stack.last_mut() {
             let member = node.map(|mapping| (mapping, value.clone()));
             *slot = Slot::Value(None, value);
             if let Some((mapping, key)) = member {
-                self.member(mapping, key, span);
+                self.member(mapping, key, position);
             }
             return Ok(());
         }
-        let placement = self.place(span);
+        let placement = self.place(position);
         if placement.is_key {
             return Ok(());
         }
         if anchor != 0 {
             self.anchors.insert(anchor, (1, 0));
         }
-        self.count(1, placement.pointer_len, span, false)
+        self.count(1, placement.pointer_len, position, false)
     }
 
-    /// Records the member `key` of the mapping node `mapping`, read at `span`.
-    fn member(&mut self, mapping: usize, key: String, span: Span) {
-        let node = self.new_node(span);
+    /// Records the member `key` of the mapping node `mapping`, read at `position`.
+    fn member(&mut self, mapping: usize, key: String, position: Position) {
+        let node = self.new_node(position);
         let Children::Members(members) = &mut self.index.nodes[mapping].children else { return };
         // serde keeps the last of duplicate members: so does the index.
         if members.insert(key.clone(), node).is_some() && self.index.duplicates.len() < MAX_DUPLICATES {
-            let mut at = String::new();
+            let mut parent = String::new();
             for frame in self.stack.iter().skip(1) {
-                at = pointer::join(&at, &frame.token);
+                parent = pointer::join(&parent, &frame.token);
             }
-            let pointer = pointer::join(&at, &key);
-            self.index.duplicates.push(DuplicateKey { pointer, position: position_of(span) });
+            let pointer = pointer::join(&parent, &key);
+            self.index.duplicates.push(DuplicateKey { pointer, position });
         }
         if let Some(Frame { kind: FrameKind::Mapping(slot), .. }) = self.stack.last_mut() {
             *slot = Slot::Value(Some(node), key);
         }
     }
 
-    fn alias(&mut self, anchor: usize, span: Span) -> Result<(), Box<Refusal>> {
-        let placement = self.place(span);
+    fn alias(&mut self, anchor: usize, position: Position) -> Result<(), Box<Refusal>> {
+        let placement = self.place(position);
         if placement.is_key {
             return Ok(());
         }
         if self.stack.iter().any(|frame| frame.anchor == anchor) {
             return Err(self.refuse(
-                span,
+                position,
                 "this alias repeats a mapping or sequence that it is inside of: \
                  the document would be infinitely deep"
                     .to_owned(),
@@ -298,14 +401,14 @@ impl Builder {
         }
         let (nodes, relative_bytes) = self.anchors.get(&anchor).copied().unwrap_or((1, 0));
         let bytes = nodes.saturating_mul(placement.pointer_len).saturating_add(relative_bytes);
-        self.count(nodes, bytes, span, true)
+        self.count(nodes, bytes, position, true)
     }
 
-    fn start(&mut self, anchor: usize, span: Span, mapping: bool) -> Result<(), Box<Refusal>> {
-        let placement = self.place(span);
+    fn start(&mut self, anchor: usize, position: Position, mapping: bool) -> Result<(), Box<Refusal>> {
+        let placement = self.place(position);
         if self.stack.len() >= MAX_DEPTH {
             return Err(self.refuse(
-                span,
+                position,
                 format!("the document nests mappings and sequences more than {MAX_DEPTH} levels deep"),
                 "no AsyncAPI document needs this much nesting: move inner schemas to \
                  `components/schemas` and refer to them with `$ref`",
@@ -321,7 +424,7 @@ impl Builder {
                 if mapping { Children::Members(HashMap::new()) } else { Children::Items(Vec::new()) };
         }
         if !placement.is_key {
-            self.total(1, placement.pointer_len, span, false)?;
+            self.total(1, placement.pointer_len, position, false)?;
         }
         self.stack.push(Frame {
             kind,
@@ -351,21 +454,33 @@ impl Builder {
     }
 
     /// Adds nodes to the current container and to the totals.
-    fn count(&mut self, nodes: usize, bytes: usize, span: Span, alias: bool) -> Result<(), Box<Refusal>> {
+    fn count(
+        &mut self,
+        nodes: usize,
+        bytes: usize,
+        position: Position,
+        alias: bool,
+    ) -> Result<(), Box<Refusal>> {
         if let Some(parent) = self.stack.last_mut() {
             parent.count = parent.count.saturating_add(nodes);
             parent.bytes = parent.bytes.saturating_add(bytes);
         }
-        self.total(nodes, bytes, span, alias)
+        self.total(nodes, bytes, position, alias)
     }
 
-    fn total(&mut self, nodes: usize, bytes: usize, span: Span, alias: bool) -> Result<(), Box<Refusal>> {
+    fn total(
+        &mut self,
+        nodes: usize,
+        bytes: usize,
+        position: Position,
+        alias: bool,
+    ) -> Result<(), Box<Refusal>> {
         self.total_nodes = self.total_nodes.saturating_add(nodes);
         self.total_bytes = self.total_bytes.saturating_add(bytes);
         if self.total_nodes > MAX_NODES {
             return Err(if alias {
                 self.refuse(
-                    span,
+                    position,
                     format!(
                         "YAML aliases expand this document to more than {MAX_NODES} nodes \
                          (a \"billion laughs\" document?)"
@@ -374,7 +489,7 @@ impl Builder {
                 )
             } else {
                 self.refuse(
-                    span,
+                    position,
                     format!("the document has more than {MAX_NODES} nodes, more than this generator reads"),
                     "split the document into files joined by `$ref`s, or remove what it does not need",
                 )
@@ -382,7 +497,7 @@ impl Builder {
         }
         if self.total_bytes > MAX_POINTER_BYTES {
             return Err(self.refuse(
-                span,
+                position,
                 format!(
                     "the document's keys are too long for how deeply they are nested: the JSON \
                      pointers of its nodes add up to more than {} MiB",
@@ -406,13 +521,8 @@ impl Builder {
         at
     }
 
-    fn refuse(&self, span: Span, message: String, help: &str) -> Box<Refusal> {
-        Box::new(Refusal {
-            message,
-            help: help.to_owned(),
-            position: position_of(span),
-            pointer: self.open_pointer(),
-        })
+    fn refuse(&self, position: Position, message: String, help: &str) -> Box<Refusal> {
+        Box::new(Refusal { message, help: help.to_owned(), position, pointer: self.open_pointer() })
     }
 }
 
@@ -447,6 +557,70 @@ mod tests {
     fn indexes_json_too() {
         let index = SpanIndex::build("{\n  \"a\": {\"b\": [1, 2]}\n}").unwrap();
         assert_eq!(index.find("/a/b/1"), Some(Position { line: 2, column: 18 }));
+    }
+
+    /// Every pointer of `value`, the root included.
+    fn pointers(value: &serde_json::Value, at: String, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(members) => {
+                for (key, member) in members {
+                    pointers(member, pointer::join(&at, key), out);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    pointers(item, pointer::join(&at, &index.to_string()), out);
+                }
+            }
+            _ => {}
+        }
+        out.push(at);
+    }
+
+    #[test]
+    fn the_json_reader_places_every_node_where_the_yaml_reader_does() {
+        let texts = [
+            "{\n  \"a\": {\"b\": [1, 2]},\n  \"c\":   \"x\"\n}",
+            "{\"a/b\": {\"~c\": [[], {}, [true, null, -1.5e3]]}, \"\\u00e9t\\u00e9\": \"\u{e9}\u{e9}\", \"d\": 1}",
+            "{\"k\u{e9}y\": {\"x\": 1, \"x\": {\"y\": 2}}, \"e\": {}}",
+            "[\n\t{\"a\":\n\t\t[\"\\\"quoted\\\"\", 2]}, 3]",
+            "\"a lone string\"",
+        ];
+        for text in texts {
+            let value: serde_json::Value = serde_json::from_str(text).expect(text);
+            let yaml = SpanIndex::build(text).unwrap();
+            let json = SpanIndex::build_json(text).unwrap();
+            let mut all = Vec::new();
+            pointers(&value, String::new(), &mut all);
+            for pointer in &all {
+                assert_eq!(json.find(pointer), yaml.find(pointer), "{pointer} in {text}");
+            }
+            assert_eq!(json.duplicates, yaml.duplicates, "{text}");
+            assert_eq!(json.syntax_error, None, "{text}");
+        }
+        let spec = include_str!("../../../../spec/gotowebinar-webhooks.asyncapi.yaml");
+        let value: serde_json::Value = serde_yaml::from_str(spec).unwrap();
+        let text = serde_json::to_string_pretty(&value).unwrap();
+        let (yaml, json) = (SpanIndex::build(&text).unwrap(), SpanIndex::build_json(&text).unwrap());
+        let mut all = Vec::new();
+        pointers(&value, String::new(), &mut all);
+        assert!(all.len() > 300, "{} nodes", all.len());
+        for pointer in &all {
+            assert_eq!(json.find(pointer), yaml.find(pointer), "{pointer}");
+        }
+    }
+
+    #[test]
+    fn the_json_reader_notes_where_the_text_is_malformed_and_refuses_deep_nesting() {
+        let index = SpanIndex::build_json("{\"a\": {\"b\": [1, 2\n\"c\": 3}}").unwrap();
+        let (position, pointer) = index.syntax_error.unwrap();
+        assert_eq!((position.line, pointer.as_str()), (2, "/a/b"));
+        assert!(SpanIndex::build_json("").unwrap().is_empty());
+
+        let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        let refusal = SpanIndex::build_json(&deep).unwrap_err();
+        assert_eq!(refusal, SpanIndex::build(&deep).unwrap_err());
+        assert!(refusal.message.contains("levels deep"), "{}", refusal.message);
     }
 
     #[test]
