@@ -19,6 +19,10 @@ use crate::load::Sources;
 /// The AsyncAPI version this generator reads.
 pub const SUPPORTED_VERSION: &str = "2.6.0";
 
+/// The meta-schema validator recurses along the document's nesting (which
+/// loading bounds).
+const META_SCHEMA_STACK: usize = 64 * 1024 * 1024;
+
 /// Checks the document; errors in the result stop generation.
 pub fn check(sources: &Sources) -> Diagnostics {
     let mut diagnostics = Diagnostics::new();
@@ -26,8 +30,18 @@ pub fn check(sources: &Sources) -> Diagnostics {
         diagnostics.push(diagnostic);
         return diagnostics;
     }
-    let precise = lint::lint(sources);
-    let meta = meta_schema::validate(sources);
+    // The two passes are independent: the meta-schema's runs beside the lint.
+    let (precise, meta) = std::thread::scope(|scope| {
+        let helper = std::thread::Builder::new()
+            .stack_size(META_SCHEMA_STACK)
+            .spawn_scoped(scope, || meta_schema::validate(sources));
+        let precise = lint::lint(sources);
+        let meta = match helper {
+            Ok(helper) => helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => meta_schema::validate(sources),
+        };
+        (precise, meta)
+    });
     let precise_pointers: Vec<String> =
         precise.iter().filter_map(|d| d.location.as_ref().map(|l| l.pointer.clone())).collect();
     diagnostics.extend(precise);
