@@ -324,27 +324,35 @@ fn group(line: &str) -> Option<&'static str> {
 /// judging by indentation and how lines start, which is safe on its output:
 /// generated code has no multi-line string literals.
 fn space_items(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    let indent = |line: &str| line.len() - line.trim_start().len();
+    /// What the rules need of a line, worked out once.
+    struct Line<'a> {
+        text: &'a str,
+        /// Without its indentation.
+        content: &'a str,
+        group: Option<&'static str>,
+    }
+    let lines: Vec<Line<'_>> =
+        text.lines().map(|text| Line { text, content: text.trim_start(), group: group(text) }).collect();
+    let indent = |line: &Line<'_>| line.text.len() - line.content.len();
     let mut out = String::with_capacity(text.len() + text.len() / 20);
     for (index, line) in lines.iter().enumerate() {
-        if let Some(previous) = index.checked_sub(1).map(|i| lines[i]) {
-            let current = line.trim_start();
-            let same_level = indent(previous) == indent(line) && !line.trim().is_empty();
-            let same_group = group(previous).is_some() && group(previous) == group(line);
-            let after_item = ends_item(previous)
+        if let Some(previous) = index.checked_sub(1).map(|i| &lines[i]) {
+            let current = line.content;
+            let same_level = indent(previous) == indent(line) && !current.is_empty();
+            let same_group = previous.group.is_some() && previous.group == line.group;
+            let after_item = ends_item(previous.text)
                 && !same_group
                 && ITEM_STARTS.iter().any(|start| current.starts_with(start));
-            let after_imports = group(previous) == Some("use")
-                && group(line) != Some("use")
+            let after_imports = previous.group == Some("use")
+                && line.group != Some("use")
                 && !current.starts_with("#[allow(unused_imports)]");
-            let after_inner_docs = (previous.starts_with("//!") || previous.starts_with("#!["))
+            let after_inner_docs = (previous.text.starts_with("//!") || previous.text.starts_with("#!["))
                 && !(current.starts_with("//!") || current.starts_with("#!["));
             if same_level && (after_item || after_imports || after_inner_docs) {
                 out.push('\n');
             }
         }
-        out.push_str(line);
+        out.push_str(line.text);
         out.push('\n');
     }
     out

@@ -8,13 +8,18 @@ use super::rust::{Scope, doc_attrs, doc_lines, ident, resolve_alias, type_tokens
 use crate::ir::naming;
 use crate::ir::types::{Field, StringVariant, Struct, TypeDef, TypeKind, TypeRef, TypeSpace, Union, Unknown};
 
-pub fn emit(types: &TypeSpace) -> TokenStream {
-    let items = types.types.iter().map(|def| emit_type(def, types));
+/// The start of `types.rs`: its documentation.
+pub fn emit_header() -> TokenStream {
     quote! {
         //! The types of every message payload, header set and channel parameter,
         //! and of the objects and enums they contain.
-        #(#items)*
     }
+}
+
+/// The types in `range` (indexes into `types`).
+pub fn emit_items(types: &TypeSpace, range: std::ops::Range<usize>) -> TokenStream {
+    let items = types.types[range].iter().map(|def| emit_type(def, types));
+    quote!(#(#items)*)
 }
 
 fn emit_type(def: &TypeDef, types: &TypeSpace) -> TokenStream {
