@@ -338,17 +338,23 @@ fn space_items(text: &str) -> String {
     for (index, line) in lines.iter().enumerate() {
         if let Some(previous) = index.checked_sub(1).map(|i| &lines[i]) {
             let current = line.content;
+            // Only lines at their neighbour's level may need a blank line before them.
             let same_level = indent(previous) == indent(line) && !current.is_empty();
-            let same_group = previous.group.is_some() && previous.group == line.group;
-            let after_item = ends_item(previous.text)
-                && !same_group
-                && ITEM_STARTS.iter().any(|start| current.starts_with(start));
-            let after_imports = previous.group == Some("use")
-                && line.group != Some("use")
-                && !current.starts_with("#[allow(unused_imports)]");
-            let after_inner_docs = (previous.text.starts_with("//!") || previous.text.starts_with("#!["))
-                && !(current.starts_with("//!") || current.starts_with("#!["));
-            if same_level && (after_item || after_imports || after_inner_docs) {
+            let after_item = || {
+                ends_item(previous.text)
+                    && !(previous.group.is_some() && previous.group == line.group)
+                    && ITEM_STARTS.iter().any(|start| current.starts_with(start))
+            };
+            let after_imports = || {
+                previous.group == Some("use")
+                    && line.group != Some("use")
+                    && !current.starts_with("#[allow(unused_imports)]")
+            };
+            let after_inner_docs = || {
+                (previous.text.starts_with("//!") || previous.text.starts_with("#!["))
+                    && !(current.starts_with("//!") || current.starts_with("#!["))
+            };
+            if same_level && (after_item() || after_imports() || after_inner_docs()) {
                 out.push('\n');
             }
         }

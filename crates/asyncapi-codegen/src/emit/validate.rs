@@ -921,12 +921,8 @@ fn single_expression(check: &TokenStream) -> Option<TokenStream> {
 fn params(body: &TokenStream) -> (Ident, Ident, Ident, Ident) {
     let name =
         |used: bool, name: &str| if used { format_ident!("{}", name) } else { format_ident!("_{}", name) };
-    (
-        name(uses_ident(body, "value"), "value"),
-        name(uses_ident(body, "at"), "at"),
-        name(uses_ident(body, "out"), "out"),
-        name(uses_ident(body, "mode"), "mode"),
-    )
+    let [value, at, out, mode] = uses_idents(body, ["value", "at", "out", "mode"]);
+    (name(value, "value"), name(at, "at"), name(out, "out"), name(mode, "mode"))
 }
 
 /// `name` for a binding `body` uses, else `_name`.
@@ -936,11 +932,32 @@ fn binding(body: &TokenStream, name: &str) -> Ident {
 
 /// Whether `tokens` mention the identifier `name` anywhere.
 pub fn uses_ident(tokens: &TokenStream, name: &str) -> bool {
-    tokens.clone().into_iter().any(|tree| match tree {
-        TokenTree::Ident(ident) => ident == name,
-        TokenTree::Group(group) => uses_ident(&group.stream(), name),
-        _ => false,
-    })
+    let [used] = uses_idents(tokens, [name]);
+    used
+}
+
+/// Which of `names` `tokens` mention, in one walk (walking a token stream
+/// copies it).
+fn uses_idents<const N: usize>(tokens: &TokenStream, names: [&str; N]) -> [bool; N] {
+    fn walk<const N: usize>(tokens: &TokenStream, names: &[&str; N], used: &mut [bool; N]) {
+        for tree in tokens.clone() {
+            match tree {
+                TokenTree::Ident(ident) => {
+                    if let Some(index) = names.iter().position(|name| ident == name) {
+                        used[index] = true;
+                    }
+                }
+                TokenTree::Group(group) => walk(&group.stream(), names, used),
+                TokenTree::Punct(_) | TokenTree::Literal(_) => {}
+            }
+            if used.iter().all(|used| *used) {
+                return;
+            }
+        }
+    }
+    let mut used = [false; N];
+    walk(tokens, &names, &mut used);
+    used
 }
 
 /// The `Bounds` fields (`minimum: Some(..)`, ...) for the bounds `k` sets.
