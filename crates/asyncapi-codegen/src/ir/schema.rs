@@ -323,21 +323,27 @@ impl SchemaArena {
             return *id;
         }
         let id = SchemaId(self.nodes.len());
-        let value = sources.get(site).cloned().unwrap_or(Value::Bool(true));
+        // Borrowed, not cloned: every schema below is added too, so copying
+        // each one's subtree would cost the document's size times its depth.
+        let value = sources.get(site).unwrap_or(&ANYTHING);
         self.nodes.push(SchemaNode { site: site.clone(), kind: SchemaKind::Any, fingerprint: String::new() });
         self.by_site.insert(site.clone(), id);
-        let kind = Parser { arena: self, sources, site, diagnostics }.parse(&value);
+        let kind = Parser { arena: self, sources, site, diagnostics }.parse(value);
         let fingerprint = match &kind {
             // A `$ref` is the same schema wherever it is written: fingerprint the target.
             SchemaKind::Ref { target, .. } => {
                 format!("$ref {:?} {}", self.get(*target).site.file, self.get(*target).site.pointer)
             }
-            _ => fingerprint(&value, site),
+            _ => fingerprint(value, site),
         };
         self.nodes[id.0] = SchemaNode { site: site.clone(), kind, fingerprint };
         id
     }
 }
+
+/// The schema of a missing node: anything goes (the check stage reports why
+/// it is missing).
+static ANYTHING: Value = Value::Bool(true);
 
 /// Canonical text of a schema: JSON with sorted keys, plus the file when the
 /// schema holds `$ref`s (they mean different things in different files).
@@ -352,7 +358,7 @@ fn fingerprint(value: &Value, site: &Site) -> String {
                     if key == "$ref" {
                         *has_ref = true;
                     }
-                    out.push_str(&Value::String(key.clone()).to_string());
+                    push_json_string(key, out);
                     out.push(':');
                     canonical(&members[key], out, has_ref);
                     out.push(',');
@@ -367,7 +373,21 @@ fn fingerprint(value: &Value, site: &Site) -> String {
                 }
                 out.push(']');
             }
-            other => out.push_str(&other.to_string()),
+            other => {
+                use std::fmt::Write;
+                // Writing to a `String` cannot fail.
+                let _ = write!(out, "{other}");
+            }
+        }
+    }
+    /// `key` as a JSON string.
+    fn push_json_string(key: &str, out: &mut String) {
+        if key.chars().any(|c| c == '"' || c == '\\' || c.is_control()) {
+            out.push_str(&Value::String(key.to_owned()).to_string());
+        } else {
+            out.push('"');
+            out.push_str(key);
+            out.push('"');
         }
     }
     let mut text = String::new();
