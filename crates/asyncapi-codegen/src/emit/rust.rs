@@ -331,8 +331,15 @@ fn space_items(text: &str) -> String {
         content: &'a str,
         group: Option<&'static str>,
     }
-    let lines: Vec<Line<'_>> =
-        text.lines().map(|text| Line { text, content: text.trim_start(), group: group(text) }).collect();
+    let lines: Vec<Line<'_>> = text
+        .lines()
+        .map(|text| {
+            // prettyplease indents with spaces: skip them bytewise, then anything else.
+            let spaces = text.bytes().take_while(|b| *b == b' ').count();
+            let content = text[spaces..].trim_start();
+            Line { text, content, group: group(content) }
+        })
+        .collect();
     let indent = |line: &Line<'_>| line.text.len() - line.content.len();
     let mut out = String::with_capacity(text.len() + text.len() / 20);
     for (index, line) in lines.iter().enumerate() {
@@ -341,7 +348,7 @@ fn space_items(text: &str) -> String {
             // Only lines at their neighbour's level may need a blank line before them.
             let same_level = indent(previous) == indent(line) && !current.is_empty();
             let after_item = || {
-                ends_item(previous.text)
+                ends_item(previous.content)
                     && !(previous.group.is_some() && previous.group == line.group)
                     && ITEM_STARTS.iter().any(|start| current.starts_with(start))
             };
