@@ -610,6 +610,47 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config { cases: 2_000, ..Default::default() })]
+
+        /// Edited JSON, mostly broken: the JSON reader never panics, and where
+        /// the edit left valid JSON that both readers index without trouble,
+        /// they place every node alike.
+        #[test]
+        fn the_json_reader_survives_any_edit(
+            edits in proptest::collection::vec((0usize..400, 0usize..16, proptest::bool::ANY), 0..8),
+        ) {
+            const PIECES: [&str; 16] =
+                ["{", "}", "[", "]", ",", ":", "\"", "\\", "a", "1", " ", "\n", "\"k\": ", "\u{e9}", "\t", "null"];
+            let mut text = String::from(
+                "{\n  \"a\": {\"b\": [1, 2.5e3, \"x\\\"y\"]},\n  \"c\u{e9}\": [{}, [], null, true],\n  \"d\": \"\"\n}",
+            );
+            for (at, piece, insert) in edits {
+                let mut at = at.min(text.len());
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                if insert {
+                    text.insert_str(at, PIECES[piece]);
+                } else if let Some(c) = text[at..].chars().next() {
+                    text.replace_range(at..at + c.len_utf8(), "");
+                }
+            }
+            let json = SpanIndex::build_json(&text);
+            if let Ok(value) = serde_json::from_str::<serde_json::Value>(&text)
+                && let (Ok(json), Ok(yaml)) = (json, SpanIndex::build(&text))
+                && yaml.syntax_error.is_none()
+            {
+                proptest::prop_assert_eq!(&json.syntax_error, &None);
+                let mut all = Vec::new();
+                pointers(&value, String::new(), &mut all);
+                for pointer in &all {
+                    proptest::prop_assert_eq!(json.find(pointer), yaml.find(pointer), "{} in {:?}", pointer, text);
+                }
+            }
+        }
+    }
+
     #[test]
     fn the_json_reader_notes_where_the_text_is_malformed_and_refuses_deep_nesting() {
         let index = SpanIndex::build_json("{\"a\": {\"b\": [1, 2\n\"c\": 3}}").unwrap();
