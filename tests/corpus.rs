@@ -8,6 +8,7 @@
 //! dependencies compile once; its build output stays in `target/e2e/target`
 //! between runs.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -189,7 +190,10 @@ fn every_document_generates_a_crate_that_compiles_cleanly_and_passes_its_tests()
         &["doc", "--quiet", "--no-deps", "--workspace", "--exclude", "corpus-runner"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     );
-    println!("corpus: {} documents, {messages} messages, {types} types", members.len());
+    // Written to stdout directly, past the test harness's capture, so that every
+    // run's log (CI's included) shows what the corpus covered.
+    let summary = format!("corpus: {} documents, {messages} messages, {types} types\n", members.len());
+    std::io::stdout().write_all(summary.as_bytes()).expect("stdout is writable");
 }
 
 /// A crate that runs the differential harness (`asyncapi_tests::differential`)
