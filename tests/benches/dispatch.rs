@@ -137,7 +137,9 @@ fn paired(setup: &Setup) {
                 1 => (0..BATCH).for_each(|_| {
                     black_box(setup.hmac());
                 }),
-                2 => (0..BATCH).for_each(|_| drop(black_box(setup.typed_parse()))),
+                2 => (0..BATCH).for_each(|_| {
+                    black_box(setup.typed_parse());
+                }),
                 _ => (0..BATCH).for_each(|_| {
                     black_box(setup.generic());
                 }),

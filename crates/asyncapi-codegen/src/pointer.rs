@@ -6,7 +6,16 @@ use serde_json::Value;
 
 /// Escapes one reference token (`~` becomes `~0`, `/` becomes `~1`).
 pub fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    escaped(token).into_owned()
+}
+
+/// Escapes one reference token, without copying one that needs no escape.
+fn escaped(token: &str) -> Cow<'_, str> {
+    if token.contains(['~', '/']) {
+        Cow::Owned(token.replace('~', "~0").replace('/', "~1"))
+    } else {
+        Cow::Borrowed(token)
+    }
 }
 
 /// Unescapes one reference token.
@@ -29,11 +38,7 @@ pub fn join(pointer: &str, token: &str) -> String {
     let mut joined = String::with_capacity(pointer.len() + token.len() + 1);
     joined.push_str(pointer);
     joined.push('/');
-    if token.contains(['~', '/']) {
-        joined.push_str(&escape(token));
-    } else {
-        joined.push_str(token);
-    }
+    joined.push_str(&escaped(token));
     joined
 }
 
@@ -93,6 +98,8 @@ pub fn from_fragment(fragment: &str) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn resolves_like_serde_json() {
         let value = serde_json::json!({"a/b": {"~c": [10, {"d": null}]}, "": {"": 1}, "e": [1, 2]});
@@ -115,16 +122,17 @@ mod tests {
             "/a~1b/~0c/1/d/x",
             "/e/99999999999999999999",
         ] {
-            assert_eq!(super::resolve(&value, pointer), value.pointer(pointer), "{pointer:?}");
+            assert_eq!(resolve(&value, pointer), value.pointer(pointer), "{pointer:?}");
         }
     }
-
-    use super::*;
 
     #[test]
     fn escapes_and_joins_tokens() {
         assert_eq!(join("/channels", "user/signedup"), "/channels/user~1signedup");
         assert_eq!(join("", "a~b"), "/a~0b");
+        assert_eq!(join("/a", "plain"), "/a/plain");
+        assert_eq!(escape("~/"), "~0~1");
+        assert_eq!(unescape("~0~1"), "~/");
         assert_eq!(
             tokens("/channels/user~1signedup/x~0y").collect::<Vec<_>>(),
             ["channels", "user/signedup", "x~y"]

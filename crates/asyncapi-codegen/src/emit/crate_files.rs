@@ -432,14 +432,13 @@ pub fn receiver_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
     }
 }
 
-/// `tests/examples.rs`: each message example parses, validates and writes back
-/// to an equal JSON value. `None` when the document has no examples.
 /// Whether any message gives an example payload (then the crate gets tests).
 pub fn has_examples(ir: &Ir) -> bool {
     ir.api.messages.iter().any(|message| message.examples.iter().any(|example| example.payload.is_some()))
 }
 
-/// The tests of the document's message examples (see [`has_examples`]).
+/// `tests/examples/cases.rs`: each message example parses, validates and writes
+/// back to an equal JSON value (only generated when [`has_examples`]).
 pub fn examples_test(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
     let krate = format_ident!("{}", settings.crate_name.replace('-', "_"));
     let mut scope = NameScope::new();

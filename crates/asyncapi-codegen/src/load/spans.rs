@@ -31,6 +31,8 @@ pub const MAX_DEPTH: usize = 128;
 pub const MAX_NODES: usize = 2_000_000;
 /// Most bytes the JSON pointers of all nodes may add up to.
 pub const MAX_POINTER_BYTES: usize = 256 << 20;
+/// The anchor id of a node without a YAML anchor (saphyr's; JSON has none).
+const NO_ANCHOR: usize = 0;
 /// Duplicate keys reported per file: past that, the rest is noise.
 const MAX_DUPLICATES: usize = 100;
 
@@ -255,7 +257,7 @@ fn read_json(reader: &mut JsonStreamReader<&[u8]>, builder: &mut Builder) -> Res
             if object {
                 let position = json_position(reader);
                 let key = reader.next_name_owned()?;
-                builder.scalar(key, 0, position)?;
+                builder.scalar(key, NO_ANCHOR, position)?;
             }
         }
         let kind = reader.peek()?;
@@ -263,18 +265,18 @@ fn read_json(reader: &mut JsonStreamReader<&[u8]>, builder: &mut Builder) -> Res
         match kind {
             ValueType::Object => {
                 reader.begin_object()?;
-                builder.start(0, position, true)?;
+                builder.start(NO_ANCHOR, position, true)?;
                 open.push(true);
             }
             ValueType::Array => {
                 reader.begin_array()?;
-                builder.start(0, position, false)?;
+                builder.start(NO_ANCHOR, position, false)?;
                 open.push(false);
             }
             ValueType::String | ValueType::Number | ValueType::Boolean | ValueType::Null => {
                 // Only keys are kept: a value's text is not needed.
                 reader.skip_value()?;
-                builder.scalar(String::new(), 0, position)?;
+                builder.scalar(String::new(), NO_ANCHOR, position)?;
             }
         }
         if open.is_empty() {
@@ -361,7 +363,7 @@ impl Builder {
         if placement.is_key {
             return Ok(());
         }
-        if anchor != 0 {
+        if anchor != NO_ANCHOR {
             self.anchors.insert(anchor, (1, 0));
         }
         self.count(1, placement.pointer_len, position, false)
@@ -440,7 +442,7 @@ impl Builder {
 
     fn end(&mut self) {
         let Some(frame) = self.stack.pop() else { return };
-        if frame.anchor != 0 {
+        if frame.anchor != NO_ANCHOR {
             let relative = frame.bytes.saturating_sub(frame.count.saturating_mul(frame.pointer_len));
             self.anchors.insert(frame.anchor, (frame.count, relative));
         }
