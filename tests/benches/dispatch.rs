@@ -9,15 +9,16 @@
 //!
 //! `cargo bench -p asyncapi-tests --bench dispatch`, then `cargo xtask
 //! bench-report` prints the ratios. The run itself also prints them measured
-//! in pairs (see [`paired`]), which a noisy machine disturbs less.
+//! in pairs (see [`paired`]).
 
 use std::convert::Infallible;
 use std::future::Future;
 use std::hint::black_box;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
+use asyncapi_tests::paired;
 use criterion::{BatchSize, Criterion};
 use gotowebinar_webhooks::rt::dedupe::NoDedupe;
 use gotowebinar_webhooks::rt::dispatch::Outcome;
@@ -113,62 +114,52 @@ fn dispatch(c: &mut Criterion, setup: &Setup) {
     group.finish();
 }
 
-/// The same four measurements, paired. On a shared machine a benchmark can
-/// land in a slow minute that the one it is compared with misses; here each
-/// round times a batch of every operation back to back (in rotating order),
-/// and ratios are taken within a round, so that they compare like with like.
+/// The same four measurements, paired (see [`asyncapi_tests::paired`]), which
+/// a noisy machine disturbs less than criterion's separate runs.
 fn paired(setup: &Setup) {
     const ROUNDS: usize = 101;
     const BATCH: usize = 2_000;
-    let mut path_ratios = Vec::with_capacity(ROUNDS);
-    let mut generic_ratios = Vec::with_capacity(ROUNDS);
-    for round in 0..ROUNDS {
-        // dispatch, HMAC, typed parse, generic: seconds per batch.
-        let mut seconds = [0.0_f64; 4];
-        for step in 0..4 {
-            let operation = (round + step) % 4;
-            let deliveries: Vec<Delivery> =
-                if operation == 0 { vec![setup.delivery.clone(); BATCH] } else { Vec::new() };
+    let mut operations: [paired::Operation<'_>; 4] = [
+        Box::new(|batch| {
+            let deliveries = vec![setup.delivery.clone(); batch];
             let started = Instant::now();
-            match operation {
-                0 => deliveries.into_iter().for_each(|delivery| {
-                    black_box(ready(setup.dispatcher.dispatch(delivery)));
-                }),
-                1 => (0..BATCH).for_each(|_| {
-                    black_box(setup.hmac());
-                }),
-                2 => (0..BATCH).for_each(|_| {
-                    black_box(setup.typed_parse());
-                }),
-                _ => (0..BATCH).for_each(|_| {
-                    black_box(setup.generic());
-                }),
+            for delivery in deliveries {
+                black_box(ready(setup.dispatcher.dispatch(delivery)));
             }
-            seconds[operation] = started.elapsed().as_secs_f64();
-        }
-        path_ratios.push(seconds[0] / (seconds[1] + seconds[2]));
-        generic_ratios.push(seconds[3] / seconds[0]);
-    }
+            started.elapsed()
+        }),
+        Box::new(|batch| timed(batch, || setup.hmac())),
+        Box::new(|batch| timed(batch, || setup.typed_parse())),
+        Box::new(|batch| timed(batch, || setup.generic())),
+    ];
+    let rounds = paired::rounds(&mut operations, ROUNDS, BATCH);
+    // dispatch, HMAC, typed parse, generic: seconds per batch.
+    let path = rounds.iter().map(|s| s[0] / (s[1] + s[2])).collect();
+    let generic = rounds.iter().map(|s| s[3] / s[0]).collect();
     println!(
         "paired over {ROUNDS} rounds of {BATCH}, median (quartiles):\n  \
          dispatch / (hmac + typed parse) = {} (target <= 1.5)\n  \
          generic / dispatch = {} (target >= 5)",
-        quartiles(&mut path_ratios),
-        quartiles(&mut generic_ratios)
+        paired::quartiles(path),
+        paired::quartiles(generic)
     );
 }
 
-/// `median (q1-q3)` of `values`.
-fn quartiles(values: &mut [f64]) -> String {
-    values.sort_by(f64::total_cmp);
-    let at = |fraction: f64| values[((values.len() - 1) as f64 * fraction).round() as usize];
-    format!("{:.2}x ({:.2}-{:.2})", at(0.5), at(0.25), at(0.75))
+/// The time `batch` runs of `operation` take.
+fn timed<T>(batch: usize, mut operation: impl FnMut() -> T) -> Duration {
+    let started = Instant::now();
+    for _ in 0..batch {
+        black_box(operation());
+    }
+    started.elapsed()
 }
 
 fn main() {
     let setup = Setup::new();
     let mut criterion = Criterion::default().configure_from_args();
     dispatch(&mut criterion, &setup);
-    paired(&setup);
+    if paired::benchmarking() {
+        paired(&setup);
+    }
     criterion.final_summary();
 }

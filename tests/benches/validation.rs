@@ -10,11 +10,15 @@
 //! - `invalid/reference`: the same through the reference (`iter_errors`).
 //!
 //! `cargo bench -p asyncapi-tests --bench validation`, then `cargo xtask
-//! bench-report` prints the ratios.
+//! bench-report` prints the ratios. The run itself also prints them measured
+//! in pairs (see [`paired`]).
 
 use std::hint::black_box;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use std::time::{Duration, Instant};
+
+use asyncapi_tests::paired;
+use criterion::Criterion;
 use gotowebinar_webhooks::{Event, Message, Mode};
 use serde_json::Value;
 
@@ -56,46 +60,62 @@ fn reference(message: Message) -> jsonschema::Validator {
         .expect("the bundled schema compiles")
 }
 
-fn valid(c: &mut Criterion) {
-    let mut group = c.benchmark_group("valid");
-    for (name, message, body) in valid_bodies() {
-        let reference = reference(message);
-        // The same bytes for both: keys as strings, which the reference accepts.
-        let body = strict_keys(&body);
-        assert!(Event::parse(&body, Mode::Lenient).is_ok(), "{name} is valid");
-        assert!(
-            reference.is_valid(&serde_json::from_slice(&body).expect("JSON")),
-            "{name} is valid to the reference"
-        );
-        group.bench_function(format!("generated/{name}"), |b| {
-            b.iter(|| Event::parse(black_box(&body), Mode::Lenient))
-        });
-        group.bench_function(format!("reference/{name}"), |b| {
-            b.iter(|| {
-                let value: Value = serde_json::from_slice(black_box(&body)).expect("JSON");
-                reference.validate(&value).is_ok()
-            })
-        });
-    }
-    group.finish();
+/// A body, and the two ways of judging it.
+type Case = (&'static str, Vec<u8>, Route<'static>, Route<'static>);
+
+/// One way of judging a body; returns a count so the work is not optimized away.
+type Route<'a> = Box<dyn Fn(&[u8]) -> usize + 'a>;
+
+/// Valid deliveries: `Event::parse` against `from_slice::<Value>` and the reference.
+fn valid_cases() -> Vec<Case> {
+    valid_bodies()
+        .into_iter()
+        .map(|(name, message, body)| {
+            let reference = reference(message);
+            // The same bytes for both: keys as strings, which the reference accepts.
+            let body = strict_keys(&body);
+            assert!(Event::parse(&body, Mode::Lenient).is_ok(), "{name} is valid");
+            assert!(
+                reference.is_valid(&serde_json::from_slice(&body).expect("JSON")),
+                "{name} is valid to the reference"
+            );
+            let generated: Route = Box::new(|body| Event::parse(body, Mode::Lenient).map_or(0, |_| 1));
+            let reference: Route = Box::new(move |body| {
+                let value: Value = serde_json::from_slice(body).expect("JSON");
+                usize::from(reference.validate(&value).is_ok())
+            });
+            (name, body, generated, reference)
+        })
+        .collect()
 }
 
-fn invalid(c: &mut Criterion) {
-    let mut group = c.benchmark_group("invalid");
-    for (name, message, body) in invalid_bodies() {
-        let reference = reference(message);
-        let ours = message.validate_body(&body, Mode::Strict).expect_err("invalid").len();
-        let theirs = reference.iter_errors(&serde_json::from_slice(&body).expect("JSON")).count();
-        assert!(ours >= 3 && theirs >= 3, "{name}: {ours} and {theirs} violations");
-        group.bench_function(format!("generated/{name}"), |b| {
-            b.iter(|| message.validate_body(black_box(&body), Mode::Strict).map_err(|v| v.len()))
-        });
-        group.bench_function(format!("reference/{name}"), |b| {
-            b.iter(|| {
-                let value: Value = serde_json::from_slice(black_box(&body)).expect("JSON");
+/// Invalid deliveries: every violation, with pointers, from both.
+fn invalid_cases() -> Vec<Case> {
+    invalid_bodies()
+        .into_iter()
+        .map(|(name, message, body)| {
+            let reference = reference(message);
+            let ours = message.validate_body(&body, Mode::Strict).expect_err("invalid").len();
+            let theirs = reference.iter_errors(&serde_json::from_slice(&body).expect("JSON")).count();
+            assert!(ours >= 3 && theirs >= 3, "{name}: {ours} and {theirs} violations");
+            let generated: Route = Box::new(move |body| {
+                message.validate_body(body, Mode::Strict).map_or_else(|v| v.len(), |_| 0)
+            });
+            let reference: Route = Box::new(move |body| {
+                let value: Value = serde_json::from_slice(body).expect("JSON");
                 reference.iter_errors(&value).count()
-            })
-        });
+            });
+            (name, body, generated, reference)
+        })
+        .collect()
+}
+
+/// Criterion's measurement of each case's two routes, in `group`.
+fn bench(c: &mut Criterion, group: &str, cases: &[Case]) {
+    let mut group = c.benchmark_group(group);
+    for (name, body, generated, reference) in cases {
+        group.bench_function(format!("generated/{name}"), |b| b.iter(|| generated(black_box(body))));
+        group.bench_function(format!("reference/{name}"), |b| b.iter(|| reference(black_box(body))));
     }
     group.finish();
 }
@@ -113,5 +133,39 @@ fn strict_keys(body: &[u8]) -> Vec<u8> {
     serde_json::to_vec(&value).expect("serializes")
 }
 
-criterion_group!(benches, valid, invalid);
-criterion_main!(benches);
+/// Each body's two routes, paired: how many times faster ours is.
+fn paired(label: &str, cases: &[Case]) {
+    const ROUNDS: usize = 51;
+    const BATCH: usize = 2_000;
+    println!("{label}, paired over {ROUNDS} rounds of {BATCH}, reference / generated, median (quartiles):");
+    for (name, body, generated, reference) in cases {
+        let mut operations: [paired::Operation<'_>; 2] = [
+            Box::new(|batch| timed(batch, || generated(body))),
+            Box::new(|batch| timed(batch, || reference(body))),
+        ];
+        let rounds = paired::rounds(&mut operations, ROUNDS, BATCH);
+        let ratios = rounds.iter().map(|seconds| seconds[1] / seconds[0]).collect();
+        println!("  {name}: {}", paired::quartiles(ratios));
+    }
+}
+
+/// The time `batch` runs of `operation` take.
+fn timed<T>(batch: usize, mut operation: impl FnMut() -> T) -> Duration {
+    let started = Instant::now();
+    for _ in 0..batch {
+        black_box(operation());
+    }
+    started.elapsed()
+}
+
+fn main() {
+    let mut criterion = Criterion::default().configure_from_args();
+    let (valid, invalid) = (valid_cases(), invalid_cases());
+    bench(&mut criterion, "valid", &valid);
+    bench(&mut criterion, "invalid", &invalid);
+    if paired::benchmarking() {
+        paired("valid deliveries", &valid);
+        paired("invalid deliveries", &invalid);
+    }
+    criterion.final_summary();
+}

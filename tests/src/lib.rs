@@ -6,4 +6,5 @@
 //! `src/`), and the support code they share.
 
 pub mod differential;
+pub mod paired;
 pub mod rng;

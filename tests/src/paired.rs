@@ -1,0 +1,86 @@
+//! Paired timing for the benchmarks' ratios.
+//!
+//! On a shared machine a benchmark can land in a slow minute that the one it
+//! is compared with misses, and criterion's separate runs then disagree by tens
+//! of percent. Here each round times a batch of every operation back to back
+//! (in an order that rotates from round to round), and ratios are taken within
+//! a round, so that they compare like with like; the median over many rounds
+//! and its quartiles are what gets reported.
+
+use std::time::Duration;
+
+/// One operation under measurement: runs it `batch` times and returns the time
+/// that took. Work that must not be timed (cloning inputs the operation
+/// consumes) is done before starting the clock.
+pub type Operation<'a> = Box<dyn FnMut(usize) -> Duration + 'a>;
+
+/// Seconds per batch of each operation, one row per round.
+pub fn rounds(operations: &mut [Operation<'_>], rounds: usize, batch: usize) -> Vec<Vec<f64>> {
+    let count = operations.len();
+    (0..rounds)
+        .map(|round| {
+            let mut seconds = vec![0.0; count];
+            for step in 0..count {
+                let which = (round + step) % count;
+                seconds[which] = operations[which](batch).as_secs_f64();
+            }
+            seconds
+        })
+        .collect()
+}
+
+/// Whether the benchmark binary runs as a benchmark (`cargo bench` passes
+/// `--bench`), rather than as a quick check under `cargo test --benches`,
+/// where the paired rounds would take minutes for nothing.
+pub fn benchmarking() -> bool {
+    std::env::args().any(|arg| arg == "--bench")
+}
+
+/// `median (q1-q3)` of `ratios`, as `1.23x (1.20-1.30)`.
+pub fn quartiles(mut ratios: Vec<f64>) -> String {
+    if ratios.is_empty() {
+        return "no rounds".to_owned();
+    }
+    ratios.sort_by(f64::total_cmp);
+    let at = |fraction: f64| ratios[((ratios.len() - 1) as f64 * fraction).round() as usize];
+    format!("{:.2}x ({:.2}-{:.2})", at(0.5), at(0.25), at(0.75))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+
+    #[test]
+    fn every_operation_runs_once_per_round_in_rotating_order() {
+        let calls = RefCell::new(Vec::new());
+        let mut operations: Vec<Operation<'_>> = (0..3)
+            .map(|index| -> Operation<'_> {
+                let calls = &calls;
+                Box::new(move |batch| {
+                    calls.borrow_mut().push((index, batch));
+                    Duration::from_millis(index as u64 + 1)
+                })
+            })
+            .collect();
+        let seconds = rounds(&mut operations, 3, 7);
+        drop(operations);
+        let order: Vec<usize> = calls
+            .into_inner()
+            .iter()
+            .map(|&(index, batch)| {
+                assert_eq!(batch, 7);
+                index
+            })
+            .collect();
+        assert_eq!(order, [0, 1, 2, 1, 2, 0, 2, 0, 1]);
+        // Each row holds each operation's own time, whatever the order it ran in.
+        assert!(seconds.iter().all(|row| row == &[0.001, 0.002, 0.003]));
+    }
+
+    #[test]
+    fn quartiles_of_an_odd_and_an_empty_set() {
+        assert_eq!(quartiles(vec![5.0, 1.0, 3.0, 2.0, 4.0]), "3.00x (2.00-4.00)");
+        assert_eq!(quartiles(Vec::new()), "no rounds");
+    }
+}
