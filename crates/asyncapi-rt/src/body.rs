@@ -60,12 +60,12 @@ pub fn sniff_string<'b>(body: &'b [u8], property: &str) -> Option<&'b str> {
     if name.is_empty() || name.iter().any(|b| matches!(b, b'"' | b'\\') || *b < 0x20) {
         return None;
     }
-    let finder = memchr::memmem::Finder::new(name);
-    let mut from = 0;
-    while let Some(found) = finder.find(&body[from..]) {
-        let start = from + found;
-        from = start + 1;
-        let quoted = start > 0 && body[start - 1] == b'"' && body.get(start + name.len()) == Some(&b'"');
+    // Candidates are the quotes followed by the name and a closing quote. The
+    // discriminator usually comes first, so walking quotes stops early, where
+    // a substring finder would cost more to build than the search.
+    for quote in memchr::memchr_iter(b'"', body) {
+        let start = quote + 1;
+        let quoted = body[start..].starts_with(name) && body.get(start + name.len()) == Some(&b'"');
         if !quoted {
             continue;
         }

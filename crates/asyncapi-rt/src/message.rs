@@ -298,6 +298,11 @@ fn explain<T: DeserializeOwned>(
 
 /// `T::deserialize(value)`, with the pointer of the failure when it fails.
 fn from_value_located<T: DeserializeOwned>(value: Value) -> Result<T, Violations> {
+    // A plain read first: tracking the path costs an allocation per key, and
+    // only a failure needs it (the value is then read again, tracked).
+    if let Ok(parsed) = T::deserialize(Objects(&value)) {
+        return Ok(parsed);
+    }
     serde_path_to_error::deserialize::<_, T>(Objects(value)).map_err(|error| {
         let pointer = pointer_of(error.path());
         let message = format!("cannot be represented in Rust: {}", error.inner());
@@ -516,7 +521,7 @@ pub enum HeaderKind {
 /// says parameters and case do not change the type, and real senders add
 /// them where documents list the bare type.
 pub fn headers_json(headers: &http::HeaderMap, declared: &[(&str, HeaderKind)], mode: Mode) -> Value {
-    let mut object = serde_json::Map::new();
+    let mut object = serde_json::Map::with_capacity(declared.len());
     for (name, kind) in declared {
         let Some(value) = headers.get(*name) else { continue };
         let mut text = String::from_utf8_lossy(value.as_bytes()).into_owned();
@@ -1031,6 +1036,10 @@ mod tests {
         // 1.0 is an integer to JSON Schema, not to i64.
         let error =
             parse_validated::<Point>(br#"{"x": 1.0, "name": "a"}"#, Mode::Lenient, typed, raw).unwrap_err();
+        assert_eq!(pointers(&error), [("/x", Keyword::Representable)]);
+        // Strict mode reads the walked value, located the same way.
+        let error =
+            parse_validated::<Point>(br#"{"x": 1.0, "name": "a"}"#, Mode::Strict, typed, raw).unwrap_err();
         assert_eq!(pointers(&error), [("/x", Keyword::Representable)]);
     }
 
