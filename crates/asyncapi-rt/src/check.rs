@@ -560,17 +560,36 @@ pub fn contains(found: bool, at: &Path<'_>, out: &mut Violations) {
 
 /// A value for a message: short, quoted like JSON.
 fn short(value: &Value) -> String {
-    let text = value.to_string();
-    if text.chars().count() > 60 { format!("{}...", text.chars().take(57).collect::<String>()) } else { text }
+    truncated(value.to_string())
 }
 
 fn short_str(text: &str) -> String {
-    short(&Value::String(text.to_owned()))
+    // Serializing a `str` has no way to fail.
+    truncated(serde_json::to_string(text).unwrap_or_default())
 }
 
+/// `text`, cut to 57 characters and an ellipsis when longer than 60.
+fn truncated(mut text: String) -> String {
+    if text.char_indices().nth(60).is_some()
+        && let Some((cut, _)) = text.char_indices().nth(57)
+    {
+        text.truncate(cut);
+        text.push_str("...");
+    }
+    text
+}
+
+/// `allowed` as JSON strings, comma-separated, written into one buffer.
 fn list_strings(allowed: &[&str]) -> String {
-    let quoted: Vec<String> = allowed.iter().map(|a| Value::String((*a).to_owned()).to_string()).collect();
-    quoted.join(", ")
+    let mut out = Vec::with_capacity(allowed.iter().map(|text| text.len() + 4).sum());
+    for (index, text) in allowed.iter().enumerate() {
+        if index > 0 {
+            out.extend_from_slice(b", ");
+        }
+        // Serializing a `str` into a `Vec` has no way to fail.
+        let _ = serde_json::to_writer(&mut out, text);
+    }
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -622,6 +641,19 @@ mod tests {
             [("/x".into(), Keyword::Enum)]
         );
         assert_eq!(run(|at, out| enum_strings(&json!(1), &["g2w"], at, out)).len(), 1);
+        // The message lists the allowed values as JSON, escapes and all.
+        let mut out = Violations::new();
+        enum_strings(&json!("x"), &["a", "b\"c", ""], &Path::root(), &mut out);
+        let messages: Vec<String> = out.into_iter().map(|v| v.message).collect();
+        assert_eq!(messages, [r#""x" is not one of "a", "b\"c", """#]);
+        // Long values are cut, at a character boundary.
+        let mut out = Violations::new();
+        let long = "é".repeat(59);
+        enum_strings(&json!(long), &["a"], &Path::root(), &mut out);
+        format(&"ü".repeat(58), Format::Email, &Path::root(), &mut out);
+        let messages: Vec<String> = out.into_iter().map(|v| v.message).collect();
+        assert_eq!(messages[0], format!("\"{}... is not one of \"a\"", "é".repeat(56)));
+        assert_eq!(messages[1], format!("\"{}\" is not a valid email", "ü".repeat(58)));
         let allowed = json!([1, "a", null]);
         assert!(run(|at, out| enum_values(&json!(1.0), &allowed, at, out)).is_empty());
         assert_eq!(run(|at, out| enum_values(&json!(2), &allowed, at, out)).len(), 1);
