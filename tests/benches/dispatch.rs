@@ -16,7 +16,7 @@ use std::future::Future;
 use std::hint::black_box;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use asyncapi_tests::paired;
 use criterion::{BatchSize, Criterion};
@@ -128,9 +128,9 @@ fn paired(setup: &Setup) {
             }
             started.elapsed()
         }),
-        Box::new(|batch| timed(batch, || setup.hmac())),
-        Box::new(|batch| timed(batch, || setup.typed_parse())),
-        Box::new(|batch| timed(batch, || setup.generic())),
+        Box::new(|batch| paired::timed(batch, || setup.hmac())),
+        Box::new(|batch| paired::timed(batch, || setup.typed_parse())),
+        Box::new(|batch| paired::timed(batch, || setup.generic())),
     ];
     let rounds = paired::rounds(&mut operations, ROUNDS, BATCH);
     // dispatch, HMAC, typed parse, generic: seconds per batch.
@@ -143,15 +143,6 @@ fn paired(setup: &Setup) {
         paired::quartiles(path),
         paired::quartiles(generic)
     );
-}
-
-/// The time `batch` runs of `operation` take.
-fn timed<T>(batch: usize, mut operation: impl FnMut() -> T) -> Duration {
-    let started = Instant::now();
-    for _ in 0..batch {
-        black_box(operation());
-    }
-    started.elapsed()
 }
 
 fn main() {

@@ -15,8 +15,6 @@
 
 use std::hint::black_box;
 
-use std::time::{Duration, Instant};
-
 use asyncapi_tests::paired;
 use criterion::Criterion;
 use gotowebinar_webhooks::{Event, Message, Mode};
@@ -140,22 +138,13 @@ fn paired(label: &str, cases: &[Case]) {
     println!("{label}, paired over {ROUNDS} rounds of {BATCH}, reference / generated, median (quartiles):");
     for (name, body, generated, reference) in cases {
         let mut operations: [paired::Operation<'_>; 2] = [
-            Box::new(|batch| timed(batch, || generated(body))),
-            Box::new(|batch| timed(batch, || reference(body))),
+            Box::new(|batch| paired::timed(batch, || generated(body))),
+            Box::new(|batch| paired::timed(batch, || reference(body))),
         ];
         let rounds = paired::rounds(&mut operations, ROUNDS, BATCH);
         let ratios = rounds.iter().map(|seconds| seconds[1] / seconds[0]).collect();
         println!("  {name}: {}", paired::quartiles(ratios));
     }
-}
-
-/// The time `batch` runs of `operation` take.
-fn timed<T>(batch: usize, mut operation: impl FnMut() -> T) -> Duration {
-    let started = Instant::now();
-    for _ in 0..batch {
-        black_box(operation());
-    }
-    started.elapsed()
 }
 
 fn main() {

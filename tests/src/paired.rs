@@ -7,12 +7,22 @@
 //! a round, so that they compare like with like; the median over many rounds
 //! and its quartiles are what gets reported.
 
-use std::time::Duration;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
 
 /// One operation under measurement: runs it `batch` times and returns the time
 /// that took. Work that must not be timed (cloning inputs the operation
 /// consumes) is done before starting the clock.
 pub type Operation<'a> = Box<dyn FnMut(usize) -> Duration + 'a>;
+
+/// The time `batch` runs of `operation` take: the body of most [`Operation`]s.
+pub fn timed<T>(batch: usize, mut operation: impl FnMut() -> T) -> Duration {
+    let started = Instant::now();
+    for _ in 0..batch {
+        black_box(operation());
+    }
+    started.elapsed()
+}
 
 /// Seconds per batch of each operation, one row per round.
 pub fn rounds(operations: &mut [Operation<'_>], rounds: usize, batch: usize) -> Vec<Vec<f64>> {
@@ -76,6 +86,13 @@ mod tests {
         assert_eq!(order, [0, 1, 2, 1, 2, 0, 2, 0, 1]);
         // Each row holds each operation's own time, whatever the order it ran in.
         assert!(seconds.iter().all(|row| row == &[0.001, 0.002, 0.003]));
+    }
+
+    #[test]
+    fn timed_runs_the_operation_once_per_batch_item() {
+        let mut runs = 0;
+        timed(5, || runs += 1);
+        assert_eq!(runs, 5);
     }
 
     #[test]
