@@ -59,10 +59,15 @@ fn reference(message: Message) -> jsonschema::Validator {
 }
 
 /// A body, and the two ways of judging it.
-type Case = (&'static str, Vec<u8>, Route<'static>, Route<'static>);
+struct Case {
+    name: &'static str,
+    body: Vec<u8>,
+    generated: Route,
+    reference: Route,
+}
 
 /// One way of judging a body; returns a count so the work is not optimized away.
-type Route<'a> = Box<dyn Fn(&[u8]) -> usize + 'a>;
+type Route = Box<dyn Fn(&[u8]) -> usize>;
 
 /// Valid deliveries: `Event::parse` against `from_slice::<Value>` and the reference.
 fn valid_cases() -> Vec<Case> {
@@ -82,7 +87,7 @@ fn valid_cases() -> Vec<Case> {
                 let value: Value = serde_json::from_slice(body).expect("JSON");
                 usize::from(reference.validate(&value).is_ok())
             });
-            (name, body, generated, reference)
+            Case { name, body, generated, reference }
         })
         .collect()
 }
@@ -103,7 +108,7 @@ fn invalid_cases() -> Vec<Case> {
                 let value: Value = serde_json::from_slice(body).expect("JSON");
                 reference.iter_errors(&value).count()
             });
-            (name, body, generated, reference)
+            Case { name, body, generated, reference }
         })
         .collect()
 }
@@ -111,7 +116,7 @@ fn invalid_cases() -> Vec<Case> {
 /// Criterion's measurement of each case's two routes, in `group`.
 fn bench(c: &mut Criterion, group: &str, cases: &[Case]) {
     let mut group = c.benchmark_group(group);
-    for (name, body, generated, reference) in cases {
+    for Case { name, body, generated, reference } in cases {
         group.bench_function(format!("generated/{name}"), |b| b.iter(|| generated(black_box(body))));
         group.bench_function(format!("reference/{name}"), |b| b.iter(|| reference(black_box(body))));
     }
@@ -136,10 +141,10 @@ fn paired(label: &str, cases: &[Case]) {
     const ROUNDS: usize = 51;
     const BATCH: usize = 2_000;
     println!("{label}, paired over {ROUNDS} rounds of {BATCH}, reference / generated, median (quartiles):");
-    for (name, body, generated, reference) in cases {
+    for Case { name, body, generated, reference } in cases {
         let mut operations: [paired::Operation<'_>; 2] = [
-            Box::new(|batch| paired::timed(batch, || generated(body))),
-            Box::new(|batch| paired::timed(batch, || reference(body))),
+            Box::new(|batch| paired::timed(batch, || generated(black_box(body)))),
+            Box::new(|batch| paired::timed(batch, || reference(black_box(body)))),
         ];
         let rounds = paired::rounds(&mut operations, ROUNDS, BATCH);
         let ratios = rounds.iter().map(|seconds| seconds[1] / seconds[0]).collect();
