@@ -30,6 +30,7 @@ pub mod load;
 pub mod pointer;
 pub mod resolve;
 mod runtime;
+mod threads;
 pub mod write;
 
 use std::path::{Path, PathBuf};

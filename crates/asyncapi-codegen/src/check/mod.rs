@@ -31,17 +31,8 @@ pub fn check(sources: &Sources) -> Diagnostics {
         return diagnostics;
     }
     // The two passes are independent: the meta-schema's runs beside the lint.
-    let (precise, meta) = std::thread::scope(|scope| {
-        let helper = std::thread::Builder::new()
-            .stack_size(META_SCHEMA_STACK)
-            .spawn_scoped(scope, || meta_schema::validate(sources));
-        let precise = lint::lint(sources);
-        let meta = match helper {
-            Ok(helper) => helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(_) => meta_schema::validate(sources),
-        };
-        (precise, meta)
-    });
+    let (meta, precise) =
+        crate::threads::beside(META_SCHEMA_STACK, || meta_schema::validate(sources), || lint::lint(sources));
     let precise_pointers: Vec<String> =
         precise.iter().filter_map(|d| d.location.as_ref().map(|l| l.pointer.clone())).collect();
     diagnostics.extend(precise);

@@ -70,14 +70,10 @@ pub fn emit(ir: &Ir, settings: &Settings<'_>) -> Result<Files, String> {
             done.push((index, text.map_err(|error| format!("{}: {error}", job.path))));
         }
     };
-    let mut texts = std::thread::scope(|scope| {
-        let helper = std::thread::Builder::new().stack_size(RENDER_STACK).spawn_scoped(scope, work);
-        let mut texts = work();
-        if let Ok(helper) = helper {
-            texts.extend(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-        }
-        texts
-    });
+    // Both threads take jobs until none is left (without a second thread,
+    // this one has taken them all and the second call finds none).
+    let (mut texts, more) = crate::threads::beside(RENDER_STACK, work, work);
+    texts.extend(more);
     texts.sort_by_key(|(index, _)| *index);
 
     let mut files = Files::new();

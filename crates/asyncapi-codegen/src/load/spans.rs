@@ -562,21 +562,26 @@ mod tests {
     }
 
     /// Every pointer of `value`, the root included.
-    fn pointers(value: &serde_json::Value, at: String, out: &mut Vec<String>) {
-        match value {
-            serde_json::Value::Object(members) => {
-                for (key, member) in members {
-                    pointers(member, pointer::join(&at, key), out);
+    fn pointers(value: &serde_json::Value) -> Vec<String> {
+        fn walk(value: &serde_json::Value, at: String, out: &mut Vec<String>) {
+            match value {
+                serde_json::Value::Object(members) => {
+                    for (key, member) in members {
+                        walk(member, pointer::join(&at, key), out);
+                    }
                 }
-            }
-            serde_json::Value::Array(items) => {
-                for (index, item) in items.iter().enumerate() {
-                    pointers(item, pointer::join(&at, &index.to_string()), out);
+                serde_json::Value::Array(items) => {
+                    for (index, item) in items.iter().enumerate() {
+                        walk(item, pointer::join(&at, &index.to_string()), out);
+                    }
                 }
+                _ => {}
             }
-            _ => {}
+            out.push(at);
         }
-        out.push(at);
+        let mut all = Vec::new();
+        walk(value, String::new(), &mut all);
+        all
     }
 
     #[test]
@@ -592,9 +597,7 @@ mod tests {
             let value: serde_json::Value = serde_json::from_str(text).expect(text);
             let yaml = SpanIndex::build(text).unwrap();
             let json = SpanIndex::build_json(text).unwrap();
-            let mut all = Vec::new();
-            pointers(&value, String::new(), &mut all);
-            for pointer in &all {
+            for pointer in &pointers(&value) {
                 assert_eq!(json.find(pointer), yaml.find(pointer), "{pointer} in {text}");
             }
             assert_eq!(json.duplicates, yaml.duplicates, "{text}");
@@ -604,8 +607,7 @@ mod tests {
         let value: serde_json::Value = serde_yaml::from_str(spec).unwrap();
         let text = serde_json::to_string_pretty(&value).unwrap();
         let (yaml, json) = (SpanIndex::build(&text).unwrap(), SpanIndex::build_json(&text).unwrap());
-        let mut all = Vec::new();
-        pointers(&value, String::new(), &mut all);
+        let all = pointers(&value);
         assert!(all.len() > 300, "{} nodes", all.len());
         for pointer in &all {
             assert_eq!(json.find(pointer), yaml.find(pointer), "{pointer}");
@@ -644,9 +646,7 @@ mod tests {
                 && yaml.syntax_error.is_none()
             {
                 proptest::prop_assert_eq!(&json.syntax_error, &None);
-                let mut all = Vec::new();
-                pointers(&value, String::new(), &mut all);
-                for pointer in &all {
+                for pointer in &pointers(&value) {
                     proptest::prop_assert_eq!(json.find(pointer), yaml.find(pointer), "{} in {:?}", pointer, text);
                 }
             }
