@@ -41,9 +41,20 @@ pub fn rounds(operations: &mut [Operation<'_>], rounds: usize, batch: usize) -> 
 
 /// Whether the benchmark binary runs as a benchmark (`cargo bench` passes
 /// `--bench`), rather than as a quick check under `cargo test --benches`,
-/// where the paired rounds would take minutes for nothing.
+/// where the paired rounds would take minutes for nothing, and not under
+/// `--profile-time`, where they would blur the profile of one benchmark.
 pub fn benchmarking() -> bool {
-    std::env::args().any(|arg| arg == "--bench")
+    runs_paired(std::env::args())
+}
+
+/// [`benchmarking`], for the command line `args`.
+fn runs_paired(args: impl IntoIterator<Item = String>) -> bool {
+    let (mut bench, mut profiling) = (false, false);
+    for arg in args {
+        bench |= arg == "--bench";
+        profiling |= arg == "--profile-time";
+    }
+    bench && !profiling
 }
 
 /// `median (q1-q3)` of `ratios`, as `1.23x (1.20-1.30)`.
@@ -86,6 +97,15 @@ mod tests {
         assert_eq!(order, [0, 1, 2, 1, 2, 0, 2, 0, 1]);
         // Each row holds each operation's own time, whatever the order it ran in.
         assert!(seconds.iter().all(|row| row == &[0.001, 0.002, 0.003]));
+    }
+
+    #[test]
+    fn paired_rounds_run_under_cargo_bench_only() {
+        let run = |args: &[&str]| runs_paired(args.iter().map(|arg| arg.to_string()));
+        assert!(run(&["validation", "--bench"]));
+        assert!(run(&["validation", "--bench", "valid/"]));
+        assert!(!run(&["validation"]), "cargo test --benches");
+        assert!(!run(&["validation", "--bench", "--profile-time", "5", "^valid/"]));
     }
 
     #[test]
