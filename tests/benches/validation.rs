@@ -11,13 +11,15 @@
 //!
 //! `cargo bench -p asyncapi-tests --bench validation`, then `cargo xtask
 //! bench-report` prints the ratios. The run itself also prints them measured
-//! in pairs (see [`paired`]).
+//! in pairs (see [`paired`]), next to the ratio of the reference to serde_json
+//! reading the body alone: the ceiling for any route that parses with it.
 
 use std::hint::black_box;
 
 use asyncapi_tests::paired;
 use criterion::Criterion;
 use gotowebinar_webhooks::{Event, Message, Mode};
+use serde::de::IgnoredAny;
 use serde_json::Value;
 
 /// A delivery of each kind, as real traffic sends them.
@@ -136,20 +138,32 @@ fn strict_keys(body: &[u8]) -> Vec<u8> {
     serde_json::to_vec(&value).expect("serializes")
 }
 
-/// Each body's two routes, paired: how many times faster ours is.
+/// Each body's two routes, paired: how many times faster ours is; and, for
+/// scale, how many times faster serde_json merely reads the body (into
+/// `IgnoredAny`: no types, no checks), the most any route built on it could
+/// reach.
 fn paired(label: &str, cases: &[Case]) {
     const ROUNDS: usize = 51;
     const BATCH: usize = 2_000;
-    println!("{label}, paired over {ROUNDS} rounds of {BATCH}, reference / generated, median (quartiles):");
+    println!(
+        "{label}, paired over {ROUNDS} rounds of {BATCH}, reference / generated \
+         (and reference / reading the JSON alone), median (quartiles):"
+    );
     for Case { name, body, generated, reference } in cases {
-        let mut operations: [paired::Operation<'_>; 2] = [
+        let mut operations: [paired::Operation<'_>; 3] = [
             Box::new(|batch| paired::timed(batch, || generated(black_box(body)))),
             Box::new(|batch| paired::timed(batch, || reference(black_box(body)))),
+            Box::new(|batch| paired::timed(batch, || read_only(black_box(body)))),
         ];
         let rounds = paired::rounds(&mut operations, ROUNDS, BATCH);
-        let ratios = rounds.iter().map(|seconds| seconds[1] / seconds[0]).collect();
-        println!("  {name}: {}", paired::quartiles(ratios));
+        let ratios = |of: usize| rounds.iter().map(|seconds| seconds[1] / seconds[of]).collect();
+        println!("  {name}: {} ({})", paired::quartiles(ratios(0)), paired::quartiles(ratios(2)));
     }
+}
+
+/// serde_json reading `body` and keeping nothing.
+fn read_only(body: &[u8]) -> usize {
+    usize::from(serde_json::from_slice::<IgnoredAny>(body).is_ok())
 }
 
 fn main() {
