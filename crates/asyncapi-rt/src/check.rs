@@ -161,7 +161,8 @@ pub type Literal = LazyLock<Value>;
 /// `enum` with string values only (the common case, without allocation).
 pub fn enum_strings(value: &Value, allowed: &[&str], at: &Path<'_>, out: &mut Violations) {
     if !value.as_str().is_some_and(|text| allowed.contains(&text)) {
-        out.push(at, Keyword::Enum, format!("{} is not one of {}", short(value), list_strings(allowed)));
+        let message = Message::default().value(value).text(" is not one of ").strings(allowed);
+        out.push(at, Keyword::Enum, message.finish());
     }
 }
 
@@ -169,14 +170,16 @@ pub fn enum_strings(value: &Value, allowed: &[&str], at: &Path<'_>, out: &mut Vi
 pub fn enum_values(value: &Value, allowed: &Value, at: &Path<'_>, out: &mut Violations) {
     let options = allowed.as_array().map(Vec::as_slice).unwrap_or_default();
     if !options.iter().any(|option| json_equal(option, value)) {
-        out.push(at, Keyword::Enum, format!("{} is not one of {}", short(value), short(allowed)));
+        let message = Message::default().value(value).text(" is not one of ").value(allowed);
+        out.push(at, Keyword::Enum, message.finish());
     }
 }
 
 /// `const`.
 pub fn const_value(value: &Value, expected: &Value, at: &Path<'_>, out: &mut Violations) {
     if !json_equal(value, expected) {
-        out.push(at, Keyword::Const, format!("expected {}, found {}", short(expected), short(value)));
+        let message = Message::default().text("expected ").value(expected).text(", found ").value(value);
+        out.push(at, Keyword::Const, message.finish());
     }
 }
 
@@ -308,14 +311,16 @@ impl Pattern {
 /// `pattern`.
 pub fn pattern(text: &str, pattern: &Pattern, at: &Path<'_>, out: &mut Violations) {
     if !pattern.is_match(text) {
-        out.push(at, Keyword::Pattern, format!("{} does not match `{}`", short_str(text), pattern.source()));
+        let message = Message::default().value(text).text(" does not match `").text(pattern.source());
+        out.push(at, Keyword::Pattern, message.text("`").finish());
     }
 }
 
 /// `format`.
 pub fn format(text: &str, format: Format, at: &Path<'_>, out: &mut Violations) {
     if !format.is_valid(text) {
-        out.push(at, Keyword::Format, format!("{} is not a valid {}", short_str(text), format.name()));
+        let message = Message::default().value(text).text(" is not a valid ").text(format.name());
+        out.push(at, Keyword::Format, message.finish());
     }
 }
 
@@ -558,38 +563,47 @@ pub fn contains(found: bool, at: &Path<'_>, out: &mut Violations) {
     }
 }
 
-/// A value for a message: short, quoted like JSON.
-fn short(value: &Value) -> String {
-    truncated(value.to_string())
-}
+/// A violation's message, written into one buffer: words, and values quoted
+/// like JSON.
+#[derive(Default)]
+struct Message(Vec<u8>);
 
-fn short_str(text: &str) -> String {
-    // Serializing a `str` has no way to fail.
-    truncated(serde_json::to_string(text).unwrap_or_default())
-}
-
-/// `text`, cut to 57 characters and an ellipsis when longer than 60.
-fn truncated(mut text: String) -> String {
-    if text.char_indices().nth(60).is_some()
-        && let Some((cut, _)) = text.char_indices().nth(57)
-    {
-        text.truncate(cut);
-        text.push_str("...");
+impl Message {
+    fn text(mut self, text: &str) -> Self {
+        self.0.extend_from_slice(text.as_bytes());
+        self
     }
-    text
-}
 
-/// `allowed` as JSON strings, comma-separated, written into one buffer.
-fn list_strings(allowed: &[&str]) -> String {
-    let mut out = Vec::with_capacity(allowed.iter().map(|text| text.len() + 4).sum());
-    for (index, text) in allowed.iter().enumerate() {
-        if index > 0 {
-            out.extend_from_slice(b", ");
+    /// `value` as JSON, cut to 57 characters and an ellipsis when longer than 60.
+    fn value(mut self, value: &(impl serde::Serialize + ?Sized)) -> Self {
+        let start = self.0.len();
+        // Serializing a `Value` or a `str` into a `Vec` has no way to fail.
+        let _ = serde_json::to_writer(&mut self.0, value);
+        let written = std::str::from_utf8(&self.0[start..]).unwrap_or_default();
+        if written.char_indices().nth(60).is_some()
+            && let Some((cut, _)) = written.char_indices().nth(57)
+        {
+            self.0.truncate(start + cut);
+            self.0.extend_from_slice(b"...");
         }
-        // Serializing a `str` into a `Vec` has no way to fail.
-        let _ = serde_json::to_writer(&mut out, text);
+        self
     }
-    String::from_utf8(out).unwrap_or_default()
+
+    /// `allowed` as JSON strings, comma-separated, none of them cut.
+    fn strings(mut self, allowed: &[&str]) -> Self {
+        for (index, text) in allowed.iter().enumerate() {
+            if index > 0 {
+                self.0.extend_from_slice(b", ");
+            }
+            let _ = serde_json::to_writer(&mut self.0, text);
+        }
+        self
+    }
+
+    fn finish(self) -> String {
+        // Only `str`s and JSON were written: always UTF-8.
+        String::from_utf8(self.0).unwrap_or_default()
+    }
 }
 
 #[cfg(test)]
@@ -631,6 +645,30 @@ mod tests {
         assert!(json_equal(&json!([1, {"a": 2.0}]), &json!([1.0, {"a": 2}])));
         assert!(!json_equal(&json!({"a": 1}), &json!({"a": 1, "b": 2})));
         assert!(!json_equal(&json!(1), &json!("1")));
+    }
+
+    #[test]
+    fn messages_quote_values_as_json() {
+        let mut out = Violations::new();
+        let root = Path::root();
+        enum_values(&json!({"a": "\n"}), &json!([1, "a", null]), &root, &mut out);
+        const_value(&json!([true]), &json!("x\"y"), &root, &mut out);
+        pattern("a\tb", &Pattern::new("^[a-z]+$"), &root, &mut out);
+        format("yesterday", Format::DateTime, &root, &mut out);
+        // A long `enum` list is cut like any value.
+        let many: Vec<usize> = (0..40).collect();
+        enum_values(&json!(99), &json!(many), &root, &mut out);
+        let messages: Vec<String> = out.into_iter().map(|v| v.message).collect();
+        assert_eq!(
+            messages,
+            [
+                r#"{"a":"\n"} is not one of [1,"a",null]"#,
+                r#"expected "x\"y", found [true]"#,
+                r#""a\tb" does not match `^[a-z]+$`"#,
+                r#""yesterday" is not a valid date-time"#,
+                "99 is not one of [0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,...",
+            ]
+        );
     }
 
     #[test]
