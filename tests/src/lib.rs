@@ -6,5 +6,4 @@
 //! `src/`), and the support code they share.
 
 pub mod differential;
-pub mod paired;
 pub mod rng;

@@ -74,7 +74,7 @@ pub fn report(means: &BTreeMap<String, f64>) -> String {
         ));
     }
     if out.is_empty() {
-        out.push_str("no benchmark results: run `cargo bench -p asyncapi-tests` first\n");
+        out.push_str("no benchmark results: run `cargo bench -p asyncapi-benches` first\n");
     }
     out
 }

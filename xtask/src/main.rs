@@ -31,7 +31,7 @@ enum Task {
         shape: xtask::synthetic::Shape,
     },
     /// Prints the ratios the benchmarks are judged by, from the last
-    /// `cargo bench -p asyncapi-tests` run.
+    /// `cargo bench -p asyncapi-benches` run.
     BenchReport,
 }
 

@@ -9,14 +9,14 @@
 //!   (`Message::validate_body`, strict);
 //! - `invalid/reference`: the same through the reference (`iter_errors`).
 //!
-//! `cargo bench -p asyncapi-tests --bench validation`, then `cargo xtask
+//! `cargo bench -p asyncapi-benches --bench validation`, then `cargo xtask
 //! bench-report` prints the ratios. The run itself also prints them measured
 //! in pairs (see [`paired`]), next to the ratio of the reference to serde_json
 //! reading the body alone: the ceiling for any route that parses with it.
 
 use std::hint::black_box;
 
-use asyncapi_tests::paired;
+use asyncapi_benches::paired;
 use criterion::Criterion;
 use gotowebinar_webhooks::{Event, Message, Mode};
 use serde::de::IgnoredAny;
@@ -31,12 +31,12 @@ fn valid_bodies() -> Vec<(&'static str, Message, Vec<u8>)> {
         (
             "registrant.joined",
             Message::RegistrantJoined,
-            include_bytes!("../samples/registrant-joined.numeric-keys.json").to_vec(),
+            include_bytes!("../../tests/samples/registrant-joined.numeric-keys.json").to_vec(),
         ),
         (
             "webinar.created",
             Message::WebinarCreated,
-            include_bytes!("../samples/webinar-created.json").to_vec(),
+            include_bytes!("../../tests/samples/webinar-created.json").to_vec(),
         ),
         ("webinar.changed", Message::WebinarChanged, changed.to_vec()),
     ]

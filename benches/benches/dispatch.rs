@@ -7,7 +7,7 @@
 //! - `typed_parse`: `serde_json::from_slice` into the message's struct alone;
 //! - `generic`: `serde_json::from_slice::<Value>` and the reference validator.
 //!
-//! `cargo bench -p asyncapi-tests --bench dispatch`, then `cargo xtask
+//! `cargo bench -p asyncapi-benches --bench dispatch`, then `cargo xtask
 //! bench-report` prints the ratios. The run itself also prints them measured
 //! in pairs (see [`paired`]).
 
@@ -18,7 +18,7 @@ use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 use std::time::Instant;
 
-use asyncapi_tests::paired;
+use asyncapi_benches::paired;
 use criterion::{BatchSize, Criterion};
 use gotowebinar_webhooks::rt::dedupe::NoDedupe;
 use gotowebinar_webhooks::rt::dispatch::Outcome;
@@ -72,7 +72,7 @@ struct Setup {
 
 impl Setup {
     fn new() -> Self {
-        let body = include_bytes!("../samples/webinar-created.json").to_vec();
+        let body = include_bytes!("../../tests/samples/webinar-created.json").to_vec();
         let delivery = testing::signed_delivery(body.clone(), SECRET).expect("signs");
         let verifier =
             || Verifier::new(SignatureScheme::default(), [Secret::from(SECRET)]).expect("a secret");
@@ -114,7 +114,7 @@ fn dispatch(c: &mut Criterion, setup: &Setup) {
     group.finish();
 }
 
-/// The same four measurements, paired (see [`asyncapi_tests::paired`]), which
+/// The same four measurements, paired (see [`asyncapi_benches::paired`]), which
 /// a noisy machine disturbs less than criterion's separate runs.
 fn paired(setup: &Setup) {
     const ROUNDS: usize = 101;
