@@ -14,12 +14,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use asyncapi_rt::dedupe::{Claim, DedupeError, DedupeStore};
+use asyncapi_rt::dedupe::{Claim, ClaimToken, DedupeError, DedupeStore};
 use asyncapi_rt::http::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST, TRANSFER_ENCODING};
 use asyncapi_rt::http::{HeaderMap, HeaderValue, Method, Request, StatusCode};
 use asyncapi_rt::message::RejectionKind;
@@ -73,6 +73,8 @@ struct Counting {
     stall_next: AtomicUsize,
     /// Typed calls that started stalling.
     stalled: AtomicUsize,
+    /// Whether typed calls take a while.
+    slow: AtomicBool,
 }
 
 impl Counting {
@@ -83,6 +85,10 @@ impl Counting {
         }
         if take(&self.fail_next) {
             return Err(Refused("the handler failed (on purpose)"));
+        }
+        if self.slow.load(Ordering::SeqCst) {
+            // Long enough for copies of an event to overlap now and then.
+            tokio::time::sleep(Duration::from_millis(2)).await;
         }
         let mut handled = self.handled.lock().unwrap_or_else(PoisonError::into_inner);
         handled.entry(key.to_owned()).or_default().push((method, delivery.body.clone()));
@@ -476,13 +482,15 @@ async fn ten_thousand_deliveries_over_64_connections() {
     let mut rng = Rng::new(0x5eed_0fd1_5a7c_4e00);
     let plan = Arc::new(plan(&mut rng));
     let dispatcher = Arc::new(Dispatcher::new(Counting::default(), verifier()).with_body_limit(BODY_LIMIT));
+    dispatcher.handler().slow.store(true, Ordering::SeqCst);
     let address = serve(Arc::clone(&dispatcher)).await;
 
     let started = Instant::now();
     let next = Arc::new(AtomicUsize::new(0));
+    let retried = Arc::new(AtomicUsize::new(0));
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..CONNECTIONS {
-        let (plan, next) = (Arc::clone(&plan), Arc::clone(&next));
+        let (plan, next, retried) = (Arc::clone(&plan), Arc::clone(&next), Arc::clone(&retried));
         workers.spawn(async move {
             let mut client = Client::connect(address).await;
             let mut answers = Vec::new();
@@ -494,7 +502,14 @@ async fn ten_thousand_deliveries_over_64_connections() {
                 } else {
                     full(planned.body.clone())
                 };
-                let answer = client.post(&planned.headers, body).await;
+                let mut answer = client.post(&planned.headers, body).await;
+                // As a sender does: a copy that arrived while another was being
+                // handled is answered 503 and sent again a moment later.
+                while answer.as_ref().is_ok_and(|answer| answer.outcome() == "in_progress") {
+                    retried.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                    answer = client.post(&planned.headers, full(planned.body.clone())).await;
+                }
                 if planned.category == Category::Oversized {
                     // The server stops reading an oversized body and closes the
                     // connection after answering: open another one.
@@ -554,7 +569,9 @@ async fn ten_thousand_deliveries_over_64_connections() {
     eprintln!(
         "{TOTAL} deliveries over {CONNECTIONS} connections in {elapsed:?}: {handled} handled, {duplicate} \
          duplicates, {rejected_invalid} invalid and {rejected_unknown} unknown rejected, {forged} forged, \
-         {oversized} oversized; by category, status and outcome: {by_category:?}"
+         {oversized} oversized ({} copies asked to retry while another was being handled); by category, \
+         status and outcome: {by_category:?}",
+        retried.load(Ordering::SeqCst)
     );
     assert_eq!(handled, VALID, "{by_category:?}");
     assert_eq!(duplicate, DUPLICATES, "{by_category:?}");
@@ -771,7 +788,11 @@ impl DedupeStore for Unreachable {
         Err(DedupeError::new("the store is unreachable"))
     }
 
-    async fn release(&self, _key: &str) -> Result<(), DedupeError> {
+    async fn complete(&self, _key: &str, _token: ClaimToken) -> Result<(), DedupeError> {
+        Err(DedupeError::new("the store is unreachable"))
+    }
+
+    async fn release(&self, _key: &str, _token: ClaimToken) -> Result<(), DedupeError> {
         Err(DedupeError::new("the store is unreachable"))
     }
 }

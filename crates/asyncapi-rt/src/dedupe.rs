@@ -1,17 +1,29 @@
 //! At-least-once deliveries, handled once.
 //!
 //! Webhook senders retry until they see a success, so the same event can arrive
-//! several times. Before calling the user's handler, the receiver
-//! [claims](DedupeStore::claim) the event's key: a [`Claim::Duplicate`] is
-//! acknowledged without calling the handler again. If the handler fails, the
-//! receiver [releases](DedupeStore::release) the key so that the sender's retry
-//! is processed.
+//! several times, even while an earlier copy is still being handled. Before
+//! calling the user's handler, the receiver [claims](DedupeStore::claim) the
+//! event's key, and settles the claim when the handler answers: a success
+//! [completes](DedupeStore::complete) it, so later copies are
+//! [`Claim::Duplicate`]s, acknowledged without calling the handler again; a
+//! failure [releases](DedupeStore::release) it, so the sender's retry is
+//! handled. A copy arriving while the claim is unsettled is
+//! [`Claim::InProgress`]: the receiver asks the sender to retry later rather
+//! than acknowledge an event whose handling may yet fail.
+//!
+//! Every claim carries a [`ClaimToken`], and settling a claim that is no longer
+//! the key's current one (it expired and the key was claimed again) changes
+//! nothing, so a slow handler cannot undo a newer copy's claim.
 //!
 //! The store is pluggable. [`MemoryDedupe`] suits a single receiver process; a
 //! shared store lets several processes share the work, e.g. with Redis:
-//! `claim` is `SET key 1 NX PX <ttl>` (`OK` means [`Claim::New`], nil means
-//! [`Claim::Duplicate`]), `release` is `DEL key`, and
-//! [`release_abandoned`](DedupeStore::release_abandoned) spawns that `DEL` on
+//! `claim` is `SET key pending:<token> NX PX <lease>` (`OK` means
+//! [`Claim::New`]; on nil, `GET key` tells `done` ([`Claim::Duplicate`]) from
+//! `pending:...` ([`Claim::InProgress`])); `complete` and `release` are small
+//! Lua scripts that, only while the value is still `pending:<token>`, set it to
+//! `done` with the retention as expiry, or delete it. The lease bounds how long
+//! a claim that nobody settles (a crashed process) holds its key;
+//! [`release_abandoned`](DedupeStore::release_abandoned) spawns the release on
 //! the client's runtime.
 
 use std::collections::{HashMap, VecDeque};
@@ -24,35 +36,48 @@ use std::time::{Duration, Instant};
 /// The outcome of claiming a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Claim {
-    /// First time the key is seen (within the store's retention): process it.
-    New,
-    /// The key was already claimed: acknowledge without processing.
+    /// First time the key is seen (within the store's retention): process it,
+    /// then settle the claim with this token.
+    New(ClaimToken),
+    /// Another copy claimed the key and has not settled it yet: neither
+    /// process nor acknowledge; the sender should retry later.
+    InProgress,
+    /// The key was handled already: acknowledge without processing.
     Duplicate,
 }
 
+/// Identifies one claim of a key, so that settling it cannot touch a later
+/// claim of the same key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClaimToken(pub u64);
+
 /// Records which deliveries were already seen.
 pub trait DedupeStore: Send + Sync + 'static {
-    /// Atomically records `key` as seen; `Duplicate` if it was already seen
+    /// Atomically claims `key`: [`Claim::New`] if nobody holds or completed it
     /// within the store's retention.
     fn claim(&self, key: &str) -> impl Future<Output = Result<Claim, DedupeError>> + Send;
-    /// Forgets `key`, so that a delivery whose handler failed is processed
-    /// again when the sender retries.
-    fn release(&self, key: &str) -> impl Future<Output = Result<(), DedupeError>> + Send;
+    /// The claim's delivery was handled: later copies are duplicates, for the
+    /// store's retention. Does nothing if the claim is no longer current.
+    fn complete(&self, key: &str, token: ClaimToken) -> impl Future<Output = Result<(), DedupeError>> + Send;
+    /// Forgets the claim, so that a delivery whose handler failed is processed
+    /// again when the sender retries. Does nothing if the claim is no longer
+    /// current.
+    fn release(&self, key: &str, token: ClaimToken) -> impl Future<Output = Result<(), DedupeError>> + Send;
 
-    /// Forgets `key` without waiting. The dispatcher calls this when a delivery
-    /// that claimed `key` was abandoned before its handler finished: the request
-    /// was cancelled (the sender hung up, a timeout fired) or the handler
-    /// panicked. [`release`](DedupeStore::release) cannot be awaited there, and
-    /// keeping the key would make the sender's retry a duplicate, acknowledged
-    /// without ever having been handled.
+    /// Forgets the claim without waiting. The dispatcher calls this when a
+    /// delivery that claimed `key` was abandoned before its handler finished:
+    /// the request was cancelled (the sender hung up, a timeout fired) or the
+    /// handler panicked. [`release`](DedupeStore::release) cannot be awaited
+    /// there, and keeping the claim would hold off the sender's retries until
+    /// it expires.
     ///
     /// The default polls `release` once and gives up if it is not done by then:
     /// enough for stores that answer without waiting, like [`MemoryDedupe`]. A
     /// store that must wait (a network store) should override this, for example
-    /// by spawning the release on its runtime; otherwise an abandoned key stays
-    /// claimed for the store's retention.
-    fn release_abandoned(&self, key: &str) {
-        let release = std::pin::pin!(self.release(key));
+    /// by spawning the release on its runtime; otherwise an abandoned claim
+    /// holds its key until its lease ends.
+    fn release_abandoned(&self, key: &str, token: ClaimToken) {
+        let release = std::pin::pin!(self.release(key, token));
         match release.poll(&mut Context::from_waker(Waker::noop())) {
             Poll::Ready(Ok(())) => {}
             Poll::Ready(Err(error)) => {
@@ -60,8 +85,8 @@ pub trait DedupeStore: Send + Sync + 'static {
             }
             Poll::Pending => tracing::error!(
                 key,
-                "could not release an abandoned delivery's key without waiting: its retry \
-                 will be taken for a duplicate until the store forgets the key"
+                "could not release an abandoned delivery's key without waiting: its retries \
+                 are asked to wait until the claim's lease ends"
             ),
         }
     }
@@ -107,39 +132,51 @@ pub struct NoDedupe;
 
 impl DedupeStore for NoDedupe {
     async fn claim(&self, _key: &str) -> Result<Claim, DedupeError> {
-        Ok(Claim::New)
+        Ok(Claim::New(ClaimToken(0)))
     }
 
-    async fn release(&self, _key: &str) -> Result<(), DedupeError> {
+    async fn complete(&self, _key: &str, _token: ClaimToken) -> Result<(), DedupeError> {
+        Ok(())
+    }
+
+    async fn release(&self, _key: &str, _token: ClaimToken) -> Result<(), DedupeError> {
         Ok(())
     }
 }
 
 type MonotonicClock = Arc<dyn Fn() -> Instant + Send + Sync>;
 
-/// An in-process store: keys are remembered for a time to live, and the oldest
-/// are forgotten first when the capacity is reached. Duplicates arriving at
-/// another process, or after a restart, are not detected.
+/// An in-process store: handled keys are remembered for a time to live, claims
+/// that nobody settles for a lease, and the oldest keys are forgotten first
+/// when the capacity is reached. Duplicates arriving at another process, or
+/// after a restart, are not detected.
 #[derive(Clone)]
 pub struct MemoryDedupe {
     state: Arc<Mutex<State>>,
     capacity: usize,
     ttl: Duration,
+    lease: Duration,
     clock: MonotonicClock,
 }
 
 impl MemoryDedupe {
     /// Keys remembered at most, by default.
     pub const DEFAULT_CAPACITY: usize = 100_000;
-    /// How long a key is remembered, by default: longer than senders keep retrying.
+    /// How long a handled key is remembered, by default: longer than senders
+    /// keep retrying.
     pub const DEFAULT_TTL: Duration = Duration::from_secs(24 * 60 * 60);
+    /// How long an unsettled claim holds its key, by default: far longer than a
+    /// handler should run. Claims are settled as soon as the handler answers,
+    /// fails, panics or is cancelled; the lease only bounds a handler that hangs.
+    pub const DEFAULT_LEASE: Duration = Duration::from_secs(10 * 60);
 
-    /// A store with the default capacity and time to live.
+    /// A store with the default capacity, time to live and lease.
     pub fn new() -> Self {
         Self {
             state: Arc::default(),
             capacity: Self::DEFAULT_CAPACITY,
             ttl: Self::DEFAULT_TTL,
+            lease: Self::DEFAULT_LEASE,
             clock: Arc::new(Instant::now),
         }
     }
@@ -150,9 +187,16 @@ impl MemoryDedupe {
         self
     }
 
-    /// Remembers each key for `ttl`.
+    /// Remembers each handled key for `ttl`.
     pub fn with_ttl(mut self, ttl: Duration) -> Self {
         self.ttl = ttl;
+        self
+    }
+
+    /// Lets an unsettled claim hold its key for `lease`; after that, a copy of
+    /// the delivery is processed again.
+    pub fn with_lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
         self
     }
 
@@ -180,12 +224,12 @@ impl MemoryDedupe {
     fn claim_now(&self, key: &str) -> Claim {
         let now = (self.clock)();
         let mut state = self.lock();
-        state.forget_expired(now, self.ttl);
+        state.forget_expired(now, self.ttl, self.lease);
         if let Some(entry) = state.entries.get(key) {
             // Kept by `forget_expired` only if still live, but a clock going
             // backwards must not make an entry live forever either.
-            if now.saturating_duration_since(entry.claimed_at) < self.ttl {
-                return Claim::Duplicate;
+            if entry.is_live(now, self.ttl, self.lease) {
+                return if entry.done { Claim::Duplicate } else { Claim::InProgress };
             }
         }
         while state.entries.len() >= self.capacity {
@@ -193,8 +237,24 @@ impl MemoryDedupe {
                 break;
             }
         }
-        state.insert(key, now);
-        Claim::New
+        Claim::New(state.insert(key, now, false))
+    }
+
+    fn complete_now(&self, key: &str, token: ClaimToken) {
+        let now = (self.clock)();
+        let mut state = self.lock();
+        if state.is_unsettled(key, token) {
+            // Remembered from now on, and ordered by now among the others.
+            state.remove(key);
+            state.insert(key, now, true);
+        }
+    }
+
+    fn release_now(&self, key: &str, token: ClaimToken) {
+        let mut state = self.lock();
+        if state.is_unsettled(key, token) {
+            state.remove(key);
+        }
     }
 }
 
@@ -209,6 +269,7 @@ impl fmt::Debug for MemoryDedupe {
         f.debug_struct("MemoryDedupe")
             .field("capacity", &self.capacity)
             .field("ttl", &self.ttl)
+            .field("lease", &self.lease)
             .field("len", &self.len())
             .finish_non_exhaustive()
     }
@@ -219,21 +280,28 @@ impl DedupeStore for MemoryDedupe {
         Ok(self.claim_now(key))
     }
 
-    async fn release(&self, key: &str) -> Result<(), DedupeError> {
-        self.lock().remove(key);
+    async fn complete(&self, key: &str, token: ClaimToken) -> Result<(), DedupeError> {
+        self.complete_now(key, token);
         Ok(())
     }
 
-    fn release_abandoned(&self, key: &str) {
-        self.lock().remove(key);
+    async fn release(&self, key: &str, token: ClaimToken) -> Result<(), DedupeError> {
+        self.release_now(key, token);
+        Ok(())
+    }
+
+    fn release_abandoned(&self, key: &str, token: ClaimToken) {
+        self.release_now(key, token);
     }
 }
 
-/// Keys by claim time, plus their claim order for expiry and eviction.
+/// Keys by the time they were claimed or completed, plus that order, for
+/// expiry and eviction.
 ///
-/// A released or re-claimed key leaves a stale entry in `order` (its
-/// generation no longer matches), skipped when reached and swept when stale
-/// entries outnumber live ones, so every operation is O(1) amortised.
+/// A released, completed or re-claimed key leaves a stale entry in `order`
+/// (its generation no longer matches), skipped when reached and swept when
+/// stale entries outnumber live ones, so every operation is O(1) amortised.
+/// The generation of a claim is its [`ClaimToken`].
 #[derive(Default)]
 struct State {
     entries: HashMap<Arc<str>, Entry>,
@@ -242,17 +310,32 @@ struct State {
 }
 
 struct Entry {
-    claimed_at: Instant,
+    since: Instant,
     generation: u64,
+    /// Completed (remembered for the time to live), or only claimed (held for
+    /// the lease).
+    done: bool,
+}
+
+impl Entry {
+    fn is_live(&self, now: Instant, ttl: Duration, lease: Duration) -> bool {
+        now.saturating_duration_since(self.since) < if self.done { ttl } else { lease }
+    }
 }
 
 impl State {
-    fn insert(&mut self, key: &str, now: Instant) {
+    fn insert(&mut self, key: &str, now: Instant, done: bool) -> ClaimToken {
         let key: Arc<str> = Arc::from(key);
         let generation = self.next_generation;
         self.next_generation += 1;
-        self.entries.insert(Arc::clone(&key), Entry { claimed_at: now, generation });
+        self.entries.insert(Arc::clone(&key), Entry { since: now, generation, done });
         self.order.push_back((key, generation));
+        ClaimToken(generation)
+    }
+
+    /// Whether `token` is the unsettled claim `key` holds now.
+    fn is_unsettled(&self, key: &str, token: ClaimToken) -> bool {
+        self.entries.get(key).is_some_and(|entry| !entry.done && entry.generation == token.0)
     }
 
     fn remove(&mut self, key: &str) {
@@ -262,12 +345,14 @@ impl State {
         }
     }
 
-    /// Forgets the entries claimed `ttl` or longer ago, which are the oldest.
-    fn forget_expired(&mut self, now: Instant, ttl: Duration) {
+    /// Forgets the entries, oldest first, that are no longer live; stops at the
+    /// first live one (an entry behind it that expired already is skipped by
+    /// `claim` all the same, and swept later).
+    fn forget_expired(&mut self, now: Instant, ttl: Duration, lease: Duration) {
         while let Some((key, generation)) = self.order.front() {
             match self.entries.get(key) {
                 Some(entry) if entry.generation == *generation => {
-                    if now.saturating_duration_since(entry.claimed_at) < ttl {
+                    if entry.is_live(now, ttl, lease) {
                         return;
                     }
                     self.entries.remove(key);
@@ -317,27 +402,57 @@ mod tests {
         }
     }
 
+    /// What claiming `key` says, in a word.
+    async fn claim(store: &impl DedupeStore, key: &str) -> &'static str {
+        match store.claim(key).await {
+            Ok(Claim::New(_)) => "new",
+            Ok(Claim::InProgress) => "in progress",
+            Ok(Claim::Duplicate) => "duplicate",
+            Err(_) => "error",
+        }
+    }
+
+    /// Claims `key` and, if new, completes the claim as a handler's success does.
+    async fn handle(store: &impl DedupeStore, key: &str) -> &'static str {
+        match store.claim(key).await {
+            Ok(Claim::New(token)) => {
+                store.complete(key, token).await.expect("complete");
+                "new"
+            }
+            Ok(Claim::InProgress) => "in progress",
+            Ok(Claim::Duplicate) => "duplicate",
+            Err(_) => "error",
+        }
+    }
+
+    async fn token(store: &impl DedupeStore, key: &str) -> ClaimToken {
+        match store.claim(key).await {
+            Ok(Claim::New(token)) => token,
+            other => panic!("{key}: {other:?}"),
+        }
+    }
+
     #[tokio::test]
     async fn duplicate_within_ttl() {
         let clock = ManualClock::new();
         let store = clock.store().with_ttl(Duration::from_secs(60));
-        assert_eq!(store.claim("event-1").await.ok(), Some(Claim::New));
+        assert_eq!(handle(&store, "event-1").await, "new");
         clock.advance(Duration::from_secs(59));
-        assert_eq!(store.claim("event-1").await.ok(), Some(Claim::Duplicate));
-        assert_eq!(store.claim("event-2").await.ok(), Some(Claim::New));
+        assert_eq!(claim(&store, "event-1").await, "duplicate");
+        assert_eq!(claim(&store, "event-2").await, "new");
     }
 
     #[tokio::test]
     async fn new_again_after_ttl() {
         let clock = ManualClock::new();
         let store = clock.store().with_ttl(Duration::from_secs(60));
-        assert_eq!(store.claim("event-1").await.ok(), Some(Claim::New));
+        assert_eq!(handle(&store, "event-1").await, "new");
         clock.advance(Duration::from_secs(30));
-        assert_eq!(store.claim("event-2").await.ok(), Some(Claim::New));
+        assert_eq!(handle(&store, "event-2").await, "new");
         clock.advance(Duration::from_secs(30));
         // event-1 is exactly 60 s old: expired; event-2 is 30 s old: kept.
-        assert_eq!(store.claim("event-1").await.ok(), Some(Claim::New));
-        assert_eq!(store.claim("event-2").await.ok(), Some(Claim::Duplicate));
+        assert_eq!(handle(&store, "event-1").await, "new");
+        assert_eq!(claim(&store, "event-2").await, "duplicate");
         assert_eq!(store.len(), 2);
     }
 
@@ -345,71 +460,138 @@ mod tests {
     async fn default_ttl_is_a_day() {
         let clock = ManualClock::new();
         let store = clock.store();
-        assert_eq!(store.claim("k").await.ok(), Some(Claim::New));
+        assert_eq!(handle(&store, "k").await, "new");
         clock.advance(Duration::from_secs(24 * 60 * 60 - 1));
-        assert_eq!(store.claim("k").await.ok(), Some(Claim::Duplicate));
+        assert_eq!(claim(&store, "k").await, "duplicate");
         clock.advance(Duration::from_secs(1));
-        assert_eq!(store.claim("k").await.ok(), Some(Claim::New));
+        assert_eq!(claim(&store, "k").await, "new");
+    }
+
+    #[tokio::test]
+    async fn the_ttl_runs_from_completion() {
+        let clock = ManualClock::new();
+        let store = clock.store().with_ttl(Duration::from_secs(60));
+        let first = token(&store, "k").await;
+        clock.advance(Duration::from_secs(50));
+        store.complete("k", first).await.expect("complete");
+        clock.advance(Duration::from_secs(59));
+        assert_eq!(claim(&store, "k").await, "duplicate");
+        clock.advance(Duration::from_secs(1));
+        assert_eq!(claim(&store, "k").await, "new");
+    }
+
+    #[tokio::test]
+    async fn an_unsettled_claim_is_in_progress_until_its_lease_ends() {
+        let clock = ManualClock::new();
+        let store = clock.store().with_lease(Duration::from_secs(30));
+        let first = token(&store, "k").await;
+        assert_eq!(claim(&store, "k").await, "in progress");
+        clock.advance(Duration::from_secs(29));
+        assert_eq!(claim(&store, "k").await, "in progress");
+        clock.advance(Duration::from_secs(1));
+        // The lease ended: a copy is processed again, under a new claim that
+        // the first one's late answer cannot settle.
+        let second = token(&store, "k").await;
+        assert_ne!(first, second);
+        store.complete("k", first).await.expect("complete");
+        assert_eq!(claim(&store, "k").await, "in progress");
+        store.release("k", first).await.expect("release");
+        assert_eq!(claim(&store, "k").await, "in progress");
+        store.complete("k", second).await.expect("complete");
+        assert_eq!(claim(&store, "k").await, "duplicate");
+    }
+
+    #[tokio::test]
+    async fn the_default_lease_is_ten_minutes() {
+        let clock = ManualClock::new();
+        let store = clock.store();
+        token(&store, "k").await;
+        clock.advance(Duration::from_secs(10 * 60 - 1));
+        assert_eq!(claim(&store, "k").await, "in progress");
+        clock.advance(Duration::from_secs(1));
+        assert_eq!(claim(&store, "k").await, "new");
+    }
+
+    #[tokio::test]
+    async fn a_stale_release_keeps_a_newer_claim() {
+        // The first claim is evicted by capacity while its handler runs; a copy
+        // claims the key again; the first handler then fails.
+        let store = MemoryDedupe::new().with_capacity(1);
+        let first = token(&store, "k").await;
+        token(&store, "other").await;
+        let second = token(&store, "k").await;
+        store.release("k", first).await.expect("release");
+        store.release_abandoned("k", first);
+        assert_eq!(claim(&store, "k").await, "in progress");
+        store.complete("k", second).await.expect("complete");
+        assert_eq!(claim(&store, "k").await, "duplicate");
+        // Nor can a settled claim be settled again.
+        store.release("k", second).await.expect("release");
+        assert_eq!(claim(&store, "k").await, "duplicate");
     }
 
     #[tokio::test]
     async fn capacity_evicts_the_oldest() {
         let store = MemoryDedupe::new().with_capacity(3);
         for key in ["a", "b", "c"] {
-            assert_eq!(store.claim(key).await.ok(), Some(Claim::New));
+            assert_eq!(handle(&store, key).await, "new");
         }
-        assert_eq!(store.claim("d").await.ok(), Some(Claim::New));
+        assert_eq!(handle(&store, "d").await, "new");
         assert_eq!(store.len(), 3);
         // "a" was evicted; "b", "c" and "d" are remembered.
         for key in ["b", "c", "d"] {
-            assert_eq!(store.claim(key).await.ok(), Some(Claim::Duplicate), "{key}");
+            assert_eq!(claim(&store, key).await, "duplicate", "{key}");
         }
-        assert_eq!(store.claim("a").await.ok(), Some(Claim::New));
+        assert_eq!(handle(&store, "a").await, "new");
         // Re-claiming "a" evicted "b", now the oldest.
-        assert_eq!(store.claim("b").await.ok(), Some(Claim::New));
+        assert_eq!(claim(&store, "b").await, "new");
     }
 
     #[tokio::test]
     async fn eviction_skips_released_keys() {
         let store = MemoryDedupe::new().with_capacity(2);
-        store.claim("a").await.ok();
-        store.claim("b").await.ok();
-        store.release("a").await.ok();
-        store.claim("c").await.ok();
+        let a = token(&store, "a").await;
+        handle(&store, "b").await;
+        store.release("a", a).await.expect("release");
+        handle(&store, "c").await;
         // "a" was released, so "c" fitted without evicting "b".
-        assert_eq!(store.claim("b").await.ok(), Some(Claim::Duplicate));
-        assert_eq!(store.claim("c").await.ok(), Some(Claim::Duplicate));
+        assert_eq!(claim(&store, "b").await, "duplicate");
+        assert_eq!(claim(&store, "c").await, "duplicate");
         assert_eq!(store.len(), 2);
     }
 
     #[tokio::test]
     async fn zero_capacity_still_remembers_the_last_key() {
         let store = MemoryDedupe::new().with_capacity(0);
-        assert_eq!(store.claim("a").await.ok(), Some(Claim::New));
-        assert_eq!(store.claim("a").await.ok(), Some(Claim::Duplicate));
-        assert_eq!(store.claim("b").await.ok(), Some(Claim::New));
-        assert_eq!(store.claim("a").await.ok(), Some(Claim::New));
+        assert_eq!(handle(&store, "a").await, "new");
+        assert_eq!(claim(&store, "a").await, "duplicate");
+        assert_eq!(handle(&store, "b").await, "new");
+        assert_eq!(claim(&store, "a").await, "new");
     }
 
     #[tokio::test]
     async fn release_then_claim_is_new() {
         let store = MemoryDedupe::new();
-        assert_eq!(store.claim("k").await.ok(), Some(Claim::New));
-        store.release("k").await.expect("release");
+        let first = token(&store, "k").await;
+        store.release("k", first).await.expect("release");
         assert!(store.is_empty());
-        assert_eq!(store.claim("k").await.ok(), Some(Claim::New));
-        assert_eq!(store.claim("k").await.ok(), Some(Claim::Duplicate));
-        // Releasing an unknown key is not an error.
-        store.release("never-seen").await.expect("release");
+        assert_eq!(handle(&store, "k").await, "new");
+        assert_eq!(claim(&store, "k").await, "duplicate");
+        // Settling an unknown key is not an error.
+        store.release("never-seen", first).await.expect("release");
+        store.complete("never-seen", first).await.expect("complete");
+        assert_eq!(claim(&store, "never-seen").await, "new");
     }
 
     #[tokio::test]
-    async fn released_keys_do_not_accumulate() {
+    async fn settled_keys_do_not_accumulate() {
         let store = MemoryDedupe::new();
         for _ in 0..10_000 {
-            store.claim("retried").await.ok();
-            store.release("retried").await.ok();
+            let retried = token(&store, "retried").await;
+            store.release("retried", retried).await.expect("release");
         }
+        let handled = token(&store, "handled").await;
+        store.complete("handled", handled).await.expect("complete");
         let state = store.lock();
         assert!(state.order.len() <= 2 * state.entries.len() + 17, "{}", state.order.len());
     }
@@ -418,13 +600,13 @@ mod tests {
     async fn expired_key_claimed_again_is_remembered_anew() {
         let clock = ManualClock::new();
         let store = clock.store().with_ttl(Duration::from_secs(10)).with_capacity(2);
-        store.claim("a").await.ok();
+        handle(&store, "a").await;
         clock.advance(Duration::from_secs(10));
         // "a" expired and is claimed again, then "b" fills the store.
-        assert_eq!(store.claim("a").await.ok(), Some(Claim::New));
-        assert_eq!(store.claim("b").await.ok(), Some(Claim::New));
-        assert_eq!(store.claim("a").await.ok(), Some(Claim::Duplicate));
-        assert_eq!(store.claim("b").await.ok(), Some(Claim::Duplicate));
+        assert_eq!(handle(&store, "a").await, "new");
+        assert_eq!(handle(&store, "b").await, "new");
+        assert_eq!(claim(&store, "a").await, "duplicate");
+        assert_eq!(claim(&store, "b").await, "duplicate");
     }
 
     #[test]
@@ -441,7 +623,7 @@ mod tests {
                     runtime.block_on(async {
                         let mut claims = Vec::new();
                         for i in 0..200 {
-                            claims.push(store.claim(&format!("event-{i}")).await.ok());
+                            claims.push(claim(&store, &format!("event-{i}")).await);
                         }
                         claims
                     })
@@ -453,9 +635,9 @@ mod tests {
             let claims = handle.join().expect("thread");
             for (count, claim) in new_per_key.iter_mut().zip(claims) {
                 match claim {
-                    Some(Claim::New) => *count += 1,
-                    Some(Claim::Duplicate) => {}
-                    None => panic!("claim failed"),
+                    "new" => *count += 1,
+                    "in progress" => {}
+                    other => panic!("claim said {other}"),
                 }
             }
         }
@@ -465,10 +647,10 @@ mod tests {
     #[tokio::test]
     async fn abandoned_keys_are_released_without_waiting() {
         let store = MemoryDedupe::new();
-        assert_eq!(store.claim("k").await.ok(), Some(Claim::New));
-        store.release_abandoned("k");
+        let abandoned = token(&store, "k").await;
+        store.release_abandoned("k", abandoned);
         assert!(store.is_empty());
-        assert_eq!(store.claim("k").await.ok(), Some(Claim::New));
+        assert_eq!(claim(&store, "k").await, "new");
 
         /// A store relying on the default: its release answers at once, or never.
         struct Recording {
@@ -477,9 +659,12 @@ mod tests {
         }
         impl DedupeStore for Recording {
             async fn claim(&self, _key: &str) -> Result<Claim, DedupeError> {
-                Ok(Claim::New)
+                Ok(Claim::New(ClaimToken(0)))
             }
-            async fn release(&self, key: &str) -> Result<(), DedupeError> {
+            async fn complete(&self, _key: &str, _token: ClaimToken) -> Result<(), DedupeError> {
+                Ok(())
+            }
+            async fn release(&self, key: &str, _token: ClaimToken) -> Result<(), DedupeError> {
                 if self.wait {
                     std::future::pending::<()>().await;
                 }
@@ -488,19 +673,19 @@ mod tests {
             }
         }
         let immediate = Recording { released: Mutex::default(), wait: false };
-        immediate.release_abandoned("a");
+        immediate.release_abandoned("a", ClaimToken(0));
         assert_eq!(*immediate.released.lock().unwrap_or_else(PoisonError::into_inner), ["a"]);
         let waiting = Recording { released: Mutex::default(), wait: true };
-        waiting.release_abandoned("b");
+        waiting.release_abandoned("b", ClaimToken(0));
         assert!(waiting.released.lock().unwrap_or_else(PoisonError::into_inner).is_empty());
-        NoDedupe.release_abandoned("c");
+        NoDedupe.release_abandoned("c", ClaimToken(0));
     }
 
     #[tokio::test]
     async fn no_dedupe_always_says_new() {
-        assert_eq!(NoDedupe.claim("k").await.ok(), Some(Claim::New));
-        assert_eq!(NoDedupe.claim("k").await.ok(), Some(Claim::New));
-        NoDedupe.release("k").await.expect("release");
+        assert_eq!(handle(&NoDedupe, "k").await, "new");
+        assert_eq!(claim(&NoDedupe, "k").await, "new");
+        NoDedupe.release("k", ClaimToken(0)).await.expect("release");
     }
 
     #[test]
@@ -521,6 +706,6 @@ mod tests {
         assert_store(&MemoryDedupe::default());
         assert_store(&NoDedupe);
         let debug = format!("{:?}", MemoryDedupe::new());
-        assert!(debug.contains("capacity: 100000"), "{debug}");
+        assert!(debug.contains("capacity: 100000") && debug.contains("lease: 600s"), "{debug}");
     }
 }

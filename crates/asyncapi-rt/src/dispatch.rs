@@ -7,9 +7,12 @@
 //! handler's rejected method with its bytes and every reason: nothing genuine is
 //! dropped silently.
 //!
-//! A handler that fails, panics, or is cancelled mid-way (the request's future
-//! dropped because the sender hung up) gives its de-duplication key back, so
-//! the sender's retry is handled rather than taken for a duplicate.
+//! A delivery's key counts as seen only once its handler succeeded. A copy
+//! that arrives while another is being handled is answered 503, so that the
+//! sender retries it later, rather than acknowledged: the first copy may yet
+//! fail. A handler that fails, panics, or is cancelled mid-way (the request's
+//! future dropped because the sender hung up) gives its key back, so the
+//! sender's retry is handled rather than taken for a duplicate.
 
 use std::future::Future;
 use std::marker::PhantomData;
@@ -19,7 +22,7 @@ use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use tracing::Instrument;
 
-use crate::dedupe::{Claim, DedupeError, DedupeStore, MemoryDedupe};
+use crate::dedupe::{Claim, ClaimToken, DedupeError, DedupeStore, MemoryDedupe};
 use crate::message::{Mode, Rejection};
 use crate::signature::{SignatureError, Verifier};
 
@@ -82,6 +85,10 @@ pub enum Outcome<E> {
     Handled { message: &'static str, key: Option<String> },
     /// Already handled once: acknowledged without calling the handler again.
     Duplicate { message: &'static str, key: String },
+    /// Another copy is being handled right now: the sender should retry later
+    /// (the handler was not called; acknowledging could lose the event if the
+    /// other copy's handler fails).
+    InProgress { message: &'static str, key: String },
     /// Genuine but not typed; the handler's rejected method took it.
     Rejected(Rejection),
     /// The signature is missing or wrong: nobody saw the body.
@@ -103,7 +110,7 @@ impl<E> Outcome<E> {
             Outcome::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             Outcome::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Outcome::HandlerFailed { .. } => StatusCode::INTERNAL_SERVER_ERROR,
-            Outcome::StoreFailed(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Outcome::InProgress { .. } | Outcome::StoreFailed(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -112,6 +119,7 @@ impl<E> Outcome<E> {
         match self {
             Outcome::Handled { .. } => "handled",
             Outcome::Duplicate { .. } => "duplicate",
+            Outcome::InProgress { .. } => "in_progress",
             Outcome::Rejected(_) => "rejected",
             Outcome::Unauthenticated(_) => "unauthenticated",
             Outcome::TooLarge { .. } => "too_large",
@@ -123,7 +131,9 @@ impl<E> Outcome<E> {
     /// The message name, when the delivery got that far.
     pub fn message(&self) -> Option<&str> {
         match self {
-            Outcome::Handled { message, .. } | Outcome::Duplicate { message, .. } => Some(message),
+            Outcome::Handled { message, .. }
+            | Outcome::Duplicate { message, .. }
+            | Outcome::InProgress { message, .. } => Some(message),
             Outcome::HandlerFailed { message, .. } => *message,
             Outcome::Rejected(rejection) => rejection.message.as_deref(),
             _ => None,
@@ -134,7 +144,7 @@ impl<E> Outcome<E> {
     pub fn key(&self) -> Option<&str> {
         match self {
             Outcome::Handled { key, .. } => key.as_deref(),
-            Outcome::Duplicate { key, .. } => Some(key),
+            Outcome::Duplicate { key, .. } | Outcome::InProgress { key, .. } => Some(key),
             _ => None,
         }
     }
@@ -237,7 +247,8 @@ where
                 Outcome::Rejected(rejection) => tracing::warn!(%rejection, "delivery rejected"),
                 Outcome::Unauthenticated(error) => tracing::warn!(%error, "delivery refused"),
                 Outcome::TooLarge { size, limit } => tracing::warn!(size, limit, "delivery too large"),
-                Outcome::HandlerFailed { .. } => tracing::error!("handler failed"),
+                Outcome::InProgress { .. } => tracing::info!("a copy is being handled: asked to retry"),
+                Outcome::HandlerFailed { error, .. } => tracing::error!(%error, "handler failed"),
                 Outcome::StoreFailed(error) => tracing::error!(%error, "de-duplication store failed"),
             }
             outcome
@@ -263,59 +274,66 @@ where
         };
         let message = event.name();
         let key = event.dedupe_key().map(str::to_owned);
-        if let Some(key) = &key {
-            match self.dedupe.claim(key).await {
-                Ok(Claim::New) => {}
+        let claim = match &key {
+            None => None,
+            Some(key) => match self.dedupe.claim(key).await {
+                Ok(Claim::New(token)) => Some((key.as_str(), token)),
+                Ok(Claim::InProgress) => return Outcome::InProgress { message, key: key.clone() },
                 Ok(Claim::Duplicate) => return Outcome::Duplicate { message, key: key.clone() },
                 Err(error) => return Outcome::StoreFailed(error),
-            }
-        }
-        // Until the handler has answered and the key's fate is settled, a
-        // cancelled request or a panicking handler must not leave the key
-        // claimed: the sender's retry would then be acknowledged as a duplicate
-        // of a delivery nobody finished handling.
-        let claim = ClaimGuard { store: &self.dedupe, key: key.as_deref() };
-        match event.route(&self.handler, &delivery).await {
-            Ok(()) => {
-                claim.disarm();
-                Outcome::Handled { message, key }
-            }
-            Err(error) => {
-                if let Some(key) = &key {
-                    // The sender retries a failure: let the retry through. If the
-                    // store fails too, the retry is acknowledged as a duplicate;
-                    // say so loudly.
-                    if let Err(release) = self.dedupe.release(key).await {
-                        tracing::error!(%release, key, "could not release a failed delivery's key");
+            },
+        };
+        // Until the handler has answered and the claim is settled, a cancelled
+        // request or a panicking handler must not leave the key claimed: the
+        // sender's retries would be held off until the claim's lease ends.
+        let guard = ClaimGuard { store: &self.dedupe, claim };
+        let result = event.route(&self.handler, &delivery).await;
+        if let Some((key, token)) = claim {
+            match &result {
+                Ok(()) => {
+                    if let Err(error) = self.dedupe.complete(key, token).await {
+                        // Handled all the same; a copy arriving after the
+                        // claim's lease would be handled a second time.
+                        tracing::error!(%error, key, "could not record a handled delivery's key");
                     }
                 }
-                claim.disarm();
-                Outcome::HandlerFailed { message: Some(message), error }
+                Err(_) => {
+                    // The sender retries a failure: let the retry through. If
+                    // the store fails too, retries are asked to wait until the
+                    // claim's lease ends; say so loudly.
+                    if let Err(error) = self.dedupe.release(key, token).await {
+                        tracing::error!(%error, key, "could not release a failed delivery's key");
+                    }
+                }
             }
+        }
+        guard.disarm();
+        match result {
+            Ok(()) => Outcome::Handled { message, key },
+            Err(error) => Outcome::HandlerFailed { message: Some(message), error },
         }
     }
 }
 
-/// Releases a claimed key when dropped armed: the handler's future was dropped
-/// (the request was cancelled) or unwound (the handler panicked) before it
-/// answered.
+/// Releases a claim when dropped armed: the handler's future was dropped (the
+/// request was cancelled) or unwound (the handler panicked) before it answered.
 struct ClaimGuard<'a, D: DedupeStore> {
     store: &'a D,
-    key: Option<&'a str>,
+    claim: Option<(&'a str, ClaimToken)>,
 }
 
 impl<D: DedupeStore> ClaimGuard<'_, D> {
-    /// The key's fate is settled: kept (handled) or released (failed).
+    /// The claim is settled, or left to its lease when the store failed.
     fn disarm(mut self) {
-        self.key = None;
+        self.claim = None;
     }
 }
 
 impl<D: DedupeStore> Drop for ClaimGuard<'_, D> {
     fn drop(&mut self) {
-        if let Some(key) = self.key.take() {
+        if let Some((key, token)) = self.claim.take() {
             tracing::warn!(key, "a delivery was abandoned before its handler answered: releasing its key");
-            self.store.release_abandoned(key);
+            self.store.release_abandoned(key, token);
         }
     }
 }

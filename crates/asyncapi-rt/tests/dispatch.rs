@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use asyncapi_rt::dedupe::{Claim, DedupeError, DedupeStore, MemoryDedupe, NoDedupe};
+use asyncapi_rt::dedupe::{Claim, ClaimToken, DedupeError, DedupeStore, MemoryDedupe, NoDedupe};
 use asyncapi_rt::dispatch::{DEFAULT_BODY_LIMIT, Delivery, Dispatcher, Inbound, Outcome, Route};
 use asyncapi_rt::message::{Mode, Rejection, RejectionKind};
 use asyncapi_rt::signature::{
@@ -110,7 +110,7 @@ impl fmt::Display for HandlerError {
 impl std::error::Error for HandlerError {}
 
 /// A handler recording its calls, told to fail, stall or panic on the next
-/// orders.
+/// orders, or to hold every order until let go.
 #[derive(Default)]
 struct Recorder {
     calls: Mutex<Vec<Call>>,
@@ -118,6 +118,8 @@ struct Recorder {
     stall_orders: AtomicUsize,
     panic_orders: AtomicUsize,
     yield_in_orders: AtomicBool,
+    hold_orders: AtomicBool,
+    started_orders: AtomicUsize,
     fail_rejected: AtomicBool,
 }
 
@@ -142,7 +144,11 @@ impl Route<Recorder> for Msg {
     async fn route(self, handler: &Recorder, _delivery: &Delivery) -> Result<(), HandlerError> {
         match self {
             Msg::Order { id, total } => {
+                handler.started_orders.fetch_add(1, Ordering::SeqCst);
                 if handler.yield_in_orders.load(Ordering::SeqCst) {
+                    tokio::task::yield_now().await;
+                }
+                while handler.hold_orders.load(Ordering::SeqCst) {
                     tokio::task::yield_now().await;
                 }
                 if Recorder::take(&handler.stall_orders) {
@@ -215,11 +221,13 @@ fn order_call(id: &str, total: u64) -> Call {
     Call::Order { id: id.to_owned(), total }
 }
 
-/// A store whose claim and release can be made to fail, counting releases.
+/// A store whose claim, completion and release can be made to fail, counting
+/// releases.
 #[derive(Default)]
 struct FlakyStore {
     inner: MemoryDedupe,
     fail_claims: AtomicBool,
+    fail_completes: AtomicBool,
     fail_releases: AtomicBool,
     releases: AtomicUsize,
 }
@@ -233,12 +241,19 @@ impl DedupeStore for FlakyStore {
         self.inner.claim(key).await
     }
 
-    async fn release(&self, key: &str) -> Result<(), DedupeError> {
+    async fn complete(&self, key: &str, token: ClaimToken) -> Result<(), DedupeError> {
+        if self.fail_completes.load(Ordering::SeqCst) {
+            return Err(DedupeError::new("store unreachable"));
+        }
+        self.inner.complete(key, token).await
+    }
+
+    async fn release(&self, key: &str, token: ClaimToken) -> Result<(), DedupeError> {
         self.releases.fetch_add(1, Ordering::SeqCst);
         if self.fail_releases.load(Ordering::SeqCst) {
             return Err(DedupeError::new("store unreachable"));
         }
-        self.inner.release(key).await
+        self.inner.release(key, token).await
     }
 }
 
@@ -250,7 +265,11 @@ impl DedupeStore for SlowReleaseStore {
         self.0.claim(key).await
     }
 
-    async fn release(&self, _key: &str) -> Result<(), DedupeError> {
+    async fn complete(&self, key: &str, token: ClaimToken) -> Result<(), DedupeError> {
+        self.0.complete(key, token).await
+    }
+
+    async fn release(&self, _key: &str, _token: ClaimToken) -> Result<(), DedupeError> {
         std::future::pending().await
     }
 }
@@ -488,9 +507,66 @@ async fn a_release_failure_still_answers_500() {
     dispatcher.handler().fail_orders.store(1, Ordering::SeqCst);
     let body = order("o-5", 5);
     assert_eq!(dispatcher.dispatch(signed(body.clone())).await.label(), "handler_failed");
-    // Documented: the key could not be released, so the retry is taken for a duplicate.
-    assert_eq!(dispatcher.dispatch(signed(body)).await.label(), "duplicate");
+    // Documented: the claim could not be released, so retries are asked to wait
+    // (503) until its lease ends; they are never acknowledged unhandled.
+    let retry = dispatcher.dispatch(signed(body)).await;
+    assert_eq!((retry.status(), retry.label()), (StatusCode::SERVICE_UNAVAILABLE, "in_progress"));
     assert_eq!(dispatcher.handler().calls(), []);
+}
+
+#[tokio::test]
+async fn a_release_failure_holds_retries_off_only_for_the_lease() {
+    let store = FlakyStore { inner: MemoryDedupe::new().with_lease(Duration::ZERO), ..FlakyStore::default() };
+    store.fail_releases.store(true, Ordering::SeqCst);
+    let dispatcher = dispatcher().with_dedupe(store);
+    dispatcher.handler().fail_orders.store(1, Ordering::SeqCst);
+    let body = order("o-12", 12);
+    assert_eq!(dispatcher.dispatch(signed(body.clone())).await.label(), "handler_failed");
+    assert_eq!(dispatcher.dispatch(signed(body)).await.label(), "handled");
+    assert_eq!(dispatcher.handler().calls(), [order_call("o-12", 12)]);
+}
+
+#[tokio::test]
+async fn a_completion_failure_still_answers_200() {
+    let store = FlakyStore::default();
+    store.fail_completes.store(true, Ordering::SeqCst);
+    let dispatcher = dispatcher().with_dedupe(store);
+    let body = order("o-13", 13);
+    let outcome = dispatcher.dispatch(signed(body.clone())).await;
+    assert_eq!((outcome.status(), outcome.label()), (StatusCode::OK, "handled"));
+    // The claim stays unsettled until its lease ends: copies are asked to wait.
+    assert_eq!(dispatcher.dispatch(signed(body)).await.label(), "in_progress");
+    assert_eq!(dispatcher.handler().calls(), [order_call("o-13", 13)]);
+}
+
+#[tokio::test]
+async fn a_copy_arriving_mid_handling_waits_and_the_event_survives_the_first_copys_failure() {
+    let dispatcher = Arc::new(dispatcher());
+    let handler = dispatcher.handler();
+    handler.hold_orders.store(true, Ordering::SeqCst);
+    handler.fail_orders.store(1, Ordering::SeqCst);
+    let body = order("o-11", 11);
+    let first = {
+        let (dispatcher, delivery) = (Arc::clone(&dispatcher), signed(body.clone()));
+        tokio::spawn(async move { dispatcher.dispatch(delivery).await.label() })
+    };
+    while handler.started_orders.load(Ordering::SeqCst) == 0 {
+        tokio::task::yield_now().await;
+    }
+    // The first copy is being handled: the second is neither handled nor
+    // acknowledged, but sent back to be retried.
+    let second = dispatcher.dispatch(signed(body.clone())).await;
+    assert!(matches!(&second, Outcome::InProgress { message: "order", key } if key == "o-11"), "{second:?}");
+    assert_eq!(
+        (second.status(), second.label(), second.message(), second.key()),
+        (StatusCode::SERVICE_UNAVAILABLE, "in_progress", Some("order"), Some("o-11"))
+    );
+    handler.hold_orders.store(false, Ordering::SeqCst);
+    assert_eq!(first.await.expect("no panic"), "handler_failed");
+    // The sender retries both copies: one is handled, the other a duplicate.
+    assert_eq!(dispatcher.dispatch(signed(body.clone())).await.label(), "handled");
+    assert_eq!(dispatcher.dispatch(signed(body)).await.label(), "duplicate");
+    assert_eq!(handler.calls(), [order_call("o-11", 11)]);
 }
 
 #[tokio::test]
@@ -537,7 +613,7 @@ async fn a_store_that_cannot_release_without_waiting_keeps_an_abandoned_key() {
     let cancelled =
         tokio::time::timeout(Duration::from_millis(20), dispatcher.dispatch(signed(body.clone()))).await;
     assert!(cancelled.is_err());
-    assert_eq!(dispatcher.dispatch(signed(body)).await.label(), "duplicate");
+    assert_eq!(dispatcher.dispatch(signed(body)).await.label(), "in_progress");
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -556,7 +632,15 @@ async fn concurrent_copies_are_handled_once() {
     while let Some(label) = tasks.join_next().await {
         *labels.entry(label.expect("no panic")).or_insert(0) += 1;
     }
-    assert_eq!(labels, BTreeMap::from([("duplicate", 28), ("handled", 4)]));
+    // Copies that arrived while their first was being handled were asked to
+    // retry; retried, they are duplicates.
+    assert_eq!(labels.get("handled"), Some(&4), "{labels:?}");
+    assert_eq!(labels.get("duplicate").unwrap_or(&0) + labels.get("in_progress").unwrap_or(&0), 28);
+    assert!(labels.contains_key("in_progress"), "the handler yields, so copies overlap: {labels:?}");
+    for n in 0..4u64 {
+        let retry = dispatcher.dispatch(signed(order(&format!("o-{n}"), n))).await;
+        assert_eq!(retry.label(), "duplicate");
+    }
     let mut calls = dispatcher.handler().calls();
     calls.sort_by_key(|call| format!("{call:?}"));
     assert_eq!(calls, (0..4).map(|n| order_call(&format!("o-{n}"), n)).collect::<Vec<_>>());
@@ -718,10 +802,11 @@ fn the_dispatchers_debug_output_shows_no_secret() {
 #[test]
 fn every_outcome_has_its_status_and_label() {
     let rejection = Rejection::unknown("kind", Some("refund"), &["order"]);
-    let outcomes: [(Outcome<HandlerError>, u16, &str); 8] = [
+    let outcomes: [(Outcome<HandlerError>, u16, &str); 9] = [
         (Outcome::Handled { message: "order", key: Some("k".to_owned()) }, 200, "handled"),
         (Outcome::Handled { message: "ping", key: None }, 200, "handled"),
         (Outcome::Duplicate { message: "order", key: "k".to_owned() }, 200, "duplicate"),
+        (Outcome::InProgress { message: "order", key: "k".to_owned() }, 503, "in_progress"),
         (Outcome::Rejected(rejection), 202, "rejected"),
         (Outcome::Unauthenticated(SignatureError::Mismatch), 401, "unauthenticated"),
         (Outcome::TooLarge { size: 2, limit: 1 }, 413, "too_large"),
@@ -790,7 +875,11 @@ impl DedupeStore for SharedStore {
         self.0.claim(key).await
     }
 
-    async fn release(&self, key: &str) -> Result<(), DedupeError> {
-        self.0.release(key).await
+    async fn complete(&self, key: &str, token: ClaimToken) -> Result<(), DedupeError> {
+        self.0.complete(key, token).await
+    }
+
+    async fn release(&self, key: &str, token: ClaimToken) -> Result<(), DedupeError> {
+        self.0.release(key, token).await
     }
 }
