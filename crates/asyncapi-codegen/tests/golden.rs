@@ -202,3 +202,21 @@ fn a_changed_description_shows_in_the_check_diff() {
     assert!(diff.contains("+    /// Triggered when a registrant enters a webinar session."), "{diff}");
     assert!(diff.contains("-    /// Triggered when a registrant joins a webinar session."), "{diff}");
 }
+
+#[test]
+fn a_deep_lattice_of_all_of_references_generates_in_linear_work() {
+    // Each level is the one below, twice: 2^64 paths, 64 schemas.
+    let mut schemas =
+        String::from("    S0:\n      type: object\n      properties:\n        p: {type: string}\n");
+    for level in 1..=64 {
+        let below = level - 1;
+        schemas.push_str(&format!(
+            "    S{level}:\n      allOf:\n        - $ref: '#/components/schemas/S{below}'\n        - $ref: '#/components/schemas/S{below}'\n"
+        ));
+    }
+    let document = format!(
+        "asyncapi: '2.6.0'\ninfo: {{title: Lattice, version: '1'}}\nchannels:\n  top:\n    subscribe:\n      message:\n        payload:\n          $ref: '#/components/schemas/S64'\ncomponents:\n  schemas:\n{schemas}"
+    );
+    let files = generate_text(&document);
+    assert!(files["src/types.rs"].contains("pub p: Option<String>"), "{}", files["src/types.rs"]);
+}

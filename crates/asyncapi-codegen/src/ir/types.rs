@@ -254,6 +254,9 @@ pub struct TypeBuilder<'a> {
     in_progress: BTreeSet<SchemaId>,
     /// `allOf` merges in progress, to report cycles instead of looping.
     merging: Vec<SchemaId>,
+    /// Finished merges, by target: a schema that many `allOf` paths reach is
+    /// merged once, not once per path (which is exponential in the depth).
+    merges: HashMap<SchemaId, Option<Keywords>>,
 }
 
 impl<'a> TypeBuilder<'a> {
@@ -268,6 +271,7 @@ impl<'a> TypeBuilder<'a> {
             by_fingerprint: HashMap::new(),
             in_progress: BTreeSet::new(),
             merging: Vec::new(),
+            merges: HashMap::new(),
         }
     }
 
@@ -424,6 +428,9 @@ impl<'a> TypeBuilder<'a> {
     /// (validators check the parts as written). Conflicting parts are errors.
     pub fn merged(&mut self, id: SchemaId) -> Option<Keywords> {
         let target = self.arena.target(id);
+        if let Some(merged) = self.merges.get(&target) {
+            return merged.clone();
+        }
         if self.merging.contains(&target) {
             self.error(
                 id,
@@ -431,6 +438,17 @@ impl<'a> TypeBuilder<'a> {
             );
             return None;
         }
+        self.merging.push(target);
+        let merged = self.merge_parts(id, target);
+        self.merging.pop();
+        // Whether a merge succeeds does not depend on where it was reached
+        // from: a cycle through an enclosing merge is a cycle from here too.
+        self.merges.insert(target, merged.clone());
+        merged
+    }
+
+    /// [`merged`](Self::merged), for the schema `id` leads to, `target`.
+    fn merge_parts(&mut self, id: SchemaId, target: SchemaId) -> Option<Keywords> {
         let keywords = match &self.arena.get(target).kind {
             SchemaKind::Keywords(keywords) => (**keywords).clone(),
             SchemaKind::Any => Keywords::default(),
@@ -446,20 +464,14 @@ impl<'a> TypeBuilder<'a> {
                 return None;
             }
         };
-        self.merging.push(target);
         let mut result = Keywords { all_of: Vec::new(), ..keywords.clone() };
         for part in &keywords.all_of {
-            let Some(part_keywords) = self.merged(*part) else {
-                self.merging.pop();
-                return None;
-            };
+            let part_keywords = self.merged(*part)?;
             if let Err(conflict) = self.merge_into(&mut result, part_keywords) {
                 self.error(*part, format!("cannot merge this `allOf` part: {conflict}"));
-                self.merging.pop();
                 return None;
             }
         }
-        self.merging.pop();
         Some(result)
     }
 
