@@ -162,6 +162,14 @@ fn with_deep_stack(
 }
 
 fn generate_from(mut sources: Sources, options: &Options, spec_name: &str) -> Result<Generated, Diagnostics> {
+    // Names found from the title are valid by construction; a given one is checked.
+    if let Some(name) = &options.crate_name
+        && let Some(problem) = ir::naming::crate_name_problem(name)
+    {
+        return Err(Diagnostic::error(format!("cannot name the generated crate `{name}`: {problem}"))
+            .with_help("pass another --crate-name")
+            .into());
+    }
     let mut warnings = check::check(&sources);
     if warnings.has_errors() {
         return Err(warnings);

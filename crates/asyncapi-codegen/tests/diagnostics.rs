@@ -218,6 +218,9 @@ broken! {
         => "unknown type `strng`"
         at "unknown-type.yaml:13:15", "/channels/user~1signedup/subscribe/message/payload/properties/email/type",
         "did you mean `string`?";
+    repeated_channel_parameter: "repeated-parameter.yaml"
+        => "the channel address `rooms/{id}/copy/{id}` names the parameter `id` more than once"
+        at "repeated-parameter.yaml:6:3", "/channels/rooms~1{id}~1copy~1{id}", "a parameter of its own";
     duplicate_operation_id: "duplicate-operation-id.yaml"
         => "duplicate operationId `onUserEvent`"
         at "duplicate-operation-id.yaml:13:7", "/channels/user~1deleted/subscribe/operationId",
@@ -255,6 +258,22 @@ fn a_missing_document_is_an_error_not_a_panic() {
     let run = run_cli(&["generate", "no-such-file.yaml", "--out", out.path().to_str().unwrap()]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(run.stderr.contains("cannot read no-such-file.yaml: no such file"), "{}", run.stderr);
+}
+
+#[test]
+fn a_crate_name_cargo_refuses_is_an_error_not_a_panic() {
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let out = out.path().to_str().unwrap();
+    for (name, problem) in [
+        ("a b", "only ASCII letters, digits, `-` and `_`"),
+        ("9lives", "starts with an ASCII letter"),
+        ("type", "a Rust keyword"),
+    ] {
+        let run = run_cli(&["generate", "ambiguous.yaml", "--out", out, "--crate-name", name]);
+        assert_eq!(run.code, Some(1), "{}", run.stderr);
+        assert!(run.stderr.contains(&format!("cannot name the generated crate `{name}`")), "{}", run.stderr);
+        assert!(run.stderr.contains(problem), "{}", run.stderr);
+    }
 }
 
 #[test]

@@ -15,19 +15,24 @@ use crate::ir::naming::{self, Scope as NameScope};
 const CARGO_TEMPLATE: &str = include_str!("../../templates/Cargo.toml.template");
 const README_TEMPLATE: &str = include_str!("../../templates/README.md.template");
 
-/// Fills `{{name}}` placeholders; every placeholder must be given.
+/// Fills `{{name}}` placeholders in one pass, so that a value holding `{{`
+/// (a title, say) is copied as it is; every placeholder must be given.
 fn fill(template: &str, values: &[(&str, &str)]) -> Result<String, String> {
-    let mut text = template.to_owned();
-    for (name, value) in values {
-        text = text.replace(&format!("{{{{{name}}}}}"), value);
+    let mut text = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find("{{") {
+        text.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        let name = after.find("}}").map(|close| &after[..close]);
+        let Some((name, value)) = name.and_then(|name| values.iter().find(|(n, _)| *n == name)) else {
+            let shown: String = rest[open..].chars().take(40).collect();
+            return Err(format!("template placeholder without a value: {shown}"));
+        };
+        text.push_str(value);
+        rest = &after[name.len() + 2..];
     }
-    match text.find("{{") {
-        Some(at) => Err(format!(
-            "template placeholder left unfilled: {}",
-            &text[at..text[at..].find("}}").map_or(text.len(), |e| at + e + 2)]
-        )),
-        None => Ok(text),
-    }
+    text.push_str(rest);
+    Ok(text)
 }
 
 /// A TOML basic string.
@@ -489,5 +494,27 @@ pub fn examples_test(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
         use #krate::rt::check;
 
         #(#tests)*
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fill;
+
+    #[test]
+    fn fill_copies_values_as_they_are() {
+        let values = [("title", "Chat {{crate_name}} }}{{"), ("crate_name", "chat")];
+        assert_eq!(
+            fill("# {{title}} ({{crate_name}})", &values).as_deref(),
+            Ok("# Chat {{crate_name}} }}{{ (chat)")
+        );
+        assert_eq!(fill("no placeholders", &[]).as_deref(), Ok("no placeholders"));
+    }
+
+    #[test]
+    fn fill_refuses_a_placeholder_without_a_value() {
+        let error = fill("a {{missing}} b", &[("title", "x")]).expect_err("no value for it");
+        assert!(error.contains("{{missing}}"), "{error}");
+        assert!(fill("a {{unclosed", &[]).is_err());
     }
 }

@@ -9,14 +9,13 @@ use super::rust::{doc_lines, ident, resolve_alias};
 use super::validate::Validators;
 use crate::ir::Ir;
 use crate::ir::api::MessageDef;
-use crate::ir::naming;
 use crate::ir::schema::{JsonType, SchemaKind};
 use crate::ir::types::{TypeKind, TypeRef};
 
 /// The crate-private name of the typed check of a message's payload (in
 /// `validate.rs`).
 pub fn typed_check_name(message: &MessageDef) -> proc_macro2::Ident {
-    format_ident!("validate_{}", naming::unraw(&naming::snake(&message.variant)))
+    format_ident!("{}", message.typed_check)
 }
 
 /// The raw check of a message's payload, as an expression of type `CheckJson`.

@@ -130,8 +130,8 @@ impl Uses {
                     for field in &s.fields {
                         visit(&field.ty, &mut uses);
                     }
-                    if let crate::ir::types::Unknown::Capture(ty) = &s.unknown {
-                        visit(ty, &mut uses);
+                    if let crate::ir::types::Unknown::Capture { value, .. } = &s.unknown {
+                        visit(value, &mut uses);
                     }
                 }
                 TypeKind::Union(u) => u.variants.iter().for_each(|v| visit(&v.ty, &mut uses)),
@@ -181,6 +181,8 @@ pub fn doc_lines(text: &str) -> TokenStream {
 pub fn sanitize_doc(text: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut in_fence = false;
+    // A lone carriage return ends a line too; rustc refuses one in a doc comment.
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
     for raw in text.lines() {
         let trimmed = raw.trim_start();
         if trimmed.starts_with("```") {

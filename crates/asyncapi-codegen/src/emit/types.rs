@@ -99,12 +99,13 @@ fn emit_struct(name: &proc_macro2::Ident, docs: TokenStream, s: &Struct, types: 
         if attrs.is_empty() { quote!() } else { quote!(#[serde(#(#attrs),*)]) }
     };
     let extra = match &s.unknown {
-        Unknown::Capture(ty) => {
-            let value = type_tokens(ty, types, Scope::Types);
+        Unknown::Capture { field, value } => {
+            let field = ident(field);
+            let value = type_tokens(value, types, Scope::Types);
             quote! {
                 /// Properties the schema does not list, kept as they came and written back.
                 #[serde(flatten)]
-                pub additional_properties: std::collections::BTreeMap<String, #value>,
+                pub #field: std::collections::BTreeMap<String, #value>,
             }
         }
         _ => quote!(),

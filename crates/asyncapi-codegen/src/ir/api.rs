@@ -20,6 +20,9 @@ pub struct MessageDef {
     pub label: String,
     /// Its variant of the generated `Message` enum.
     pub variant: String,
+    /// The function in `validate.rs` that checks a parsed payload
+    /// (`validate_<variant>`; variants that differ only in case get a suffix).
+    pub typed_check: String,
     /// `None` when the message declares no payload: any JSON is accepted.
     pub payload: Option<(TypeRef, SchemaId)>,
     pub headers: Option<(TypeRef, SchemaId)>,
@@ -176,14 +179,15 @@ pub fn build(
             }
         }
     }
-    let mut message_scope = Scope::new();
+    let (mut message_scope, mut check_scope) = (Scope::new(), Scope::new());
     let messages: Vec<MessageDef> = document
         .messages
         .iter()
         .enumerate()
         .map(|(index, message)| {
             let channel_description = channel_descriptions.get(&MessageId(index)).map(String::as_str);
-            message_def(message, channel_description, sources, schemas, builder, &mut message_scope)
+            let scopes = (&mut message_scope, &mut check_scope);
+            message_def(message, channel_description, sources, schemas, builder, scopes)
         })
         .collect();
 
@@ -192,10 +196,22 @@ pub fn build(
     let mut channels = Vec::new();
     let receive_count = count_uses(document, |c| c.subscribe.as_ref());
     let mut variant_scope = Scope::new();
+    // Channels' parameter structs, named in document order.
+    let mut parameter_types = Scope::new();
     // `on_rejected` receives what could not be typed.
     let mut method_scope = Scope::with_reserved(&["on_rejected"]);
     let mut function_scope = Scope::new();
     for (channel_index, channel) in document.channels.iter().enumerate() {
+        for parameter in &channel.parameters {
+            if channel.name.matches(&format!("{{{}}}", parameter.name)).count() > 1 {
+                let message = format!(
+                    "the channel address `{}` names the parameter `{}` more than once",
+                    channel.name, parameter.name
+                );
+                let help = "give each place in the address a parameter of its own";
+                diagnostics.push(Diagnostic::error(message).with_help(help).at(sources.locate(&channel.site)));
+            }
+        }
         let mut channel_receives = Vec::new();
         if let Some(operation) = &channel.subscribe {
             for message in &operation.messages {
@@ -247,14 +263,7 @@ pub fn build(
                 });
             }
         }
-        channels.push(channel_def(
-            channel,
-            channel_index,
-            channel_receives,
-            schemas,
-            builder,
-            &document.channels,
-        ));
+        channels.push(channel_def(channel, channel_receives, schemas, builder, &mut parameter_types));
     }
 
     let candidates: Vec<Candidate> = receives
@@ -397,10 +406,11 @@ fn message_def(
     sources: &Sources,
     schemas: &BTreeMap<Site, SchemaId>,
     builder: &mut TypeBuilder<'_>,
-    scope: &mut Scope,
+    (variants, checks): (&mut Scope, &mut Scope),
 ) -> MessageDef {
     let label = message_label(message, sources);
-    let variant = scope.claim(&naming::pascal(&label));
+    let variant = variants.claim(&naming::pascal(&label));
+    let typed_check = checks.claim(&format!("validate_{}", naming::unraw(&naming::snake(&variant))));
     let payload = message.payload.as_ref().and_then(|site| schemas.get(site)).map(|schema| {
         let ty = builder.type_of(*schema, NameHint::Exact(label.clone()));
         let description = message
@@ -432,6 +442,7 @@ fn message_def(
     MessageDef {
         label,
         variant,
+        typed_check,
         payload,
         headers,
         schema_json,
@@ -445,11 +456,10 @@ fn message_def(
 
 fn channel_def(
     channel: &resolve::Channel,
-    index: usize,
     receives: Vec<usize>,
     schemas: &BTreeMap<Site, SchemaId>,
     builder: &mut TypeBuilder<'_>,
-    all: &[resolve::Channel],
+    parameter_types: &mut Scope,
 ) -> ChannelDef {
     let mut scope = Scope::new();
     let parameters: Vec<ChannelParameter> = channel
@@ -479,13 +489,7 @@ fn channel_def(
             .and_then(|o| o.id.clone())
             .or_else(|| channel.publish.as_ref().and_then(|o| o.id.clone()))
             .unwrap_or_else(|| channel.name.clone());
-        // Channels are named in document order, so a clash takes the index.
-        let clash = all
-            .iter()
-            .take(index)
-            .any(|other| other.name != channel.name && naming::pascal(&other.name) == naming::pascal(&label));
-        let base = if clash { format!("{label} {index}") } else { label };
-        naming::pascal(&format!("{base} Parameters"))
+        parameter_types.claim(&naming::pascal(&format!("{label} Parameters")))
     });
     ChannelDef {
         name: channel.name.clone(),

@@ -23,9 +23,9 @@ const NOT_RAW: [&str; 4] = ["crate", "self", "super", "Self"];
 
 /// Names of the prelude and of the std types generated code spells without a
 /// path: a generated type with one of these names would shadow them.
-pub const RESERVED_TYPE_NAMES: [&str; 14] = [
+pub const RESERVED_TYPE_NAMES: [&str; 16] = [
     "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err", "Self", "Default", "Clone",
-    "Copy", "Sized",
+    "Copy", "Sized", "From", "TryFrom",
 ];
 
 /// Turns arbitrary text into ASCII words heck can case: non-ASCII letters are
@@ -168,7 +168,24 @@ pub fn serde_camel_case(field: &str) -> String {
 pub fn crate_name(title: &str) -> String {
     use heck::ToKebabCase;
     let name = words(title).to_kebab_case();
-    if name.starts_with(|c: char| c.is_ascii_alphabetic()) { name } else { format!("api-{name}") }
+    let name = if name.starts_with(|c: char| c.is_ascii_alphabetic()) { name } else { format!("api-{name}") };
+    // Cargo refuses a keyword as a package name (`type`): `type-api` instead.
+    if KEYWORDS.contains(&name.as_str()) { format!("{name}-api") } else { name }
+}
+
+/// Why `name` cannot name the generated package, if it cannot: Cargo wants
+/// ASCII letters, digits, `-` and `_`, starting with a letter, and no Rust
+/// keyword, and the crate's Rust name (`-` as `_`) must be an identifier.
+pub fn crate_name_problem(name: &str) -> Option<&'static str> {
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        Some("a package name starts with an ASCII letter")
+    } else if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        Some("a package name holds only ASCII letters, digits, `-` and `_`")
+    } else if KEYWORDS.contains(&name.replace('-', "_").as_str()) {
+        Some("a Rust keyword cannot name a package")
+    } else {
+        None
+    }
 }
 
 /// A semantic version for Cargo from `info.version`: kept when it is one,
@@ -306,6 +323,15 @@ mod tests {
     fn derives_cargo_names_and_versions() {
         assert_eq!(crate_name("GoToWebinar Webhook Events"), "go-to-webinar-webhook-events");
         assert_eq!(crate_name("1st API"), "api-1st-api");
+        assert_eq!(crate_name("Type"), "type-api");
+        assert_eq!(crate_name("Match"), "match-api");
+        for title in ["Type", "1st API", "--", "Chat {{beta}}", "Ünïcode ✓", "a_b"] {
+            assert_eq!(crate_name_problem(&crate_name(title)), None, "{title}");
+        }
+        assert_eq!(crate_name_problem("ok-name_2"), None);
+        for name in ["a b", "9lives", "type", "self", "-x", "", "naïve"] {
+            assert!(crate_name_problem(name).is_some(), "{name}");
+        }
         assert_eq!(crate_version("1.0.0"), "1.0.0");
         assert_eq!(crate_version("1.2"), "1.2.0");
         assert_eq!(crate_version("v2"), "2.0.0");

@@ -113,8 +113,9 @@ pub enum Unknown {
     Ignore,
     /// A parse error (`additionalProperties: false`).
     Deny,
-    /// Kept in a map field and written back on serialization.
-    Capture(TypeRef),
+    /// Kept in a map field, `field` (`additional_properties` unless a listed
+    /// property took that name), and written back on serialization.
+    Capture { field: String, value: TypeRef },
 }
 
 #[derive(Debug, Clone)]
@@ -746,23 +747,17 @@ impl<'a> TypeBuilder<'a> {
         }
         let undeclared_required =
             keywords.required.iter().any(|r| !keywords.properties.iter().any(|(p, _)| p == r));
-        let unknown = match keywords.additional_properties {
-            _ if !keywords.pattern_properties.is_empty() || undeclared_required => {
-                Unknown::Capture(TypeRef::Any)
-            }
-            Some(additional) if matches!(self.arena.get(additional).kind, SchemaKind::Nothing) => {
-                Unknown::Deny
-            }
-            Some(additional) => {
-                let value = self.type_of(additional, NameHint::Value { parent: type_id });
-                Unknown::Capture(value)
-            }
-            None => Unknown::Ignore,
+        let captured = match keywords.additional_properties {
+            _ if !keywords.pattern_properties.is_empty() || undeclared_required => Some(TypeRef::Any),
+            Some(additional) if matches!(self.arena.get(additional).kind, SchemaKind::Nothing) => None,
+            Some(additional) => Some(self.type_of(additional, NameHint::Value { parent: type_id })),
+            None => None,
         };
-        if matches!(unknown, Unknown::Capture(_)) {
-            // Reserve the name of the field that keeps them.
-            scope.claim("additional_properties");
-        }
+        let unknown = match (captured, keywords.additional_properties) {
+            (Some(value), _) => Unknown::Capture { field: scope.claim("additional_properties"), value },
+            (None, Some(_)) => Unknown::Deny,
+            (None, None) => Unknown::Ignore,
+        };
         self.define(type_id, TypeKind::Struct(Struct { fields, unknown }), keywords);
         let ty = TypeRef::Named(type_id);
         if nullable { option(ty) } else { ty }
