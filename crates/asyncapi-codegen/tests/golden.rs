@@ -220,3 +220,30 @@ fn a_deep_lattice_of_all_of_references_generates_in_linear_work() {
     let files = generate_text(&document);
     assert!(files["src/types.rs"].contains("pub p: Option<String>"), "{}", files["src/types.rs"]);
 }
+
+#[test]
+fn a_referenced_one_of_of_messages_gives_each_message() {
+    let document = r#"
+asyncapi: '2.6.0'
+info: {title: Either, version: '1'}
+channels:
+  things:
+    subscribe:
+      message: {$ref: '#/components/messages/Either'}
+components:
+  messages:
+    Either:
+      oneOf:
+        - {$ref: '#/components/messages/Created'}
+        - {$ref: '#/components/messages/Deleted'}
+    Created:
+      payload: {type: object, required: [kind], properties: {kind: {const: created}}}
+    Deleted:
+      payload: {type: object, required: [kind], properties: {kind: {const: deleted}}}
+"#;
+    let files = generate_text(document);
+    let event = &files["src/event.rs"];
+    for variant in ["Created(types::Created)", "Deleted(types::Deleted)"] {
+        assert!(event.contains(variant), "{variant} in {event}");
+    }
+}

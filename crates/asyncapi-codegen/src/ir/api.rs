@@ -209,7 +209,8 @@ pub fn build(
                     channel.name, parameter.name
                 );
                 let help = "give each place in the address a parameter of its own";
-                diagnostics.push(Diagnostic::error(message).with_help(help).at(sources.locate(&channel.site)));
+                diagnostics
+                    .push(Diagnostic::error(message).with_help(help).at(sources.locate(&channel.site)));
             }
         }
         let mut channel_receives = Vec::new();

@@ -203,14 +203,18 @@ impl Resolver {
         sources.get(site)?;
         let mut messages = Vec::new();
         let message = site.join("message");
-        if let Some(Value::Array(alternatives)) = sources.get(&message.join("oneOf")) {
-            for index in 0..alternatives.len() {
-                if let Some(id) = self.message(sources, &message.join("oneOf").item(index)) {
-                    messages.push(id);
+        // `message` is a message, or `oneOf` several, written here or behind a `$ref`.
+        let written = if sources.get(&message).is_some() { self.deref(sources, &message) } else { None };
+        if let Some(target) = written {
+            if let Some(Value::Array(alternatives)) = sources.get(&target.join("oneOf")) {
+                for index in 0..alternatives.len() {
+                    if let Some(id) = self.message(sources, &target.join("oneOf").item(index)) {
+                        messages.push(id);
+                    }
                 }
+            } else {
+                messages.extend(self.message(sources, &message));
             }
-        } else if sources.get(&message).is_some() {
-            messages.extend(self.message(sources, &message));
         }
         Some(Operation {
             site: site.clone(),
