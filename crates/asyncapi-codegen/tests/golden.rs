@@ -247,3 +247,63 @@ components:
         assert!(event.contains(variant), "{variant} in {event}");
     }
 }
+
+/// A message with headers of its own and a trait's, whose references must
+/// resolve where the trait is written, in this file (`#/components/...`) or
+/// in another (`parts/traits.yaml`, whose `#/Signature` is its own).
+#[test]
+fn merged_trait_headers_keep_their_references() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let spec = r##"
+asyncapi: '2.6.0'
+info: {title: Traits, version: '1'}
+channels:
+  a:
+    subscribe:
+      message: {$ref: '#/components/messages/M'}
+components:
+  schemas:
+    Id: {type: string, format: uuid}
+  messageTraits:
+    Traced:
+      headers:
+        type: object
+        properties:
+          trace-id: {$ref: '#/components/schemas/Id'}
+  messages:
+    M:
+      traits:
+        - {$ref: '#/components/messageTraits/Traced'}
+        - {$ref: 'parts/traits.yaml#/Signed'}
+      headers:
+        type: object
+        properties:
+          x-other: {type: string}
+      payload: {type: object}
+"##;
+    let traits = r##"
+Signature: {type: string, minLength: 64}
+Signed:
+  headers:
+    type: object
+    properties:
+      x-signature: {$ref: '#/Signature'}
+"##;
+    std::fs::create_dir_all(dir.path().join("parts")).expect("a folder");
+    std::fs::write(dir.path().join("spec.yaml"), spec).expect("written");
+    std::fs::write(dir.path().join("parts/traits.yaml"), traits).expect("written");
+    let mut options = Options::new(dir.path().join("spec.yaml"));
+    options.spec_name = Some("spec.yaml".to_owned());
+    let files = generate(&options);
+    let types = &files["src/types.rs"];
+    for item in [
+        "pub x_other: Option<String>",
+        "pub trace_id: Option<Id>",
+        "pub type Id = uuid::Uuid;",
+        "pub x_signature: Option<Signature>",
+        "pub type Signature = String;",
+    ] {
+        assert!(types.contains(item), "{item} in {types}");
+    }
+    assert!(files["src/validate.rs"].contains("64"), "the trait's minLength is checked");
+}

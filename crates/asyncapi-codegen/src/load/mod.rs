@@ -223,10 +223,11 @@ impl Sources {
     }
 
     /// Adds a value the generator built (a message with its traits merged in);
-    /// references inside it resolve relative to `base`, diagnostics point at `origin`.
-    pub fn add_synthesized(&mut self, value: Value, base: FileId, origin: Site) -> FileId {
+    /// references inside it resolve as in `origin`'s file, and diagnostics point
+    /// at `origin`.
+    pub fn add_synthesized(&mut self, value: Value, origin: Site) -> FileId {
         let id = FileId(self.files.len());
-        let base_file = &self.files[base.0];
+        let base_file = &self.files[origin.file.0];
         let file = SourceFile {
             path: base_file.path.clone(),
             display: base_file.display.clone(),
@@ -251,7 +252,11 @@ impl Sources {
             return Err(format!("`#{fragment}` is not a JSON pointer (it must start with `/`)"));
         }
         let file = if file_part.is_empty() {
-            from
+            // `#...` in a value the generator built names the file it was built in.
+            match &self.files[from.0].synthesized_for {
+                Some(origin) => origin.file,
+                None => from,
+            }
         } else {
             let base = &self.files[from.0].path;
             let target = normalize(&base.parent().unwrap_or(Path::new("")).join(file_part));
@@ -265,6 +270,42 @@ impl Sources {
             return Err(format!("nothing at `#{}` in {display}{why}", site.pointer));
         }
         Ok(site)
+    }
+
+    /// Rewrites the `$ref`s in `value`, a part of file `from`, so that they name
+    /// the same nodes when written in file `to` (for trait content merged into
+    /// a message of another file). A reference that does not resolve, or whose
+    /// target no relative path reaches, is left as it is.
+    pub fn rebase_refs(&self, value: &mut Value, from: FileId, to: FileId) {
+        match value {
+            Value::Object(members) => {
+                if let Some(Value::String(reference)) = members.get_mut("$ref")
+                    && let Ok(target) = self.resolve_ref(from, reference)
+                    && let Some(rebased) = self.reference_to(to, &target)
+                {
+                    *reference = rebased;
+                }
+                for (key, child) in members.iter_mut() {
+                    if key != "$ref" {
+                        self.rebase_refs(child, from, to);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|item| self.rebase_refs(item, from, to)),
+            _ => {}
+        }
+    }
+
+    /// A `$ref`, written in file `from`, that names `target`.
+    fn reference_to(&self, from: FileId, target: &Site) -> Option<String> {
+        // `%` would be read as the start of an escape.
+        let fragment = format!("#{}", target.pointer.replace('%', "%25"));
+        if from == target.file {
+            return Some(fragment);
+        }
+        let from_dir = self.files[from.0].path.parent().unwrap_or(Path::new(""));
+        let path = relative_path(from_dir, &self.files.get(target.file.0)?.path)?;
+        Some(format!("{}{fragment}", path.to_string_lossy().replace('\\', "/")))
     }
 
     /// Where `site` is, for a diagnostic.
@@ -702,6 +743,24 @@ fn normalize(path: &Path) -> PathBuf {
     normalized
 }
 
+/// `target` as a path relative to the folder `from` (both as the loader
+/// normalized them); `None` when `from` climbs out through `..` where `target`
+/// does not, as no relative path then leads back.
+fn relative_path(from: &Path, target: &Path) -> Option<PathBuf> {
+    let from: Vec<Component<'_>> = from.components().filter(|c| *c != Component::CurDir).collect();
+    let target: Vec<Component<'_>> = target.components().filter(|c| *c != Component::CurDir).collect();
+    let shared = from.iter().zip(&target).take_while(|(a, b)| a == b).count();
+    let mut path = PathBuf::new();
+    for component in &from[shared..] {
+        if !matches!(component, Component::Normal(_)) {
+            return None;
+        }
+        path.push("..");
+    }
+    target[shared..].iter().for_each(|component| path.push(component.as_os_str()));
+    Some(path)
+}
+
 /// How to name `reference`, written in the file displayed as `from`.
 fn relative_display(from: &str, reference: &str) -> String {
     let base = Path::new(from).parent().unwrap_or(Path::new(""));
@@ -711,6 +770,16 @@ fn relative_display(from: &str, reference: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_paths_between_loaded_files() {
+        let relative = |from: &str, to: &str| relative_path(Path::new(from), Path::new(to));
+        assert_eq!(relative("specs", "specs/parts/a.yaml"), Some(PathBuf::from("parts/a.yaml")));
+        assert_eq!(relative("specs/parts", "specs/b.yaml"), Some(PathBuf::from("../b.yaml")));
+        assert_eq!(relative("", "a.yaml"), Some(PathBuf::from("a.yaml")));
+        assert_eq!(relative("../x", "../y/a.yaml"), Some(PathBuf::from("../y/a.yaml")));
+        assert_eq!(relative("..", "a.yaml"), None, "no way back from above");
+    }
 
     #[test]
     fn normalizes_lexically() {

@@ -268,12 +268,16 @@ impl Resolver {
         for index in 0..traits.len() {
             let Some(trait_site) = self.deref(sources, &message.join("traits").item(index)) else { continue };
             let Some(Value::Object(patch)) = sources.get(&trait_site).cloned() else { continue };
-            for (key, value) in patch {
+            for (key, mut value) in patch {
                 if key == "headers" {
                     if headers.is_none() {
                         headers = Some(trait_site.join("headers"));
                     } else {
                         headers_merged = true;
+                    }
+                    // Merged headers are read as written in the message's file.
+                    if trait_site.file != message.file {
+                        sources.rebase_refs(&mut value, trait_site.file, message.file);
                     }
                 }
                 merge_member(&mut merged, key, value);
@@ -283,7 +287,7 @@ impl Resolver {
             // The merged headers schema exists nowhere in the sources: it gets a
             // node of its own, where `$ref`s resolve as in the message's file.
             let value = merged.get("headers").cloned().unwrap_or(Value::Null);
-            let file = sources.add_synthesized(value, message.file, message.join("headers"));
+            let file = sources.add_synthesized(value, message.join("headers"));
             headers = Some(Site::new(file, ""));
         }
         (merged, headers)
