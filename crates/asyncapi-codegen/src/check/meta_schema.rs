@@ -20,27 +20,83 @@ static VALIDATOR: LazyLock<Result<Validator, String>> = LazyLock::new(|| {
     jsonschema::draft7::new(&schema).map_err(|e| e.to_string())
 });
 
+/// What a part of the document in another file can be, by the name of its
+/// definition in the meta-schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Part {
+    Server,
+    ChannelItem,
+    Parameter,
+    Message,
+    MessageTrait,
+}
+
+impl Part {
+    const ALL: [Part; 5] =
+        [Part::Server, Part::ChannelItem, Part::Parameter, Part::Message, Part::MessageTrait];
+
+    fn definition(self) -> &'static str {
+        match self {
+            Part::Server => "server",
+            Part::ChannelItem => "channelItem",
+            Part::Parameter => "parameter",
+            Part::Message => "message",
+            Part::MessageTrait => "messageTrait",
+        }
+    }
+}
+
+/// A validator per [`Part`]: the meta-schema's definitions under a root that
+/// refers to the part's (each definition carries its own `$id`).
+static PART_VALIDATORS: LazyLock<Result<Vec<(Part, Validator)>, String>> = LazyLock::new(|| {
+    let mut schema: Value = serde_json::from_str(META_SCHEMA).map_err(|e| e.to_string())?;
+    let definitions = schema["definitions"].take();
+    Part::ALL
+        .iter()
+        .map(|part| {
+            let id = format!("http://asyncapi.com/definitions/2.6.0/{}.json", part.definition());
+            let root = serde_json::json!({ "$ref": id, "definitions": definitions });
+            jsonschema::draft7::new(&root).map(|validator| (*part, validator)).map_err(|e| e.to_string())
+        })
+        .collect()
+});
+
 /// Validates the root file of the document against the meta-schema.
 pub fn validate(sources: &Sources) -> Diagnostics {
+    match &*VALIDATOR {
+        Ok(validator) => report(validator, sources, &sources.root_site()),
+        Err(reason) => does_not_compile(reason),
+    }
+}
+
+/// Validates `site`, a node of another file than the root (which [`validate`]
+/// covers) that the document uses as a `part`.
+pub fn validate_part(sources: &Sources, site: &Site, part: Part) -> Diagnostics {
+    match &*PART_VALIDATORS {
+        Ok(validators) => match validators.iter().find(|(p, _)| *p == part) {
+            Some((_, validator)) => report(validator, sources, site),
+            None => does_not_compile("a part has no validator"),
+        },
+        Err(reason) => does_not_compile(reason),
+    }
+}
+
+fn does_not_compile(reason: &str) -> Diagnostics {
+    Diagnostic::error(format!("the embedded meta-schema does not compile: {reason}")).into()
+}
+
+/// The errors of the node at `site` against `validator`.
+fn report(validator: &Validator, sources: &Sources, site: &Site) -> Diagnostics {
     let mut diagnostics = Diagnostics::new();
-    let validator = match &*VALIDATOR {
-        Ok(validator) => validator,
-        Err(reason) => {
-            diagnostics
-                .push(Diagnostic::error(format!("the embedded meta-schema does not compile: {reason}")));
-            return diagnostics;
-        }
-    };
-    let document = sources.file_value(sources.root());
-    for error in validator.iter_errors(document).filter(|e| !is_pattern_format(e)).take(MAX_ERRORS) {
+    let Some(node) = sources.get(site) else { return diagnostics };
+    for error in validator.iter_errors(node).filter(|e| !is_pattern_format(e)).take(MAX_ERRORS) {
         let error = most_relevant(&error);
         if is_pattern_format(error) {
             continue;
         }
-        let site = Site::new(sources.root(), error.instance_path().as_str().to_owned());
+        let at = Site::new(site.file, format!("{}{}", site.pointer, error.instance_path().as_str()));
         diagnostics.push(
-            Diagnostic::error(format!("not valid AsyncAPI 2.6: {}", describe(error)))
-                .at(sources.locate(&site)),
+            Diagnostic::error(format!("not valid AsyncAPI 2.6: {}", describe(error))).at(sources.locate(&at)),
         );
     }
     diagnostics
@@ -117,6 +173,31 @@ mod tests {
     #[test]
     fn the_embedded_meta_schema_compiles() {
         assert!(VALIDATOR.is_ok(), "{:?}", VALIDATOR.as_ref().err());
+    }
+
+    #[test]
+    fn every_part_has_a_validator() {
+        let validators = PART_VALIDATORS.as_ref().expect("the parts' validators compile");
+        assert_eq!(validators.len(), Part::ALL.len());
+    }
+
+    #[test]
+    fn parts_are_checked_as_what_they_are() {
+        let text = "M:\n  payloads: {type: object}\nT:\n  headers: {type: object}\n  payload: {}\nP:\n  schema: {type: string}\n  location: 1\nV:\n  name: v\n  payload: {type: object}\n";
+        let sources = Sources::from_text(text, "parts.yaml").unwrap();
+        let at = |pointer: &str| Site::new(sources.root(), pointer.to_owned());
+        let message = validate_part(&sources, &at("/M"), Part::Message);
+        let first = message.iter().next().expect("`payloads` is no message field");
+        assert!(first.message.contains("`payloads`"), "{}", first.message);
+        assert_eq!(first.location.as_ref().unwrap().pointer, "/M");
+        // A trait has no payload; a parameter's location is a string.
+        assert!(
+            validate_part(&sources, &at("/T"), Part::MessageTrait)
+                .iter()
+                .any(|d| d.message.contains("`payload`"))
+        );
+        assert!(validate_part(&sources, &at("/P"), Part::Parameter).has_errors());
+        assert!(!validate_part(&sources, &at("/V"), Part::Message).has_errors());
     }
 
     #[test]

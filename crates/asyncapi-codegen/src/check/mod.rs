@@ -10,6 +10,7 @@ mod lint;
 mod meta_schema;
 
 pub use lint::pattern_problem;
+pub use meta_schema::{Part, validate_part};
 
 use serde_json::Value;
 

@@ -5,10 +5,11 @@
 //! written, because the IR names types after where they come from. The IR follows
 //! schema `$ref`s itself.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
+use crate::check::{self, Part};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{Site, Sources};
 use crate::pointer;
@@ -95,8 +96,12 @@ pub struct Example {
 
 /// Resolves `sources` (already checked) into a [`Document`].
 pub fn resolve(sources: &mut Sources) -> Result<Document, Diagnostics> {
-    let mut resolver =
-        Resolver { diagnostics: Diagnostics::new(), messages: Vec::new(), by_site: HashMap::new() };
+    let mut resolver = Resolver {
+        diagnostics: Diagnostics::new(),
+        messages: Vec::new(),
+        by_site: HashMap::new(),
+        checked_parts: HashSet::new(),
+    };
     let document = resolver.document(sources);
     if resolver.diagnostics.has_errors() { Err(resolver.diagnostics) } else { Ok(document) }
 }
@@ -105,6 +110,8 @@ struct Resolver {
     diagnostics: Diagnostics,
     messages: Vec<Message>,
     by_site: HashMap<Site, MessageId>,
+    /// Parts in other files than the root already checked against the meta-schema.
+    checked_parts: HashSet<Site>,
 }
 
 fn text(sources: &Sources, site: &Site, key: &str) -> Option<String> {
@@ -124,7 +131,10 @@ impl Resolver {
         let info = root.join("info");
         let mut servers = Vec::new();
         for name in members(sources, &root.join("servers")) {
-            let Some(server) = self.deref(sources, &root.join("servers").join(&name)) else { continue };
+            let Some(server) = self.deref_part(sources, &root.join("servers").join(&name), Part::Server)
+            else {
+                continue;
+            };
             servers.push(Server {
                 name,
                 url: text(sources, &server, "url").unwrap_or_default(),
@@ -133,11 +143,14 @@ impl Resolver {
         }
         let mut channels = Vec::new();
         for name in members(sources, &root.join("channels")) {
-            let Some(site) = self.deref(sources, &root.join("channels").join(&name)) else { continue };
+            let Some(site) = self.deref_part(sources, &root.join("channels").join(&name), Part::ChannelItem)
+            else {
+                continue;
+            };
             let mut parameters = Vec::new();
             for parameter in members(sources, &site.join("parameters")) {
-                let Some(parameter_site) = self.deref(sources, &site.join("parameters").join(&parameter))
-                else {
+                let written = site.join("parameters").join(&parameter);
+                let Some(parameter_site) = self.deref_part(sources, &written, Part::Parameter) else {
                     continue;
                 };
                 parameters.push(Parameter {
@@ -168,6 +181,18 @@ impl Resolver {
             channels,
             messages: std::mem::take(&mut self.messages),
         }
+    }
+
+    /// [`deref`](Self::deref), for a node the document uses as `part`: one in
+    /// another file than the root is checked against the meta-schema here (the
+    /// check stage validates the root file only, not knowing what other files'
+    /// nodes are used as).
+    fn deref_part(&mut self, sources: &Sources, site: &Site, part: Part) -> Option<Site> {
+        let target = self.deref(sources, site)?;
+        if target.file != sources.root() && self.checked_parts.insert(target.clone()) {
+            self.diagnostics.extend(check::validate_part(sources, &target, part));
+        }
+        Some(target)
     }
 
     /// Follows `$ref`s from `site` to the node they name, reporting dangling ones.
@@ -204,7 +229,11 @@ impl Resolver {
         let mut messages = Vec::new();
         let message = site.join("message");
         // `message` is a message, or `oneOf` several, written here or behind a `$ref`.
-        let written = if sources.get(&message).is_some() { self.deref(sources, &message) } else { None };
+        let written = if sources.get(&message).is_some() {
+            self.deref_part(sources, &message, Part::Message)
+        } else {
+            None
+        };
         if let Some(target) = written {
             if let Some(Value::Array(alternatives)) = sources.get(&target.join("oneOf")) {
                 for index in 0..alternatives.len() {
@@ -226,7 +255,7 @@ impl Resolver {
     }
 
     fn message(&mut self, sources: &mut Sources, site: &Site) -> Option<MessageId> {
-        let target = self.deref(sources, site)?;
+        let target = self.deref_part(sources, site, Part::Message)?;
         if let Some(id) = self.by_site.get(&target) {
             return Some(*id);
         }
@@ -266,7 +295,8 @@ impl Resolver {
         let Some(Value::Array(traits)) = merged.remove("traits") else { return (merged, headers) };
         let mut headers_merged = false;
         for index in 0..traits.len() {
-            let Some(trait_site) = self.deref(sources, &message.join("traits").item(index)) else { continue };
+            let written = message.join("traits").item(index);
+            let Some(trait_site) = self.deref_part(sources, &written, Part::MessageTrait) else { continue };
             let Some(Value::Object(patch)) = sources.get(&trait_site).cloned() else { continue };
             for (key, mut value) in patch {
                 if key == "headers" {
