@@ -339,26 +339,59 @@ impl Sources {
 }
 
 /// `$ref` strings that name another file, with where they are written.
+///
+/// Values that are data rather than document (`examples`, `default`, `enum`,
+/// `const`, `x-` extensions) are not searched: a `$ref` member there is part of
+/// the data. Members of maps whose keys are names (`properties`, `schemas`,
+/// `channels`...) are searched whatever their names.
 fn external_refs(value: &Value, file: FileId) -> Vec<(Site, String)> {
+    const DATA: [&str; 5] = ["examples", "example", "default", "enum", "const"];
+    const NAME_MAPS: [&str; 19] = [
+        "properties",
+        "patternProperties",
+        "definitions",
+        "dependencies",
+        "channels",
+        "servers",
+        "schemas",
+        "messages",
+        "securitySchemes",
+        "parameters",
+        "correlationIds",
+        "operationTraits",
+        "messageTraits",
+        "serverBindings",
+        "channelBindings",
+        "operationBindings",
+        "messageBindings",
+        "serverVariables",
+        "variables",
+    ];
     let mut found = Vec::new();
-    let mut stack = vec![(String::new(), value)];
-    while let Some((at, value)) = stack.pop() {
+    // (pointer, value, whether the value's members are names)
+    let mut stack = vec![(String::new(), value, false)];
+    while let Some((at, value, names)) = stack.pop() {
         match value {
             Value::Object(members) => {
                 // `#...` and the empty reference name the file they are written in.
-                if let Some(Value::String(reference)) = members.get("$ref")
+                if !names
+                    && let Some(Value::String(reference)) = members.get("$ref")
                     && !reference.starts_with('#')
                     && !reference.is_empty()
                 {
                     found.push((Site::new(file, pointer::join(&at, "$ref")), reference.clone()));
                 }
                 for (key, child) in members {
-                    stack.push((pointer::join(&at, key), child));
+                    if !names && (DATA.contains(&key.as_str()) || key.starts_with("x-")) {
+                        continue;
+                    }
+                    let child_names = !names && NAME_MAPS.contains(&key.as_str());
+                    stack.push((pointer::join(&at, key), child, child_names));
                 }
             }
             Value::Array(items) => {
                 for (index, child) in items.iter().enumerate() {
-                    stack.push((pointer::join(&at, &index.to_string()), child));
+                    stack.push((pointer::join(&at, &index.to_string()), child, false));
                 }
             }
             _ => {}
@@ -770,6 +803,29 @@ fn relative_display(from: &str, reference: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_references_are_looked_for_in_the_document_not_in_its_data() {
+        let document = serde_json::json!({
+            "channels": {"examples": {"subscribe": {"message": {"$ref": "a.yaml#/M"}}}},
+            "components": {
+                "schemas": {"default": {"$ref": "b.yaml#/S"}},
+                "messages": {"M": {
+                    "payload": {"properties": {
+                        "enum": {"$ref": "c.yaml#/E"},
+                        "x-note": {"$ref": "d.yaml#/N"},
+                        "id": {"type": "string", "default": {"$ref": "data.json"}, "enum": [{"$ref": "data.json"}]}
+                    }},
+                    "examples": [{"payload": {"$ref": "data.json"}}],
+                    "x-extension": {"$ref": "data.json"}
+                }}
+            }
+        });
+        let mut found: Vec<String> =
+            external_refs(&document, FileId(0)).into_iter().map(|(_, reference)| reference).collect();
+        found.sort();
+        assert_eq!(found, ["a.yaml#/M", "b.yaml#/S", "c.yaml#/E", "d.yaml#/N"]);
+    }
 
     #[test]
     fn relative_paths_between_loaded_files() {
