@@ -231,6 +231,8 @@ impl MemoryDedupe {
             if entry.is_live(now, self.ttl, self.lease) {
                 return if entry.done { Claim::Duplicate } else { Claim::InProgress };
             }
+            // Its own dead entry makes no room for it to take.
+            state.remove(key);
         }
         while state.entries.len() >= self.capacity {
             if !state.forget_oldest() {
@@ -243,7 +245,13 @@ impl MemoryDedupe {
     fn complete_now(&self, key: &str, token: ClaimToken) {
         let now = (self.clock)();
         let mut state = self.lock();
-        if state.is_unsettled(key, token) {
+        let settle = match state.entries.get(key) {
+            Some(entry) => !entry.done && entry.generation == token.0,
+            // Forgotten meanwhile (the lease ran out, or room was needed) and
+            // claimed by nobody since: handled all the same.
+            None => true,
+        };
+        if settle {
             // Remembered from now on, and ordered by now among the others.
             state.remove(key);
             state.insert(key, now, true);
@@ -252,7 +260,7 @@ impl MemoryDedupe {
 
     fn release_now(&self, key: &str, token: ClaimToken) {
         let mut state = self.lock();
-        if state.is_unsettled(key, token) {
+        if state.entries.get(key).is_some_and(|entry| !entry.done && entry.generation == token.0) {
             state.remove(key);
         }
     }
@@ -295,17 +303,20 @@ impl DedupeStore for MemoryDedupe {
     }
 }
 
-/// Keys by the time they were claimed or completed, plus that order, for
-/// expiry and eviction.
+/// Keys, plus two queues of them in the order they were claimed or completed,
+/// for expiry and eviction: claims (held for the lease) and completed keys
+/// (remembered for the time to live). Each queue's entries share one length of
+/// life, so each expires from its front.
 ///
-/// A released, completed or re-claimed key leaves a stale entry in `order`
-/// (its generation no longer matches), skipped when reached and swept when
-/// stale entries outnumber live ones, so every operation is O(1) amortised.
+/// A released, completed or re-claimed key leaves a stale entry in a queue (its
+/// generation no longer matches), skipped when reached and swept when stale
+/// entries outnumber live ones, so every operation is O(1) amortised.
 /// The generation of a claim is its [`ClaimToken`].
 #[derive(Default)]
 struct State {
     entries: HashMap<Arc<str>, Entry>,
-    order: VecDeque<(Arc<str>, u64)>,
+    claimed: VecDeque<(Arc<str>, u64)>,
+    done: VecDeque<(Arc<str>, u64)>,
     next_generation: u64,
 }
 
@@ -329,46 +340,49 @@ impl State {
         let generation = self.next_generation;
         self.next_generation += 1;
         self.entries.insert(Arc::clone(&key), Entry { since: now, generation, done });
-        self.order.push_back((key, generation));
+        let queue = if done { &mut self.done } else { &mut self.claimed };
+        queue.push_back((key, generation));
         ClaimToken(generation)
     }
 
-    /// Whether `token` is the unsettled claim `key` holds now.
-    fn is_unsettled(&self, key: &str, token: ClaimToken) -> bool {
-        self.entries.get(key).is_some_and(|entry| !entry.done && entry.generation == token.0)
-    }
-
     fn remove(&mut self, key: &str) {
-        if self.entries.remove(key).is_some() && self.order.len() > 2 * self.entries.len() + 16 {
+        if self.entries.remove(key).is_some()
+            && self.claimed.len() + self.done.len() > 2 * self.entries.len() + 16
+        {
             let entries = &self.entries;
-            self.order.retain(|(key, generation)| is_current(entries, key, *generation));
+            self.claimed.retain(|(key, generation)| is_current(entries, key, *generation));
+            self.done.retain(|(key, generation)| is_current(entries, key, *generation));
         }
     }
 
-    /// Forgets the entries, oldest first, that are no longer live; stops at the
-    /// first live one (an entry behind it that expired already is skipped by
-    /// `claim` all the same, and swept later).
+    /// Forgets every entry that is no longer live.
     fn forget_expired(&mut self, now: Instant, ttl: Duration, lease: Duration) {
-        while let Some((key, generation)) = self.order.front() {
-            match self.entries.get(key) {
-                Some(entry) if entry.generation == *generation => {
-                    if entry.is_live(now, ttl, lease) {
-                        return;
+        for queue in [&mut self.claimed, &mut self.done] {
+            while let Some((key, generation)) = queue.front() {
+                match self.entries.get(key) {
+                    Some(entry) if entry.generation == *generation => {
+                        if entry.is_live(now, ttl, lease) {
+                            break;
+                        }
+                        self.entries.remove(key);
                     }
-                    self.entries.remove(key);
+                    _ => {}
                 }
-                _ => {}
+                queue.pop_front();
             }
-            self.order.pop_front();
         }
     }
 
-    /// Forgets the oldest live entry; `false` if there is none.
+    /// Forgets the oldest completed key, or if there is none the oldest claim
+    /// (whose copies may then be handled again, which only a store too small
+    /// for its traffic comes to); `false` if there is nothing to forget.
     fn forget_oldest(&mut self) -> bool {
-        while let Some((key, generation)) = self.order.pop_front() {
-            if is_current(&self.entries, &key, generation) {
-                self.entries.remove(&key);
-                return true;
+        for queue in [&mut self.done, &mut self.claimed] {
+            while let Some((key, generation)) = queue.pop_front() {
+                if is_current(&self.entries, &key, generation) {
+                    self.entries.remove(&key);
+                    return true;
+                }
             }
         }
         false
@@ -531,6 +545,70 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn expired_keys_make_room_before_live_ones_are_evicted() {
+        // Handled keys live 1 s, claims 10 minutes: the queue of one does not
+        // hold up the expiry of the other.
+        let clock = ManualClock::new();
+        let store = clock.store().with_ttl(Duration::from_secs(1)).with_capacity(3);
+        token(&store, "running").await;
+        handle(&store, "a").await;
+        handle(&store, "b").await;
+        clock.advance(Duration::from_secs(2));
+        assert_eq!(handle(&store, "c").await, "new");
+        assert_eq!(claim(&store, "running").await, "in progress", "a live claim was evicted");
+        assert_eq!(store.len(), 2);
+
+        // And the other way round: a claim whose lease ended goes before
+        // handled keys that are still remembered.
+        let store = clock.store().with_lease(Duration::from_secs(1)).with_capacity(3);
+        token(&store, "hung").await;
+        handle(&store, "x").await;
+        handle(&store, "y").await;
+        clock.advance(Duration::from_secs(2));
+        assert_eq!(handle(&store, "z").await, "new");
+        assert_eq!(claim(&store, "x").await, "duplicate");
+        assert_eq!(claim(&store, "y").await, "duplicate");
+    }
+
+    #[tokio::test]
+    async fn room_is_made_from_handled_keys_before_claims() {
+        let store = MemoryDedupe::new().with_capacity(2);
+        token(&store, "running").await;
+        handle(&store, "a").await;
+        assert_eq!(handle(&store, "b").await, "new");
+        // "a" went, though "running" is older.
+        assert_eq!(claim(&store, "running").await, "in progress");
+        assert_eq!(claim(&store, "a").await, "new");
+    }
+
+    #[tokio::test]
+    async fn a_key_claimed_again_after_its_expiry_evicts_nothing() {
+        let clock = ManualClock::new();
+        let store = clock.store().with_ttl(Duration::from_secs(10)).with_capacity(2);
+        handle(&store, "old").await;
+        clock.advance(Duration::from_secs(5));
+        handle(&store, "recent").await;
+        clock.advance(Duration::from_secs(5));
+        // "old" expired: claiming it again takes its own place.
+        assert_eq!(handle(&store, "old").await, "new");
+        assert_eq!(claim(&store, "recent").await, "duplicate");
+    }
+
+    #[tokio::test]
+    async fn a_claim_forgotten_meanwhile_is_remembered_once_handled() {
+        // The handler outlives the lease; another claim sweeps the expired one
+        // before the handler answers: its success still counts.
+        let clock = ManualClock::new();
+        let store = clock.store().with_lease(Duration::from_secs(1));
+        let slow = token(&store, "slow").await;
+        clock.advance(Duration::from_secs(2));
+        handle(&store, "other").await;
+        assert_eq!(store.len(), 1, "the expired claim was swept");
+        store.complete("slow", slow).await.expect("complete");
+        assert_eq!(claim(&store, "slow").await, "duplicate");
+    }
+
+    #[tokio::test]
     async fn capacity_evicts_the_oldest() {
         let store = MemoryDedupe::new().with_capacity(3);
         for key in ["a", "b", "c"] {
@@ -577,10 +655,12 @@ mod tests {
         assert!(store.is_empty());
         assert_eq!(handle(&store, "k").await, "new");
         assert_eq!(claim(&store, "k").await, "duplicate");
-        // Settling an unknown key is not an error.
+        // Settling an unknown key is not an error; completing it records it
+        // (as for a claim forgotten while its handler ran).
         store.release("never-seen", first).await.expect("release");
-        store.complete("never-seen", first).await.expect("complete");
         assert_eq!(claim(&store, "never-seen").await, "new");
+        store.complete("forgotten", first).await.expect("complete");
+        assert_eq!(claim(&store, "forgotten").await, "duplicate");
     }
 
     #[tokio::test]
@@ -593,7 +673,8 @@ mod tests {
         let handled = token(&store, "handled").await;
         store.complete("handled", handled).await.expect("complete");
         let state = store.lock();
-        assert!(state.order.len() <= 2 * state.entries.len() + 17, "{}", state.order.len());
+        let queued = state.claimed.len() + state.done.len();
+        assert!(queued <= 2 * state.entries.len() + 17, "{queued}");
     }
 
     #[tokio::test]

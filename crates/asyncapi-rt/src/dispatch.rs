@@ -288,29 +288,36 @@ where
         // sender's retries would be held off until the claim's lease ends.
         let guard = ClaimGuard { store: &self.dedupe, claim };
         let result = event.route(&self.handler, &delivery).await;
-        if let Some((key, token)) = claim {
-            match &result {
-                Ok(()) => {
-                    if let Err(error) = self.dedupe.complete(key, token).await {
-                        // Handled all the same; a copy arriving after the
-                        // claim's lease would be handled a second time.
-                        tracing::error!(%error, key, "could not record a handled delivery's key");
-                    }
-                }
-                Err(_) => {
-                    // The sender retries a failure: let the retry through. If
-                    // the store fails too, retries are asked to wait until the
-                    // claim's lease ends; say so loudly.
-                    if let Err(error) = self.dedupe.release(key, token).await {
-                        tracing::error!(%error, key, "could not release a failed delivery's key");
-                    }
-                }
-            }
-        }
-        guard.disarm();
+        let Some((key, token)) = claim else {
+            guard.disarm();
+            return match result {
+                Ok(()) => Outcome::Handled { message, key: None },
+                Err(error) => Outcome::HandlerFailed { message: Some(message), error },
+            };
+        };
         match result {
-            Ok(()) => Outcome::Handled { message, key },
-            Err(error) => Outcome::HandlerFailed { message: Some(message), error },
+            Ok(()) => {
+                // Handled: from here on, a cancelled request must not give the
+                // key back, or a retry would be handled a second time.
+                guard.disarm();
+                if let Err(error) = self.dedupe.complete(key, token).await {
+                    // Handled all the same; a copy arriving after the claim's
+                    // lease would be handled a second time.
+                    tracing::error!(%error, key, "could not record a handled delivery's key");
+                }
+                Outcome::Handled { message, key: Some(key.to_owned()) }
+            }
+            Err(error) => {
+                // The sender retries a failure: let the retry through. If the
+                // store fails too, retries are asked to wait until the claim's
+                // lease ends; say so loudly. (A cancellation meanwhile leaves
+                // the release to the guard.)
+                if let Err(release) = self.dedupe.release(key, token).await {
+                    tracing::error!(%release, key, "could not release a failed delivery's key");
+                }
+                guard.disarm();
+                Outcome::HandlerFailed { message: Some(message), error }
+            }
         }
     }
 }
@@ -323,7 +330,7 @@ struct ClaimGuard<'a, D: DedupeStore> {
 }
 
 impl<D: DedupeStore> ClaimGuard<'_, D> {
-    /// The claim is settled, or left to its lease when the store failed.
+    /// The claim's fate is decided: the caller settles it.
     fn disarm(mut self) {
         self.claim = None;
     }
