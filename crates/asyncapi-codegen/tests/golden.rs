@@ -288,6 +288,7 @@ Signed:
     type: object
     properties:
       x-signature: {$ref: '#/Signature'}
+      x-kind: {const: {$ref: '#/Signature'}}
 "##;
     std::fs::create_dir_all(dir.path().join("parts")).expect("a folder");
     std::fs::write(dir.path().join("spec.yaml"), spec).expect("written");
@@ -305,5 +306,8 @@ Signed:
     ] {
         assert!(types.contains(item), "{item} in {types}");
     }
-    assert!(files["src/validate.rs"].contains("64"), "the trait's minLength is checked");
+    let validate = &files["src/validate.rs"];
+    assert!(validate.contains("64"), "the trait's minLength is checked");
+    // Data that looks like a reference is data: copied, not rewritten.
+    assert!(validate.contains("#/Signature") && !validate.contains("traits.yaml"), "{validate}");
 }

@@ -277,21 +277,28 @@ impl Sources {
     /// a message of another file). A reference that does not resolve, or whose
     /// target no relative path reaches, is left as it is.
     pub fn rebase_refs(&self, value: &mut Value, from: FileId, to: FileId) {
+        self.rebase_refs_at(value, Place::Keywords, from, to);
+    }
+
+    fn rebase_refs_at(&self, value: &mut Value, place: Place, from: FileId, to: FileId) {
         match value {
             Value::Object(members) => {
-                if let Some(Value::String(reference)) = members.get_mut("$ref")
+                if place.holds_references()
+                    && let Some(Value::String(reference)) = members.get_mut("$ref")
                     && let Ok(target) = self.resolve_ref(from, reference)
                     && let Some(rebased) = self.reference_to(to, &target)
                 {
                     *reference = rebased;
                 }
                 for (key, child) in members.iter_mut() {
-                    if key != "$ref" {
-                        self.rebase_refs(child, from, to);
+                    if let Some(child_place) = place.member(key) {
+                        self.rebase_refs_at(child, child_place, from, to);
                     }
                 }
             }
-            Value::Array(items) => items.iter_mut().for_each(|item| self.rebase_refs(item, from, to)),
+            Value::Array(items) => {
+                items.iter_mut().for_each(|item| self.rebase_refs_at(item, Place::Keywords, from, to));
+            }
             _ => {}
         }
     }
@@ -338,19 +345,28 @@ impl Sources {
     }
 }
 
-/// `$ref` strings that name another file, with where they are written.
-///
-/// Values that are data rather than document (`examples`, `default`, `enum`,
-/// `const`, `x-` extensions) are not searched: a `$ref` member there is part of
-/// the data. Members of maps whose keys are names (`properties`, `schemas`,
-/// `channels`...) are searched whatever their names.
-fn external_refs(value: &Value, file: FileId) -> Vec<(Site, String)> {
+/// Where a value sits, for finding the `$ref`s of the document in it: the
+/// members of an object are names (of `properties`, `schemas`, `channels`...)
+/// or keywords; data (`examples`, `default`, `enum`, `const`, `x-`
+/// extensions) holds no references of the document, even in a `$ref` member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// The top of a file: a document, one schema or message, or a collection
+    /// of named ones; its members are searched whatever their names.
+    Top,
+    Keywords,
+    Names,
+}
+
+impl Place {
     const DATA: [&str; 5] = ["examples", "example", "default", "enum", "const"];
-    const NAME_MAPS: [&str; 19] = [
+    const NAME_MAPS: [&str; 21] = [
         "properties",
         "patternProperties",
         "definitions",
+        "$defs",
         "dependencies",
+        "dependentSchemas",
         "channels",
         "servers",
         "schemas",
@@ -367,14 +383,34 @@ fn external_refs(value: &Value, file: FileId) -> Vec<(Site, String)> {
         "serverVariables",
         "variables",
     ];
+
+    /// Whether an object here may be a reference (a `$ref` member is one).
+    fn holds_references(self) -> bool {
+        self != Place::Names
+    }
+
+    /// Where the member `key` of an object here sits; `None` for data.
+    fn member(self, key: &str) -> Option<Place> {
+        if self == Place::Keywords && (Self::DATA.contains(&key) || key.starts_with("x-")) {
+            return None;
+        }
+        Some(if self != Place::Names && Self::NAME_MAPS.contains(&key) {
+            Place::Names
+        } else {
+            Place::Keywords
+        })
+    }
+}
+
+/// `$ref` strings that name another file, with where they are written.
+fn external_refs(value: &Value, file: FileId) -> Vec<(Site, String)> {
     let mut found = Vec::new();
-    // (pointer, value, whether the value's members are names)
-    let mut stack = vec![(String::new(), value, false)];
-    while let Some((at, value, names)) = stack.pop() {
+    let mut stack = vec![(String::new(), value, Place::Top)];
+    while let Some((at, value, place)) = stack.pop() {
         match value {
             Value::Object(members) => {
                 // `#...` and the empty reference name the file they are written in.
-                if !names
+                if place.holds_references()
                     && let Some(Value::String(reference)) = members.get("$ref")
                     && !reference.starts_with('#')
                     && !reference.is_empty()
@@ -382,16 +418,14 @@ fn external_refs(value: &Value, file: FileId) -> Vec<(Site, String)> {
                     found.push((Site::new(file, pointer::join(&at, "$ref")), reference.clone()));
                 }
                 for (key, child) in members {
-                    if !names && (DATA.contains(&key.as_str()) || key.starts_with("x-")) {
-                        continue;
+                    if let Some(child_place) = place.member(key) {
+                        stack.push((pointer::join(&at, key), child, child_place));
                     }
-                    let child_names = !names && NAME_MAPS.contains(&key.as_str());
-                    stack.push((pointer::join(&at, key), child, child_names));
                 }
             }
             Value::Array(items) => {
                 for (index, child) in items.iter().enumerate() {
-                    stack.push((pointer::join(&at, &index.to_string()), child, false));
+                    stack.push((pointer::join(&at, &index.to_string()), child, Place::Keywords));
                 }
             }
             _ => {}
@@ -762,11 +796,15 @@ fn normalize(path: &Path) -> PathBuf {
     for component in path.components() {
         match component {
             Component::CurDir => {}
-            Component::ParentDir => {
-                if !normalized.pop() {
-                    normalized.push("..");
+            // Up from a folder is its parent; up from the top stays there; up
+            // from `..` (or from nothing) is one more `..`.
+            Component::ParentDir => match normalized.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    normalized.pop();
                 }
-            }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => normalized.push(".."),
+            },
             other => normalized.push(other.as_os_str()),
         }
     }
@@ -825,6 +863,13 @@ mod tests {
             external_refs(&document, FileId(0)).into_iter().map(|(_, reference)| reference).collect();
         found.sort();
         assert_eq!(found, ["a.yaml#/M", "b.yaml#/S", "c.yaml#/E", "d.yaml#/N"]);
+        // The top of a file may be a collection of named parts: `default`
+        // there is a name.
+        let parts =
+            serde_json::json!({"default": {"$ref": "e.yaml#/D"}, "$defs": {"enum": {"$ref": "f.yaml"}}});
+        let found: Vec<String> =
+            external_refs(&parts, FileId(1)).into_iter().map(|(_, reference)| reference).collect();
+        assert_eq!(found, ["f.yaml", "e.yaml#/D"]);
     }
 
     #[test]
@@ -841,6 +886,9 @@ mod tests {
     fn normalizes_lexically() {
         assert_eq!(normalize(Path::new("a/b/../c/./d.yaml")), PathBuf::from("a/c/d.yaml"));
         assert_eq!(normalize(Path::new("../x.yaml")), PathBuf::from("../x.yaml"));
+        assert_eq!(normalize(Path::new("../../x.yaml")), PathBuf::from("../../x.yaml"));
+        assert_eq!(normalize(Path::new("a/../../b/../../c.yaml")), PathBuf::from("../../c.yaml"));
+        assert_eq!(normalize(Path::new("/../a.yaml")), PathBuf::from("/a.yaml"));
         assert_eq!(
             relative_display("examples/sm/backend/asyncapi.yaml", "../common/m.yaml"),
             "examples/sm/common/m.yaml"
