@@ -20,8 +20,9 @@
 //! `claim` is `SET key pending:<token> NX PX <lease>` (`OK` means
 //! [`Claim::New`]; on nil, `GET key` tells `done` ([`Claim::Duplicate`]) from
 //! `pending:...` ([`Claim::InProgress`])); `complete` and `release` are small
-//! Lua scripts that, only while the value is still `pending:<token>`, set it to
-//! `done` with the retention as expiry, or delete it. The lease bounds how long
+//! Lua scripts that set the value to `done` with the retention as expiry
+//! (unless another claim's token is there), or delete it (only while it is
+//! still `pending:<token>`). The lease bounds how long
 //! a claim that nobody settles (a crashed process) holds its key;
 //! [`release_abandoned`](DedupeStore::release_abandoned) spawns the release on
 //! the client's runtime.
@@ -57,7 +58,8 @@ pub trait DedupeStore: Send + Sync + 'static {
     /// within the store's retention.
     fn claim(&self, key: &str) -> impl Future<Output = Result<Claim, DedupeError>> + Send;
     /// The claim's delivery was handled: later copies are duplicates, for the
-    /// store's retention. Does nothing if the claim is no longer current.
+    /// store's retention. Does nothing if the key was claimed again since (the
+    /// claim expired); a key forgotten meanwhile is recorded all the same.
     fn complete(&self, key: &str, token: ClaimToken) -> impl Future<Output = Result<(), DedupeError>> + Send;
     /// Forgets the claim, so that a delivery whose handler failed is processed
     /// again when the sender retries. Does nothing if the claim is no longer
@@ -245,12 +247,9 @@ impl MemoryDedupe {
     fn complete_now(&self, key: &str, token: ClaimToken) {
         let now = (self.clock)();
         let mut state = self.lock();
-        let settle = match state.entries.get(key) {
-            Some(entry) => !entry.done && entry.generation == token.0,
-            // Forgotten meanwhile (the lease ran out, or room was needed) and
-            // claimed by nobody since: handled all the same.
-            None => true,
-        };
+        // A key forgotten meanwhile (the lease ran out, or room was needed)
+        // and claimed by nobody since is recorded all the same.
+        let settle = state.entries.get(key).is_none_or(|entry| entry.is_claim(token));
         if settle {
             // Remembered from now on, and ordered by now among the others.
             state.remove(key);
@@ -260,7 +259,7 @@ impl MemoryDedupe {
 
     fn release_now(&self, key: &str, token: ClaimToken) {
         let mut state = self.lock();
-        if state.entries.get(key).is_some_and(|entry| !entry.done && entry.generation == token.0) {
+        if state.entries.get(key).is_some_and(|entry| entry.is_claim(token)) {
             state.remove(key);
         }
     }
@@ -329,6 +328,11 @@ struct Entry {
 }
 
 impl Entry {
+    /// Whether this is the unsettled claim `token` names.
+    fn is_claim(&self, token: ClaimToken) -> bool {
+        !self.done && self.generation == token.0
+    }
+
     fn is_live(&self, now: Instant, ttl: Duration, lease: Duration) -> bool {
         now.saturating_duration_since(self.since) < if self.done { ttl } else { lease }
     }
@@ -416,9 +420,9 @@ mod tests {
         }
     }
 
-    /// What claiming `key` says, in a word.
-    async fn claim(store: &impl DedupeStore, key: &str) -> &'static str {
-        match store.claim(key).await {
+    /// A claim's outcome, in a word.
+    fn word(claim: &Result<Claim, DedupeError>) -> &'static str {
+        match claim {
             Ok(Claim::New(_)) => "new",
             Ok(Claim::InProgress) => "in progress",
             Ok(Claim::Duplicate) => "duplicate",
@@ -426,17 +430,18 @@ mod tests {
         }
     }
 
+    /// What claiming `key` says.
+    async fn claim(store: &impl DedupeStore, key: &str) -> &'static str {
+        word(&store.claim(key).await)
+    }
+
     /// Claims `key` and, if new, completes the claim as a handler's success does.
     async fn handle(store: &impl DedupeStore, key: &str) -> &'static str {
-        match store.claim(key).await {
-            Ok(Claim::New(token)) => {
-                store.complete(key, token).await.expect("complete");
-                "new"
-            }
-            Ok(Claim::InProgress) => "in progress",
-            Ok(Claim::Duplicate) => "duplicate",
-            Err(_) => "error",
+        let claim = store.claim(key).await;
+        if let Ok(Claim::New(token)) = claim {
+            store.complete(key, token).await.expect("complete");
         }
+        word(&claim)
     }
 
     async fn token(store: &impl DedupeStore, key: &str) -> ClaimToken {

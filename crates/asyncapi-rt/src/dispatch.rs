@@ -232,16 +232,13 @@ where
             key = tracing::field::Empty,
             outcome = tracing::field::Empty,
         );
+        let delivery_span = span.clone();
         async move {
-            let outcome = self.dispatch_inner(delivery).await;
-            let span = tracing::Span::current();
+            let outcome = self.dispatch_inner(delivery, &delivery_span).await;
             if let Some(message) = outcome.message() {
-                span.record("message", message);
+                delivery_span.record("message", message);
             }
-            if let Some(key) = outcome.key() {
-                span.record("key", key);
-            }
-            span.record("outcome", outcome.label());
+            delivery_span.record("outcome", outcome.label());
             match &outcome {
                 Outcome::Handled { .. } | Outcome::Duplicate { .. } => tracing::debug!("delivery handled"),
                 Outcome::Rejected(rejection) => tracing::warn!(%rejection, "delivery rejected"),
@@ -256,7 +253,9 @@ where
         .instrument(span)
     }
 
-    async fn dispatch_inner(&self, delivery: Delivery) -> Outcome<E::Error> {
+    /// [`dispatch`](Self::dispatch); the key goes on `span` as soon as it is
+    /// known, whatever becomes of the delivery then.
+    async fn dispatch_inner(&self, delivery: Delivery, span: &tracing::Span) -> Outcome<E::Error> {
         if delivery.body.len() > self.body_limit {
             return Outcome::TooLarge { size: delivery.body.len(), limit: self.body_limit };
         }
@@ -274,6 +273,9 @@ where
         };
         let message = event.name();
         let key = event.dedupe_key().map(str::to_owned);
+        if let Some(key) = &key {
+            span.record("key", key.as_str());
+        }
         let claim = match &key {
             None => None,
             Some(key) => match self.dedupe.claim(key).await {
@@ -288,32 +290,29 @@ where
         // sender's retries would be held off until the claim's lease ends.
         let guard = ClaimGuard { store: &self.dedupe, claim };
         let result = event.route(&self.handler, &delivery).await;
-        let Some((key, token)) = claim else {
-            guard.disarm();
-            return match result {
-                Ok(()) => Outcome::Handled { message, key: None },
-                Err(error) => Outcome::HandlerFailed { message: Some(message), error },
-            };
-        };
         match result {
             Ok(()) => {
                 // Handled: from here on, a cancelled request must not give the
                 // key back, or a retry would be handled a second time.
                 guard.disarm();
-                if let Err(error) = self.dedupe.complete(key, token).await {
+                if let Some((claimed, token)) = claim
+                    && let Err(error) = self.dedupe.complete(claimed, token).await
+                {
                     // Handled all the same; a copy arriving after the claim's
                     // lease would be handled a second time.
-                    tracing::error!(%error, key, "could not record a handled delivery's key");
+                    tracing::error!(%error, key = claimed, "could not record a handled delivery's key");
                 }
-                Outcome::Handled { message, key: Some(key.to_owned()) }
+                Outcome::Handled { message, key }
             }
             Err(error) => {
                 // The sender retries a failure: let the retry through. If the
                 // store fails too, retries are asked to wait until the claim's
                 // lease ends; say so loudly. (A cancellation meanwhile leaves
                 // the release to the guard.)
-                if let Err(release) = self.dedupe.release(key, token).await {
-                    tracing::error!(%release, key, "could not release a failed delivery's key");
+                if let Some((claimed, token)) = claim
+                    && let Err(release) = self.dedupe.release(claimed, token).await
+                {
+                    tracing::error!(%release, key = claimed, "could not release a failed delivery's key");
                 }
                 guard.disarm();
                 Outcome::HandlerFailed { message: Some(message), error }

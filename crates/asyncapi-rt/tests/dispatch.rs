@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use asyncapi_rt::dedupe::{Claim, ClaimToken, DedupeError, DedupeStore, MemoryDedupe, NoDedupe};
 use asyncapi_rt::dispatch::{DEFAULT_BODY_LIMIT, Delivery, Dispatcher, Inbound, Outcome, Route};
@@ -500,8 +500,13 @@ async fn a_failing_store_answers_503_and_reaches_no_method() {
 }
 
 #[tokio::test]
-async fn a_release_failure_still_answers_500() {
-    let store = FlakyStore::default();
+async fn a_release_failure_answers_500_and_holds_retries_off_for_the_lease() {
+    let now = Arc::new(Mutex::new(Instant::now()));
+    let clock = Arc::clone(&now);
+    let inner = MemoryDedupe::new()
+        .with_lease(Duration::from_secs(60))
+        .with_clock(move || *clock.lock().unwrap_or_else(PoisonError::into_inner));
+    let store = FlakyStore { inner, ..FlakyStore::default() };
     store.fail_releases.store(true, Ordering::SeqCst);
     let dispatcher = dispatcher().with_dedupe(store);
     dispatcher.handler().fail_orders.store(1, Ordering::SeqCst);
@@ -509,21 +514,12 @@ async fn a_release_failure_still_answers_500() {
     assert_eq!(dispatcher.dispatch(signed(body.clone())).await.label(), "handler_failed");
     // Documented: the claim could not be released, so retries are asked to wait
     // (503) until its lease ends; they are never acknowledged unhandled.
-    let retry = dispatcher.dispatch(signed(body)).await;
+    let retry = dispatcher.dispatch(signed(body.clone())).await;
     assert_eq!((retry.status(), retry.label()), (StatusCode::SERVICE_UNAVAILABLE, "in_progress"));
     assert_eq!(dispatcher.handler().calls(), []);
-}
-
-#[tokio::test]
-async fn a_release_failure_holds_retries_off_only_for_the_lease() {
-    let store = FlakyStore { inner: MemoryDedupe::new().with_lease(Duration::ZERO), ..FlakyStore::default() };
-    store.fail_releases.store(true, Ordering::SeqCst);
-    let dispatcher = dispatcher().with_dedupe(store);
-    dispatcher.handler().fail_orders.store(1, Ordering::SeqCst);
-    let body = order("o-12", 12);
-    assert_eq!(dispatcher.dispatch(signed(body.clone())).await.label(), "handler_failed");
+    *now.lock().unwrap_or_else(PoisonError::into_inner) += Duration::from_secs(60);
     assert_eq!(dispatcher.dispatch(signed(body)).await.label(), "handled");
-    assert_eq!(dispatcher.handler().calls(), [order_call("o-12", 12)]);
+    assert_eq!(dispatcher.handler().calls(), [order_call("o-5", 5)]);
 }
 
 #[tokio::test]
@@ -797,6 +793,93 @@ fn the_dispatchers_debug_output_shows_no_secret() {
         assert!(debug.contains("Dispatcher") && debug.contains("secrets: 2"), "{debug}");
     }
     assert!(format!("{dispatcher:?}").contains("body_limit: 4096"));
+}
+
+/// A `tracing` subscriber that keeps what it is told: every span's name and
+/// fields (as recorded, late ones included) and every event's fields.
+#[derive(Clone, Default)]
+struct Recording(Arc<Mutex<Logged>>);
+
+#[derive(Default)]
+struct Logged {
+    spans: Vec<(&'static str, Vec<(String, String)>)>,
+    events: Vec<Vec<(String, String)>>,
+}
+
+/// Field values as text.
+struct Fields<'a>(&'a mut Vec<(String, String)>);
+
+impl tracing::field::Visit for Fields<'_> {
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        self.0.push((field.name().to_owned(), value.to_owned()));
+    }
+
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn fmt::Debug) {
+        self.0.push((field.name().to_owned(), format!("{value:?}")));
+    }
+}
+
+impl tracing::Subscriber for Recording {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        let mut logged = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut fields = Vec::new();
+        span.record(&mut Fields(&mut fields));
+        logged.spans.push((span.metadata().name(), fields));
+        tracing::span::Id::from_u64(logged.spans.len() as u64)
+    }
+
+    fn record(&self, span: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        let mut logged = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let index = span.into_u64() as usize - 1;
+        values.record(&mut Fields(&mut logged.spans[index].1));
+    }
+
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut fields = Vec::new();
+        event.record(&mut Fields(&mut fields));
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).events.push(fields);
+    }
+
+    fn enter(&self, _: &tracing::span::Id) {}
+
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[test]
+fn each_delivery_has_a_span_with_its_message_key_and_outcome_and_failures_say_why() {
+    let recording = Recording::default();
+    let dispatcher = dispatcher();
+    dispatcher.handler().fail_orders.store(1, Ordering::SeqCst);
+    tracing::subscriber::with_default(recording.clone(), || {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+        for _ in 0..2 {
+            runtime.block_on(dispatcher.dispatch(signed(order("o-14", 14))));
+        }
+    });
+    let logged = recording.0.lock().unwrap_or_else(PoisonError::into_inner);
+    let field = |fields: &[(String, String)], name: &str| {
+        fields.iter().find(|(field, _)| field == name).map(|(_, value)| value.clone())
+    };
+    let spans: Vec<[Option<String>; 3]> = logged
+        .spans
+        .iter()
+        .filter(|(name, _)| *name == "delivery")
+        .map(|(_, fields)| ["message", "key", "outcome"].map(|name| field(fields, name)))
+        .collect();
+    let span = |outcome: &str| [Some("order".to_owned()), Some("o-14".to_owned()), Some(outcome.to_owned())];
+    assert_eq!(spans, [span("handler_failed"), span("handled")]);
+    let failure = logged
+        .events
+        .iter()
+        .find(|fields| field(fields, "message").as_deref() == Some("handler failed"))
+        .expect("the failure is logged");
+    assert_eq!(field(failure, "error").as_deref(), Some("the order handler failed"));
 }
 
 #[test]
