@@ -21,8 +21,8 @@ static VALIDATOR: LazyLock<Result<Validator, String>> = LazyLock::new(|| {
 });
 
 /// What a part of the document in another file can be, by the name of its
-/// definition in the meta-schema.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// definition in the meta-schema. (Declared in the order of [`Part::ALL`].)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {
     Server,
     ChannelItem,
@@ -46,9 +46,10 @@ impl Part {
     }
 }
 
-/// A validator per [`Part`]: the meta-schema's definitions under a root that
-/// refers to the part's (each definition carries its own `$id`).
-static PART_VALIDATORS: LazyLock<Result<Vec<(Part, Validator)>, String>> = LazyLock::new(|| {
+/// A validator per [`Part`], in the order of [`Part::ALL`]: the meta-schema's
+/// definitions under a root that refers to the part's (each definition
+/// carries its own `$id`).
+static PART_VALIDATORS: LazyLock<Result<Vec<Validator>, String>> = LazyLock::new(|| {
     let mut schema: Value = serde_json::from_str(META_SCHEMA).map_err(|e| e.to_string())?;
     let definitions = schema["definitions"].take();
     Part::ALL
@@ -56,7 +57,7 @@ static PART_VALIDATORS: LazyLock<Result<Vec<(Part, Validator)>, String>> = LazyL
         .map(|part| {
             let id = format!("http://asyncapi.com/definitions/2.6.0/{}.json", part.definition());
             let root = serde_json::json!({ "$ref": id, "definitions": definitions });
-            jsonschema::draft7::new(&root).map(|validator| (*part, validator)).map_err(|e| e.to_string())
+            jsonschema::draft7::new(&root).map_err(|e| e.to_string())
         })
         .collect()
 });
@@ -73,10 +74,7 @@ pub fn validate(sources: &Sources) -> Diagnostics {
 /// covers) that the document uses as a `part`.
 pub fn validate_part(sources: &Sources, site: &Site, part: Part) -> Diagnostics {
     match &*PART_VALIDATORS {
-        Ok(validators) => match validators.iter().find(|(p, _)| *p == part) {
-            Some((_, validator)) => report(validator, sources, site),
-            None => does_not_compile("a part has no validator"),
-        },
+        Ok(validators) => report(&validators[part as usize], sources, site),
         Err(reason) => does_not_compile(reason),
     }
 }
@@ -179,6 +177,9 @@ mod tests {
     fn every_part_has_a_validator() {
         let validators = PART_VALIDATORS.as_ref().expect("the parts' validators compile");
         assert_eq!(validators.len(), Part::ALL.len());
+        for (index, part) in Part::ALL.iter().enumerate() {
+            assert_eq!(*part as usize, index, "{part:?} is declared in the order of `Part::ALL`");
+        }
     }
 
     #[test]

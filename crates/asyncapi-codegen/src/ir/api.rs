@@ -202,17 +202,7 @@ pub fn build(
     let mut method_scope = Scope::with_reserved(&["on_rejected"]);
     let mut function_scope = Scope::new();
     for (channel_index, channel) in document.channels.iter().enumerate() {
-        for parameter in &channel.parameters {
-            if channel.name.matches(&format!("{{{}}}", parameter.name)).count() > 1 {
-                let message = format!(
-                    "the channel address `{}` names the parameter `{}` more than once",
-                    channel.name, parameter.name
-                );
-                let help = "give each place in the address a parameter of its own";
-                diagnostics
-                    .push(Diagnostic::error(message).with_help(help).at(sources.locate(&channel.site)));
-            }
-        }
+        check_address(channel, sources, &mut diagnostics);
         let mut channel_receives = Vec::new();
         if let Some(operation) = &channel.subscribe {
             for message in &operation.messages {
@@ -452,6 +442,21 @@ fn message_def(
         description: message.description.clone(),
         examples: message.examples.clone(),
         site: message.site.clone(),
+    }
+}
+
+/// A parameter named twice in a channel's address would need two Rust
+/// bindings of one name: an error.
+fn check_address(channel: &resolve::Channel, sources: &Sources, diagnostics: &mut Diagnostics) {
+    for parameter in &channel.parameters {
+        if channel.name.matches(&format!("{{{}}}", parameter.name)).count() > 1 {
+            let message = format!(
+                "the channel address `{}` names the parameter `{}` more than once",
+                channel.name, parameter.name
+            );
+            let help = "give each place in the address a parameter of its own";
+            diagnostics.push(Diagnostic::error(message).with_help(help).at(sources.locate(&channel.site)));
+        }
     }
 }
 

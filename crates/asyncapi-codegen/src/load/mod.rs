@@ -277,29 +277,13 @@ impl Sources {
     /// a message of another file). A reference that does not resolve, or whose
     /// target no relative path reaches, is left as it is.
     pub fn rebase_refs(&self, value: &mut Value, from: FileId, to: FileId) {
-        self.rebase_refs_at(value, Place::Keywords, from, to);
-    }
-
-    fn rebase_refs_at(&self, value: &mut Value, place: Place, from: FileId, to: FileId) {
-        match value {
-            Value::Object(members) => {
-                if place.holds_references()
-                    && let Some(Value::String(reference)) = members.get_mut("$ref")
-                    && let Ok(target) = self.resolve_ref(from, reference)
-                    && let Some(rebased) = self.reference_to(to, &target)
-                {
-                    *reference = rebased;
-                }
-                for (key, child) in members.iter_mut() {
-                    if let Some(child_place) = place.member(key) {
-                        self.rebase_refs_at(child, child_place, from, to);
-                    }
-                }
+        for (at, reference) in document_refs(value, Place::Keywords) {
+            if let Ok(target) = self.resolve_ref(from, &reference)
+                && let Some(rebased) = self.reference_to(to, &target)
+                && let Some(written) = value.pointer_mut(&at)
+            {
+                *written = Value::String(rebased);
             }
-            Value::Array(items) => {
-                items.iter_mut().for_each(|item| self.rebase_refs_at(item, Place::Keywords, from, to));
-            }
-            _ => {}
         }
     }
 
@@ -404,18 +388,28 @@ impl Place {
 
 /// `$ref` strings that name another file, with where they are written.
 fn external_refs(value: &Value, file: FileId) -> Vec<(Site, String)> {
+    let mut found: Vec<(Site, String)> = document_refs(value, Place::Top)
+        .into_iter()
+        // `#...` and the empty reference name the file they are written in.
+        .filter(|(_, reference)| !reference.starts_with('#') && !reference.is_empty())
+        .map(|(at, reference)| (Site::new(file, at), reference))
+        .collect();
+    found.sort();
+    found
+}
+
+/// Every `$ref` string of the document in `value` (which sits at `place`),
+/// with the pointer of its `$ref` member.
+fn document_refs(value: &Value, place: Place) -> Vec<(String, String)> {
     let mut found = Vec::new();
-    let mut stack = vec![(String::new(), value, Place::Top)];
+    let mut stack = vec![(String::new(), value, place)];
     while let Some((at, value, place)) = stack.pop() {
         match value {
             Value::Object(members) => {
-                // `#...` and the empty reference name the file they are written in.
                 if place.holds_references()
                     && let Some(Value::String(reference)) = members.get("$ref")
-                    && !reference.starts_with('#')
-                    && !reference.is_empty()
                 {
-                    found.push((Site::new(file, pointer::join(&at, "$ref")), reference.clone()));
+                    found.push((pointer::join(&at, "$ref"), reference.clone()));
                 }
                 for (key, child) in members {
                     if let Some(child_place) = place.member(key) {
@@ -431,7 +425,6 @@ fn external_refs(value: &Value, file: FileId) -> Vec<(Site, String)> {
             _ => {}
         }
     }
-    found.sort();
     found
 }
 

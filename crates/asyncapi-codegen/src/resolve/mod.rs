@@ -229,12 +229,7 @@ impl Resolver {
         let mut messages = Vec::new();
         let message = site.join("message");
         // `message` is a message, or `oneOf` several, written here or behind a `$ref`.
-        let written = if sources.get(&message).is_some() {
-            self.deref_part(sources, &message, Part::Message)
-        } else {
-            None
-        };
-        if let Some(target) = written {
+        if let Some(target) = self.deref_part(sources, &message, Part::Message) {
             if let Some(Value::Array(alternatives)) = sources.get(&target.join("oneOf")) {
                 for index in 0..alternatives.len() {
                     if let Some(id) = self.message(sources, &target.join("oneOf").item(index)) {
