@@ -18,7 +18,7 @@ use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 use std::time::Instant;
 
-use asyncapi_benches::paired;
+use asyncapi_benches::{paired, reference};
 use criterion::{BatchSize, Criterion};
 use gotowebinar_webhooks::rt::dedupe::NoDedupe;
 use gotowebinar_webhooks::rt::dispatch::Outcome;
@@ -79,10 +79,7 @@ impl Setup {
         let dispatcher = Dispatcher::new(Nothing, verifier()).with_dedupe(NoDedupe);
         let outcome = ready(dispatcher.dispatch(delivery.clone()));
         assert!(matches!(outcome, Outcome::Handled { .. }), "{outcome:?}");
-        let schema: Value = serde_json::from_str(Message::WebinarCreated.schema()).expect("JSON");
-        let reference =
-            jsonschema::draft7::options().should_validate_formats(true).build(&schema).expect("compiles");
-        Setup { body, delivery, dispatcher, alone: verifier(), reference }
+        Setup { body, delivery, dispatcher, alone: verifier(), reference: reference(Message::WebinarCreated) }
     }
 
     fn hmac(&self) -> bool {

@@ -16,7 +16,7 @@
 
 use std::hint::black_box;
 
-use asyncapi_benches::paired;
+use asyncapi_benches::{paired, reference};
 use criterion::Criterion;
 use gotowebinar_webhooks::{Event, Message, Mode};
 use serde::de::IgnoredAny;
@@ -50,14 +50,6 @@ fn invalid_bodies() -> Vec<(&'static str, Message, Vec<u8>)> {
         ("webinar.changed", Message::WebinarChanged, changed.to_vec()),
         ("registrant.added", Message::RegistrantAdded, added.to_vec()),
     ]
-}
-
-fn reference(message: Message) -> jsonschema::Validator {
-    let schema: Value = serde_json::from_str(message.schema()).expect("the bundled schema is JSON");
-    jsonschema::draft7::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .expect("the bundled schema compiles")
 }
 
 /// A body, and the two ways of judging it.

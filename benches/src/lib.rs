@@ -9,3 +9,16 @@
 //! build (by 15-35% on these bodies).
 
 pub mod paired;
+
+use gotowebinar_webhooks::Message;
+use serde_json::Value;
+
+/// The reference validator (the `jsonschema` crate, draft 7, formats checked)
+/// for `message`'s payload schema: what both benchmarks compare against.
+pub fn reference(message: Message) -> jsonschema::Validator {
+    let schema: Value = serde_json::from_str(message.schema()).expect("the bundled schema is JSON");
+    jsonschema::draft7::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the bundled schema compiles")
+}
