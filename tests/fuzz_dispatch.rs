@@ -267,11 +267,11 @@ fn header_name(rng: &mut Rng) -> HeaderName {
 fn spell(rng: &mut Rng, mac: &[u8]) -> Vec<u8> {
     use base64::Engine as _;
     let text = match rng.below(6) {
-        0 => hex::encode(mac),
-        1 => hex::encode_upper(mac),
+        0 => const_hex::encode(mac),
+        1 => const_hex::encode_upper(mac),
         2 => base64::engine::general_purpose::STANDARD.encode(mac),
         3 => base64::engine::general_purpose::STANDARD_NO_PAD.encode(mac),
-        4 => format!("sha256={}", hex::encode(mac)),
+        4 => format!("sha256={}", const_hex::encode(mac)),
         _ => format!(" Sha256={} ", base64::engine::general_purpose::STANDARD.encode(mac)),
     };
     text.into_bytes()
@@ -409,7 +409,7 @@ fn generate(rng: &mut Rng, timestamped: bool, replays: &mut Vec<(HeaderMap, Vec<
     let mut headers = signer.sign_at(&body, at);
     // Respell the MAC in any accepted encoding (the MAC is the same).
     if let Some(mac) =
-        headers.get(DEFAULT_SIGNATURE_HEADER).and_then(|value| hex::decode(value.as_bytes()).ok())
+        headers.get(DEFAULT_SIGNATURE_HEADER).and_then(|value| const_hex::decode(value.as_bytes()).ok())
     {
         let spelled = spell(rng, &mac);
         if let Ok(value) = HeaderValue::from_bytes(&spelled) {

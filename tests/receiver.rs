@@ -300,7 +300,7 @@ fn signed_headers(body: &[u8], secret: &str, style: usize) -> HeaderMap {
     use base64::Engine as _;
     let mut headers = testing::sign(body, secret).expect("signs");
     let hex = headers.get(DEFAULT_SIGNATURE_HEADER).and_then(|v| v.to_str().ok()).expect("a hex signature");
-    let mac = hex::decode(hex).expect("hex");
+    let mac = const_hex::decode(hex).expect("hex");
     let value = match style % 4 {
         0 => hex.to_owned(),
         1 => hex.to_uppercase(),

@@ -681,18 +681,18 @@ async fn hex_base64_and_prefixed_signatures_are_accepted() {
     let dispatcher = dispatcher();
     type Encode = fn(&[u8]) -> String;
     let encodings: [(&str, Encode); 6] = [
-        ("lowercase hex", |mac| hex::encode(mac)),
-        ("uppercase hex", |mac| hex::encode_upper(mac)),
+        ("lowercase hex", |mac| const_hex::encode(mac)),
+        ("uppercase hex", |mac| const_hex::encode_upper(mac)),
         ("padded base64", |mac| base64::engine::general_purpose::STANDARD.encode(mac)),
         ("unpadded base64", |mac| base64::engine::general_purpose::STANDARD_NO_PAD.encode(mac)),
-        ("prefixed hex", |mac| format!("sha256={}", hex::encode(mac))),
+        ("prefixed hex", |mac| format!("sha256={}", const_hex::encode(mac))),
         ("prefixed base64", |mac| {
             format!("SHA256={}", base64::engine::general_purpose::STANDARD.encode(mac))
         }),
     ];
     for (index, (encoding, encode)) in encodings.into_iter().enumerate() {
         let body = order(&format!("enc-{index}"), 1);
-        let mac = hex::decode(hex_mac(SECRET, body.as_bytes())).expect("hex");
+        let mac = const_hex::decode(hex_mac(SECRET, body.as_bytes())).expect("hex");
         let outcome = dispatcher.dispatch(with_signature(body, encode(&mac).as_bytes())).await;
         assert_eq!(outcome.label(), "handled", "{encoding}: {outcome:?}");
     }
@@ -788,7 +788,7 @@ fn the_dispatchers_debug_output_shows_no_secret() {
     for debug in [format!("{dispatcher:?}"), format!("{dispatcher:#?}"), format!("{with_store:?}")] {
         for secret in secrets {
             assert!(!debug.contains(secret), "{debug}");
-            assert!(!debug.contains(&hex::encode(secret)), "{debug}");
+            assert!(!debug.contains(&const_hex::encode(secret)), "{debug}");
         }
         assert!(debug.contains("Dispatcher") && debug.contains("secrets: 2"), "{debug}");
     }
