@@ -510,9 +510,10 @@ fn without_prefix<'a>(value: &'a [u8], scheme: &SignatureScheme) -> &'a [u8] {
 /// Why a (prefix-less) signature value holds no MAC: it decodes to the wrong
 /// length, or not at all. Prefers the hex reading, as [`decode_mac`] does.
 fn not_a_mac(value: &[u8], scheme: &SignatureScheme) -> SignatureError {
-    let hex_len =
-        (scheme.encoding.accepts_hex() && value.len() % 2 == 0 && value.iter().all(u8::is_ascii_hexdigit))
-            .then_some(value.len() / 2);
+    let hex_len = (scheme.encoding.accepts_hex()
+        && value.len().is_multiple_of(2)
+        && value.iter().all(u8::is_ascii_hexdigit))
+    .then_some(value.len() / 2);
     let base64_len = || {
         let decoded = scheme.encoding.accepts_base64().then(|| BASE64.decode(value).ok()).flatten();
         decoded.map(|bytes| bytes.len())
