@@ -15,6 +15,7 @@ use std::borrow::Cow;
 use std::cell::Cell;
 use std::fmt;
 
+use serde::de::value::MapDeserializer;
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -183,27 +184,26 @@ pub fn parse_validated<T: DeserializeOwned>(
 ) -> Result<T, Violations> {
     if mode == Mode::Lenient {
         match from_slice_objects::<T>(body) {
-            Ok(value) => return checked(value, body, mode, typed, raw),
+            Ok(value) => return checked(value, typed, || walked(body, mode, raw)),
             Err(error) => return Err(explain::<T>(body, &error, mode, raw)),
         }
     }
     walked(body, mode, raw)
 }
 
-/// A parsed value's typed check, or the walk of its body when the check had to
-/// judge a re-serialized value (which may miss what the type dropped).
-fn checked<T: DeserializeOwned>(
+/// A parsed value's typed check, or `walk` (the raw walk of what it was parsed
+/// from) when the check had to judge a re-serialized value, which may miss what
+/// the type dropped.
+fn checked<T>(
     value: T,
-    body: &[u8],
-    mode: Mode,
     typed: CheckTyped<T>,
-    raw: CheckJson,
+    walk: impl FnOnce() -> Result<T, Violations>,
 ) -> Result<T, Violations> {
     let mut out = Violations::new();
     SERIALIZED.with(|flag| flag.set(false));
     typed(&value, &mut Path::root(), &mut out);
     if SERIALIZED.with(|flag| flag.replace(false)) {
-        return walked(body, mode, raw);
+        return walk();
     }
     out.into_result().map(|()| value)
 }
@@ -234,7 +234,10 @@ pub fn try_parse_message<T: DeserializeOwned>(
         return None;
     }
     let value = from_slice_objects::<T>(body).ok()?;
-    Some(checked(value, body, mode, typed, raw).map_err(|violations| Rejection::invalid(name, violations)))
+    Some(
+        checked(value, typed, || walked(body, mode, raw))
+            .map_err(|violations| Rejection::invalid(name, violations)),
+    )
 }
 
 /// `serde_json::from_slice`, with structs read from JSON objects only (see
@@ -521,23 +524,34 @@ pub enum HeaderKind {
 /// says parameters and case do not change the type, and real senders add
 /// them where documents list the bare type.
 pub fn headers_json(headers: &http::HeaderMap, declared: &[(&str, HeaderKind)], mode: Mode) -> Value {
-    let mut object = serde_json::Map::with_capacity(declared.len());
-    for (name, kind) in declared {
-        let Some(value) = headers.get(*name) else { continue };
-        let mut text = String::from_utf8_lossy(value.as_bytes()).into_owned();
+    let object = declared_values(headers, declared, mode).map(|(name, json)| (name.to_owned(), json));
+    Value::Object(object.collect())
+}
+
+/// Each declared header present in `headers`, by its declared name, read as
+/// [`headers_json`] says.
+fn declared_values<'a>(
+    headers: &'a http::HeaderMap,
+    declared: &'a [(&'a str, HeaderKind)],
+    mode: Mode,
+) -> impl Iterator<Item = (&'a str, Value)> {
+    declared.iter().filter_map(move |&(name, kind)| {
+        let bytes = headers.get(name)?.as_bytes();
+        // The strict check first: the lossy one walks a valid value in chunks, slowly.
+        let mut text = std::str::from_utf8(bytes)
+            .map_or_else(|_| String::from_utf8_lossy(bytes).into_owned(), str::to_owned);
         if mode == Mode::Lenient && name.eq_ignore_ascii_case("content-type") {
             text = media_type(&text);
         }
         let json = match kind {
             HeaderKind::Scalar => serde_json::from_str::<Value>(&text)
                 .ok()
-                .filter(|v| v.is_number() || v.is_boolean() || v.is_null())
+                .filter(|value| value.is_number() || value.is_boolean() || value.is_null())
                 .unwrap_or(Value::String(text)),
             HeaderKind::Text => Value::String(text),
         };
-        object.insert((*name).to_owned(), json);
-    }
-    Value::Object(object)
+        Some((name, json))
+    })
 }
 
 /// The media type of a `Content-Type` value: parameters dropped, lowercase.
@@ -545,16 +559,29 @@ fn media_type(value: &str) -> String {
     value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
 }
 
-/// `headers_json` parsed into a typed headers struct, after its schema check.
-pub fn parse_headers<T: DeserializeOwned>(
+/// The declared headers of a delivery parsed into a typed headers struct and
+/// validated the way a body is ([`parse_validated`]): in lenient mode straight
+/// into the type from the header values, without building [`headers_json`];
+/// that object is built and walked against `raw` only to explain headers that
+/// do not fit the type, and in strict mode.
+pub fn parse_headers<T: DeserializeOwned + Validate>(
     headers: &http::HeaderMap,
     declared: &[(&str, HeaderKind)],
     mode: Mode,
     raw: CheckJson,
 ) -> Result<T, Violations> {
-    let json = headers_json(headers, declared, mode);
-    validate_json(&json, mode, raw)?;
-    from_value_located(json)
+    let walked = || {
+        let json = headers_json(headers, declared, mode);
+        validate_json(&json, mode, raw)?;
+        from_value_located(json)
+    };
+    if mode == Mode::Lenient {
+        let values = MapDeserializer::<_, serde_json::Error>::new(declared_values(headers, declared, mode));
+        if let Ok(value) = T::deserialize(Objects(values)) {
+            return checked(value, T::validate_at, walked);
+        }
+    }
+    walked()
 }
 
 /// Whether a JSON type reads header text as a scalar.
@@ -1083,6 +1110,7 @@ mod tests {
         headers.insert("x-count", "42".parse().unwrap());
         headers.insert("x-name", "42".parse().unwrap());
         headers.insert("x-bad-count", "many".parse().unwrap());
+        headers.insert("x-latin-1", http::HeaderValue::from_bytes(b"caf\xe9").unwrap());
         let json = headers_json(
             &headers,
             &[
@@ -1090,10 +1118,84 @@ mod tests {
                 ("X-Name", HeaderKind::Text),
                 ("X-Bad-Count", HeaderKind::Scalar),
                 ("X-Absent", HeaderKind::Text),
+                ("X-Latin-1", HeaderKind::Text),
             ],
             Mode::Lenient,
         );
-        assert_eq!(json, serde_json::json!({"X-Count": 42, "X-Name": "42", "X-Bad-Count": "many"}));
+        assert_eq!(
+            json,
+            serde_json::json!({"X-Count": 42, "X-Name": "42", "X-Bad-Count": "many", "X-Latin-1": "caf\u{fffd}"})
+        );
+    }
+
+    /// A headers type as the generator writes one: `X-Count`, a required
+    /// integer of at most 9 (which only the typed check knows), and `X-Name`, text.
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Counted {
+        #[serde(rename = "X-Count")]
+        count: i64,
+        #[serde(rename = "X-Name", default)]
+        name: Option<String>,
+    }
+
+    const AT_MOST_NINE: crate::check::Bounds =
+        crate::check::Bounds { maximum: Some(crate::check::Limit::I64(9)), ..crate::check::Bounds::NONE };
+
+    impl Validate for Counted {
+        fn validate_at<'v>(&'v self, at: &mut Path<'v>, out: &mut Violations) {
+            at.push_key("X-Count");
+            crate::check::bounds(&self.count, &AT_MOST_NINE, at, out);
+            at.pop();
+        }
+    }
+
+    /// The raw check of the same schema.
+    fn check_counted<'v>(value: &'v Value, at: &mut Path<'v>, out: &mut Violations, _: Mode) {
+        crate::check::types(value, &[JsonType::Object], at, out);
+        if let Some(object) = value.as_object() {
+            crate::check::required(object, &["X-Count"], at, out);
+            for (key, value) in object {
+                at.push_key(key);
+                match key.as_str() {
+                    "X-Count" => crate::check::integer(value, &AT_MOST_NINE, at, out),
+                    "X-Name" => crate::check::string(value, None, at, out),
+                    _ => {}
+                }
+                at.pop();
+            }
+        }
+    }
+
+    #[test]
+    fn typed_headers_parse_and_report_every_violation_in_both_modes() {
+        const DECLARED: [(&str, HeaderKind); 2] =
+            [("X-Count", HeaderKind::Scalar), ("X-Name", HeaderKind::Text)];
+        let parse = |pairs: &[(&'static str, &'static str)], mode| {
+            let mut headers = http::HeaderMap::new();
+            for (name, value) in pairs {
+                headers.insert(*name, http::HeaderValue::from_static(value));
+            }
+            parse_headers::<Counted>(&headers, &DECLARED, mode, check_counted)
+        };
+        let pointers = |result: Result<Counted, Violations>| -> Vec<String> {
+            result.expect_err("invalid").iter().map(|v| v.pointer.clone()).collect()
+        };
+        for mode in [Mode::Lenient, Mode::Strict] {
+            assert_eq!(
+                parse(&[("x-count", "7"), ("x-name", "a \"quoted\" name"), ("x-other", "1")], mode),
+                Ok(Counted { count: 7, name: Some("a \"quoted\" name".into()) }),
+                "{mode:?}"
+            );
+            // Only the typed check knows the maximum.
+            assert_eq!(pointers(parse(&[("x-count", "12")], mode)), ["/X-Count"], "{mode:?}");
+            // The typed parse fails; the walk says where.
+            assert_eq!(
+                pointers(parse(&[("x-count", "many"), ("x-name", "n")], mode)),
+                ["/X-Count"],
+                "{mode:?}"
+            );
+            assert_eq!(pointers(parse(&[("x-name", "n")], mode)), [""], "{mode:?}");
+        }
     }
 
     #[test]
