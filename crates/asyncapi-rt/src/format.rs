@@ -22,6 +22,7 @@
 use std::borrow::Cow;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use email_address::EmailAddress;
 
 /// A string format that draft-07 defines and this crate checks.
@@ -107,25 +108,40 @@ impl Format {
 
 /// RFC 3339 `date-time`: `full-date "T" full-time`, `T` in either case.
 pub fn is_date_time(s: &str) -> bool {
-    let Some((date, rest)) = s.as_bytes().split_at_checked(10) else {
-        return false;
+    date_time_parts(s).is_some()
+}
+
+/// A [`date-time`](is_date_time) as a `chrono` value, read in the pass that
+/// checks it (a leap second is chrono's second 59 plus one second of
+/// nanoseconds; fractional digits past the ninth are dropped).
+pub fn parse_date_time(s: &str) -> Option<DateTime<FixedOffset>> {
+    let (Date { year, month, day }, time) = date_time_parts(s)?;
+    let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+    let (second, nanosecond) = match time.second {
+        60 => (59, time.nanosecond + 1_000_000_000),
+        second => (second, time.nanosecond),
     };
-    match rest.split_first() {
-        Some((b'T' | b't', time)) => full_date(date) && full_time(time),
-        _ => false,
-    }
+    let time_of_day = NaiveTime::from_hms_nano_opt(time.hour, time.minute, second, nanosecond)?;
+    let offset = FixedOffset::east_opt(time.offset_minutes * 60)?;
+    offset.from_local_datetime(&date.and_time(time_of_day)).single()
 }
 
 /// RFC 3339 `full-date`: `YYYY-MM-DD`, a day that exists in that month.
 pub fn is_date(s: &str) -> bool {
-    full_date(s.as_bytes())
+    full_date(s.as_bytes()).is_some()
+}
+
+/// A [`full-date`](is_date) as a `chrono` value.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let Date { year, month, day } = full_date(s.as_bytes())?;
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
 }
 
 /// RFC 3339 `full-time`: `HH:MM:SS[.frac]` and an offset (`Z`, `z` or
 /// `±HH:MM`). Second 60 (a leap second) is accepted only where it falls on
 /// 23:59 UTC, the only minute leap seconds are inserted in.
 pub fn is_time(s: &str) -> bool {
-    full_time(s.as_bytes())
+    full_time(s.as_bytes()).is_some()
 }
 
 /// An RFC 5321 `Mailbox` (`local-part@domain`, no display name), whose domain
@@ -302,16 +318,39 @@ fn is_unicode_escape_body(rest: &str) -> bool {
     }
 }
 
-fn full_date(bytes: &[u8]) -> bool {
+/// A checked `full-date`.
+struct Date {
+    year: u32,
+    month: u32,
+    day: u32,
+}
+
+/// A checked `full-time`.
+struct Time {
+    hour: u32,
+    minute: u32,
+    /// 60 for a leap second.
+    second: u32,
+    /// From the first nine fractional digits.
+    nanosecond: u32,
+    /// East of UTC.
+    offset_minutes: i32,
+}
+
+fn date_time_parts(s: &str) -> Option<(Date, Time)> {
+    let (date, rest) = s.as_bytes().split_at_checked(10)?;
+    match rest.split_first() {
+        Some((b'T' | b't', time)) => Some((full_date(date)?, full_time(time)?)),
+        _ => None,
+    }
+}
+
+fn full_date(bytes: &[u8]) -> Option<Date> {
     let &[y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = bytes else {
-        return false;
+        return None;
     };
-    let (Some(year), Some(month), Some(day)) =
-        (decimal(&[y1, y2, y3, y4]), decimal(&[m1, m2]), decimal(&[d1, d2]))
-    else {
-        return false;
-    };
-    (1..=days_in_month(year, month)).contains(&day)
+    let (year, month, day) = (decimal(&[y1, y2, y3, y4])?, decimal(&[m1, m2])?, decimal(&[d1, d2])?);
+    (1..=days_in_month(year, month)).contains(&day).then_some(Date { year, month, day })
 }
 
 /// 0 for a month that does not exist, so that no day is valid in it.
@@ -325,40 +364,45 @@ fn days_in_month(year: u32, month: u32) -> u32 {
     }
 }
 
-fn full_time(bytes: &[u8]) -> bool {
+fn full_time(bytes: &[u8]) -> Option<Time> {
     let Some((&[h1, h2, b':', m1, m2, b':', s1, s2], rest)) = bytes.split_first_chunk::<8>() else {
-        return false;
+        return None;
     };
-    let (Some(hour), Some(minute), Some(second)) =
-        (decimal(&[h1, h2]), decimal(&[m1, m2]), decimal(&[s1, s2]))
-    else {
-        return false;
-    };
+    let (hour, minute, second) = (decimal(&[h1, h2])?, decimal(&[m1, m2])?, decimal(&[s1, s2])?);
     if hour > 23 || minute > 59 || second > 60 {
-        return false;
+        return None;
     }
-    let Some(offset) = rest.strip_prefix(b".").map_or(Some(rest), skip_fraction) else {
-        return false;
+    let (nanosecond, offset) = match rest.strip_prefix(b".") {
+        Some(fraction) => read_fraction(fraction)?,
+        None => (0, rest),
     };
-    let Some(offset_minutes) = time_offset(offset) else {
-        return false;
-    };
+    let offset_minutes = time_offset(offset)?;
     // A leap second is the 61st second of 23:59 UTC.
-    let utc_minute = (i64::from(hour * 60 + minute) - offset_minutes).rem_euclid(24 * 60);
-    second < 60 || utc_minute == 23 * 60 + 59
+    let utc_minute = (i64::from(hour * 60 + minute) - i64::from(offset_minutes)).rem_euclid(24 * 60);
+    (second < 60 || utc_minute == 23 * 60 + 59).then_some(Time {
+        hour,
+        minute,
+        second,
+        nanosecond,
+        offset_minutes,
+    })
 }
 
-/// What follows the digits of `time-secfrac`, of which there must be one at least.
-fn skip_fraction(fraction: &[u8]) -> Option<&[u8]> {
+/// The digits of `time-secfrac` (one at least) as nanoseconds, and what follows them.
+fn read_fraction(fraction: &[u8]) -> Option<(u32, &[u8])> {
     let digits = fraction.iter().take_while(|b| b.is_ascii_digit()).count();
     if digits == 0 {
         return None;
     }
-    fraction.get(digits..)
+    let (digits, rest) = fraction.split_at(digits);
+    // Nine digits are nanoseconds; fewer are scaled up, more are dropped.
+    let kept = &digits[..digits.len().min(9)];
+    let nanosecond = (kept.len()..9).fold(decimal(kept)?, |value, _| value * 10);
+    Some((nanosecond, rest))
 }
 
 /// `time-offset` as minutes east of UTC.
-fn time_offset(bytes: &[u8]) -> Option<i64> {
+fn time_offset(bytes: &[u8]) -> Option<i32> {
     let (sign, numeric) = match bytes {
         [b'Z' | b'z'] => return Some(0),
         [b'+', rest @ ..] => (1, rest),
@@ -372,7 +416,7 @@ fn time_offset(bytes: &[u8]) -> Option<i64> {
     if hours > 23 || minutes > 59 {
         return None;
     }
-    Some(sign * i64::from(hours * 60 + minutes))
+    Some(sign * i32::try_from(hours * 60 + minutes).ok()?)
 }
 
 /// The value of a short run of ASCII digits; `None` if any byte is not one.

@@ -125,23 +125,22 @@ pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     T::deserialize(deserializer).map(Some)
 }
 
-/// Reads a string and converts it, reporting `expected` when `valid` refuses it.
+/// Reads a string and converts it, reporting `expected` when `parse` refuses it.
 fn convert<'de, D, T>(
     deserializer: D,
     expected: &'static str,
-    valid: fn(&str) -> bool,
     parse: impl FnOnce(&str) -> Option<T>,
 ) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
 {
     let text = std::borrow::Cow::<str>::deserialize(deserializer)?;
-    if valid(&text)
-        && let Some(value) = parse(&text)
-    {
-        return Ok(value);
-    }
-    Err(de::Error::invalid_value(de::Unexpected::Str(&text), &expected))
+    parse(&text).ok_or_else(|| de::Error::invalid_value(de::Unexpected::Str(&text), &expected))
+}
+
+/// `parse`, for what the format check `valid` accepts.
+fn checked<T>(text: &str, valid: fn(&str) -> bool, parse: impl FnOnce(&str) -> Option<T>) -> Option<T> {
+    if valid(text) { parse(text) } else { None }
 }
 
 /// `format: date-time` (RFC 3339) as `chrono::DateTime<FixedOffset>`. Written
@@ -153,9 +152,8 @@ pub mod date_time {
     pub fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<DateTime<FixedOffset>, D::Error> {
-        convert(deserializer, "an RFC 3339 date-time", format::is_date_time, |text| {
-            DateTime::parse_from_rfc3339(text).ok()
-        })
+        // Checked and read in one pass: chrono's own parser took as long again.
+        convert(deserializer, "an RFC 3339 date-time", format::parse_date_time)
     }
 
     pub fn serialize<S: Serializer>(value: &DateTime<FixedOffset>, serializer: S) -> Result<S::Ok, S::Error> {
@@ -169,9 +167,7 @@ pub mod date {
     use chrono::NaiveDate;
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
-        convert(deserializer, "an RFC 3339 full-date", format::is_date, |text| {
-            NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
-        })
+        convert(deserializer, "an RFC 3339 full-date", format::parse_date)
     }
 
     pub fn serialize<S: Serializer>(value: &NaiveDate, serializer: S) -> Result<S::Ok, S::Error> {
@@ -185,7 +181,9 @@ pub mod url {
     use super::*;
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<::url::Url, D::Error> {
-        convert(deserializer, "an RFC 3986 URI", format::is_uri, |text| ::url::Url::parse(text).ok())
+        convert(deserializer, "an RFC 3986 URI", |text| {
+            checked(text, format::is_uri, |text| ::url::Url::parse(text).ok())
+        })
     }
 
     pub fn serialize<S: Serializer>(value: &::url::Url, serializer: S) -> Result<S::Ok, S::Error> {
@@ -198,7 +196,9 @@ pub mod uuid {
     use super::*;
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<::uuid::Uuid, D::Error> {
-        convert(deserializer, "a UUID", format::is_uuid, |text| ::uuid::Uuid::parse_str(text).ok())
+        convert(deserializer, "a UUID", |text| {
+            checked(text, format::is_uuid, |text| ::uuid::Uuid::parse_str(text).ok())
+        })
     }
 
     pub fn serialize<S: Serializer>(value: &::uuid::Uuid, serializer: S) -> Result<S::Ok, S::Error> {

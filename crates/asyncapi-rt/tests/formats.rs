@@ -608,3 +608,37 @@ fn jsonschema_ignores_uuid_in_draft_7() {
         jsonschema::draft7::options().should_validate_formats(true).build(&schema).expect("compiles");
     assert!(draft7.is_valid(&json!("not a uuid")));
 }
+
+/// The typed readings of `date-time` and `date`, done in the pass that checks
+/// the format, give what chrono's own parsers give on every string of the
+/// corpus that the check accepts (leap seconds, offsets, long fractions), and
+/// nothing on every string it refuses.
+#[test]
+fn dates_read_as_chrono_reads_them() {
+    use asyncapi_rt::format::{is_date, is_date_time, parse_date, parse_date_time};
+    use chrono::{DateTime, NaiveDate};
+
+    let mut valid = 0;
+    for input in corpus(Format::DateTime) {
+        let expected = is_date_time(&input).then(|| DateTime::parse_from_rfc3339(&input).ok());
+        if let Some(chrono) = &expected {
+            assert!(chrono.is_some(), "chrono refuses {input:?}");
+            valid += 1;
+        }
+        assert_eq!(parse_date_time(&input), expected.flatten(), "{input:?}");
+    }
+    for input in corpus(Format::Date) {
+        let expected = is_date(&input).then(|| NaiveDate::parse_from_str(&input, "%Y-%m-%d").ok());
+        if let Some(chrono) = &expected {
+            assert!(chrono.is_some(), "chrono refuses {input:?}");
+            valid += 1;
+        }
+        assert_eq!(parse_date(&input), expected.flatten(), "{input:?}");
+    }
+    assert!(valid >= 100, "only {valid} valid dates");
+
+    let fraction = |input: &str| parse_date_time(input).map(|t| t.timestamp_subsec_nanos());
+    assert_eq!(fraction("1985-04-12T23:20:50.52Z"), Some(520_000_000));
+    assert_eq!(fraction("1985-04-12T23:20:50.123456789987Z"), Some(123_456_789));
+    assert_eq!(fraction("1990-12-31T23:59:60.5Z"), Some(1_500_000_000));
+}
