@@ -80,8 +80,11 @@ pub fn is_integer(value: &Value) -> bool {
 /// `type`: `value` must be one of `allowed`.
 pub fn types(value: &Value, allowed: &[JsonType], at: &Path<'_>, out: &mut Violations) {
     if !allowed.iter().any(|t| t.matches(value)) {
-        let names: Vec<&str> = allowed.iter().map(|t| t.name()).collect();
-        out.push(at, Keyword::Type, format!("expected {}, found {}", names.join(" or "), type_name(value)));
+        let mut message = Message::new().text("expected ");
+        for (index, allowed) in allowed.iter().enumerate() {
+            message = message.text(if index == 0 { "" } else { " or " }).text(allowed.name());
+        }
+        out.push(at, Keyword::Type, message.text(", found ").text(type_name(value)).finish());
     }
 }
 
@@ -161,7 +164,7 @@ pub type Literal = LazyLock<Value>;
 /// `enum` with string values only (the common case, without allocation).
 pub fn enum_strings(value: &Value, allowed: &[&str], at: &Path<'_>, out: &mut Violations) {
     if !value.as_str().is_some_and(|text| allowed.contains(&text)) {
-        let message = Message::default().value(value).text(" is not one of ").strings(allowed);
+        let message = Message::new().value(value).text(" is not one of ").strings(allowed);
         out.push(at, Keyword::Enum, message.finish());
     }
 }
@@ -170,7 +173,7 @@ pub fn enum_strings(value: &Value, allowed: &[&str], at: &Path<'_>, out: &mut Vi
 pub fn enum_values(value: &Value, allowed: &Value, at: &Path<'_>, out: &mut Violations) {
     let options = allowed.as_array().map(Vec::as_slice).unwrap_or_default();
     if !options.iter().any(|option| json_equal(option, value)) {
-        let message = Message::default().value(value).text(" is not one of ").value(allowed);
+        let message = Message::new().value(value).text(" is not one of ").value(allowed);
         out.push(at, Keyword::Enum, message.finish());
     }
 }
@@ -178,7 +181,7 @@ pub fn enum_values(value: &Value, allowed: &Value, at: &Path<'_>, out: &mut Viol
 /// `const`.
 pub fn const_value(value: &Value, expected: &Value, at: &Path<'_>, out: &mut Violations) {
     if !json_equal(value, expected) {
-        let message = Message::default().text("expected ").value(expected).text(", found ").value(value);
+        let message = Message::new().text("expected ").value(expected).text(", found ").value(value);
         out.push(at, Keyword::Const, message.finish());
     }
 }
@@ -311,7 +314,7 @@ impl Pattern {
 /// `pattern`.
 pub fn pattern(text: &str, pattern: &Pattern, at: &Path<'_>, out: &mut Violations) {
     if !pattern.is_match(text) {
-        let message = Message::default().value(text).text(" does not match `").text(pattern.source());
+        let message = Message::new().value(text).text(" does not match `").text(pattern.source());
         out.push(at, Keyword::Pattern, message.text("`").finish());
     }
 }
@@ -319,7 +322,7 @@ pub fn pattern(text: &str, pattern: &Pattern, at: &Path<'_>, out: &mut Violation
 /// `format`.
 pub fn format(text: &str, format: Format, at: &Path<'_>, out: &mut Violations) {
     if !format.is_valid(text) {
-        let message = Message::default().value(text).text(" is not a valid ").text(format.name());
+        let message = Message::new().value(text).text(" is not a valid ").text(format.name());
         out.push(at, Keyword::Format, message.finish());
     }
 }
@@ -565,10 +568,14 @@ pub fn contains(found: bool, at: &Path<'_>, out: &mut Violations) {
 
 /// A violation's message, written into one buffer: words, and values quoted
 /// like JSON.
-#[derive(Default)]
 struct Message(Vec<u8>);
 
 impl Message {
+    /// Room for most messages, which are short, without growing.
+    fn new() -> Self {
+        Self(Vec::with_capacity(64))
+    }
+
     fn text(mut self, text: &str) -> Self {
         self.0.extend_from_slice(text.as_bytes());
         self
@@ -655,6 +662,8 @@ mod tests {
         const_value(&json!([true]), &json!("x\"y"), &root, &mut out);
         pattern("a\tb", &Pattern::new("^[a-z]+$"), &root, &mut out);
         format("yesterday", Format::DateTime, &root, &mut out);
+        types(&json!(1.5), &[JsonType::Integer, JsonType::Null], &root, &mut out);
+        types(&json!("1"), &[JsonType::Number], &root, &mut out);
         // A long `enum` list is cut like any value.
         let many: Vec<usize> = (0..40).collect();
         enum_values(&json!(99), &json!(many), &root, &mut out);
@@ -666,6 +675,8 @@ mod tests {
                 r#"expected "x\"y", found [true]"#,
                 r#""a\tb" does not match `^[a-z]+$`"#,
                 r#""yesterday" is not a valid date-time"#,
+                "expected integer or null, found number",
+                "expected number, found string",
                 "99 is not one of [0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,...",
             ]
         );

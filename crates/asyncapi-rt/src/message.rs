@@ -166,7 +166,12 @@ pub fn validate_slice(body: &[u8], mode: Mode, check: CheckJson) -> Result<(), V
 }
 
 fn parse_json(body: &[u8]) -> Result<Value, Violations> {
-    serde_json::from_slice(body).map_err(|error| {
+    // As in `from_slice_objects`: UTF-8 checked once, not string by string.
+    let parsed = match std::str::from_utf8(body) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(body),
+    };
+    parsed.map_err(|error| {
         Violations::from(Violation {
             pointer: String::new(),
             keyword: Keyword::Json,

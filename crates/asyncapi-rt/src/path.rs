@@ -39,7 +39,12 @@ impl<'a> Path<'a> {
 
     /// The RFC 6901 pointer of this location (`""` for the root).
     pub fn to_pointer(&self) -> String {
-        let mut pointer = String::new();
+        // Sized up front: each key's length (escapes aside), or the most digits an index has.
+        let length = |segment: &Segment<'_>| match segment {
+            Segment::Key(key) => 1 + key.len(),
+            Segment::Index(_) => 1 + 20,
+        };
+        let mut pointer = String::with_capacity(self.segments.iter().map(length).sum());
         for segment in &self.segments {
             pointer.push('/');
             match segment {
@@ -55,6 +60,10 @@ impl<'a> Path<'a> {
 
 /// Appends `key` with `~` and `/` escaped as RFC 6901 requires.
 fn push_escaped(pointer: &mut String, key: &str) {
+    if !key.contains(['~', '/']) {
+        pointer.push_str(key);
+        return;
+    }
     for c in key.chars() {
         match c {
             '~' => pointer.push_str("~0"),
