@@ -197,8 +197,9 @@ fn every_document_generates_a_crate_that_compiles_cleanly_and_passes_its_tests()
 }
 
 /// A crate that runs the differential harness (`asyncapi_tests::differential`)
-/// over every message of every generated crate, and the keyword cases over the
-/// `keywords` crate. Its test is what `cargo test` runs in the corpus workspace.
+/// over every message of every generated crate, the keyword cases over the
+/// `keywords` crate and the header cases over the `headers` crate. Its test is
+/// what `cargo test` runs in the corpus workspace.
 fn write_runner(dir: &Path, crates: &[String]) {
     std::fs::create_dir_all(dir.join("tests")).expect("the runner folder can be created");
     let dependencies: String =
@@ -208,10 +209,11 @@ fn write_runner(dir: &Path, crates: &[String]) {
     );
     std::fs::write(dir.join("Cargo.toml"), manifest).expect("the runner manifest can be written");
     let idents: Vec<String> = crates.iter().map(|name| name.replace('-', "_")).collect();
-    let has_keywords = crates.iter().any(|name| name == "keywords");
+    let present = |name: &'static str| if crates.iter().any(|c| c == name) { name } else { "" };
     let test = RUNNER_TEST
         .replace("CRATES", &idents.join(", "))
-        .replace("KEYWORDS", if has_keywords { "keywords" } else { "" });
+        .replace("KEYWORDS", present("keywords"))
+        .replace("HEADERS", present("headers"));
     std::fs::write(dir.join("tests/differential.rs"), test).expect("the runner test can be written");
     std::fs::create_dir_all(dir.join("src")).expect("the runner folder can be created");
     std::fs::write(dir.join("src/lib.rs"), "//! See tests/differential.rs.\n")
@@ -220,7 +222,7 @@ fn write_runner(dir: &Path, crates: &[String]) {
 
 /// The runner's test; `CRATES` becomes the list of generated crates.
 const RUNNER_TEST: &str = r#"//! Written by tests/corpus.rs: every message of every generated crate against
-//! the reference validator, and the keyword cases.
+//! the reference validator, the keyword cases and the header cases.
 
 use asyncapi_rt::message::Mode;
 use asyncapi_rt::violation::Violations;
@@ -288,5 +290,59 @@ macro_rules! keyword_cases {
 #[test]
 fn keyword_cases_hold() {
     keyword_cases!(KEYWORDS);
+}
+
+/// Header sets, and the pointers of their violations, for `headers.asyncapi.yaml`.
+const HEADER_CASES: &[(&[(&str, &str)], &[&str])] = &[
+    (&[("x-count", "7")], &[]),
+    (
+        &[("x-count", "0"), ("x-ratio", "0.5"), ("x-flag", "true"), ("x-mode", "fast"),
+          ("x-sent", "2026-11-27T08:00:00Z"), ("x-name", "short"), ("x-other", "ignored")],
+        &[],
+    ),
+    (&[], &[""]),
+    (&[("x-count", "101")], &["/X-Count"]),
+    (&[("x-count", "-1")], &["/X-Count"]),
+    (&[("x-count", "many")], &["/X-Count"]),
+    (&[("x-count", "1.5")], &["/X-Count"]),
+    (&[("x-count", "7"), ("x-ratio", "1")], &["/X-Ratio"]),
+    (&[("x-count", "7"), ("x-ratio", "low")], &["/X-Ratio"]),
+    (&[("x-count", "7"), ("x-flag", "yes")], &["/X-Flag"]),
+    (&[("x-count", "7"), ("x-mode", "medium")], &["/X-Mode"]),
+    (&[("x-count", "7"), ("x-sent", "yesterday")], &["/X-Sent"]),
+    (&[("x-count", "7"), ("x-name", "too long")], &["/X-Name"]),
+    (&[("x-count", "101"), ("x-mode", "medium"), ("x-name", "too long")], &["/X-Count", "/X-Mode", "/X-Name"]),
+];
+
+macro_rules! header_cases {
+    () => {};
+    ($krate:ident) => {{
+        use asyncapi_rt::dispatch::{Delivery, Inbound};
+        use asyncapi_rt::http::{HeaderMap, HeaderName, HeaderValue};
+        let mut failures = Vec::new();
+        for mode in [Mode::Lenient, Mode::Strict] {
+            for (pairs, expected) in HEADER_CASES {
+                let mut headers = HeaderMap::new();
+                for (name, value) in *pairs {
+                    headers.insert(HeaderName::from_static(name), HeaderValue::from_static(value));
+                }
+                let delivery = Delivery::new(headers, &b"{\"value\": 1}"[..]);
+                let mut found: Vec<String> = match <$krate::Event as Inbound>::parse(&delivery, mode) {
+                    Ok(_) => Vec::new(),
+                    Err(rejection) => rejection.violations.iter().map(|v| v.pointer.clone()).collect(),
+                };
+                found.sort();
+                if found != *expected {
+                    failures.push(format!("{mode:?} {pairs:?}: expected {expected:?}, found {found:?}"));
+                }
+            }
+        }
+        println!("header cases: {}", 2 * HEADER_CASES.len());
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }};
+}
+#[test]
+fn header_cases_hold() {
+    header_cases!(HEADERS);
 }
 "#;
