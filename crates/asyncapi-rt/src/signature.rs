@@ -497,6 +497,7 @@ fn decode_mac(value: &[u8], scheme: &SignatureScheme) -> Result<[u8; MAC_LEN], S
     Err(not_a_mac(value, scheme))
 }
 
+/// `value` after the scheme's prefix (any case), or all of it when it lacks one.
 fn without_prefix<'a>(value: &'a [u8], scheme: &SignatureScheme) -> &'a [u8] {
     match &scheme.prefix {
         Some(prefix) => match value.split_at_checked(prefix.len()) {
