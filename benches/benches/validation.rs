@@ -16,10 +16,9 @@
 
 use std::hint::black_box;
 
-use asyncapi_benches::{paired, reference};
+use asyncapi_benches::{paired, read_only, reference};
 use criterion::Criterion;
 use gotowebinar_webhooks::{Event, Message, Mode};
-use serde::de::IgnoredAny;
 use serde_json::Value;
 
 /// A delivery of each kind, as real traffic sends them.
@@ -151,11 +150,6 @@ fn paired(label: &str, cases: &[Case]) {
         let ratios = |of: usize| rounds.iter().map(|seconds| seconds[1] / seconds[of]).collect();
         println!("  {name}: {} ({})", paired::quartiles(ratios(0)), paired::quartiles(ratios(2)));
     }
-}
-
-/// serde_json reading `body` and keeping nothing.
-fn read_only(body: &[u8]) -> usize {
-    usize::from(serde_json::from_slice::<IgnoredAny>(body).is_ok())
 }
 
 fn main() {

@@ -289,8 +289,7 @@ where
         // request or a panicking handler must not leave the key claimed: the
         // sender's retries would be held off until the claim's lease ends.
         let guard = ClaimGuard { store: &self.dedupe, claim };
-        let result = event.route(&self.handler, &delivery).await;
-        match result {
+        match event.route(&self.handler, &delivery).await {
             Ok(()) => {
                 // Handled: from here on, a cancelled request must not give the
                 // key back, or a retry would be handled a second time.

@@ -115,15 +115,14 @@ pub fn is_date_time(s: &str) -> bool {
 /// checks it (a leap second is chrono's second 59 plus one second of
 /// nanoseconds; fractional digits past the ninth are dropped).
 pub fn parse_date_time(s: &str) -> Option<DateTime<FixedOffset>> {
-    let (Date { year, month, day }, time) = date_time_parts(s)?;
-    let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+    let (date, time) = date_time_parts(s)?;
     let (second, nanosecond) = match time.second {
         60 => (59, time.nanosecond + 1_000_000_000),
         second => (second, time.nanosecond),
     };
     let time_of_day = NaiveTime::from_hms_nano_opt(time.hour, time.minute, second, nanosecond)?;
     let offset = FixedOffset::east_opt(time.offset_minutes * 60)?;
-    offset.from_local_datetime(&date.and_time(time_of_day)).single()
+    offset.from_local_datetime(&date.to_chrono()?.and_time(time_of_day)).single()
 }
 
 /// RFC 3339 `full-date`: `YYYY-MM-DD`, a day that exists in that month.
@@ -133,8 +132,7 @@ pub fn is_date(s: &str) -> bool {
 
 /// A [`full-date`](is_date) as a `chrono` value.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let Date { year, month, day } = full_date(s.as_bytes())?;
-    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
+    full_date(s.as_bytes())?.to_chrono()
 }
 
 /// RFC 3339 `full-time`: `HH:MM:SS[.frac]` and an offset (`Z`, `z` or
@@ -323,6 +321,12 @@ struct Date {
     year: u32,
     month: u32,
     day: u32,
+}
+
+impl Date {
+    fn to_chrono(&self) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(i32::try_from(self.year).ok()?, self.month, self.day)
+    }
 }
 
 /// A checked `full-time`.

@@ -138,11 +138,6 @@ where
     parse(&text).ok_or_else(|| de::Error::invalid_value(de::Unexpected::Str(&text), &expected))
 }
 
-/// `parse`, for what the format check `valid` accepts.
-fn checked<T>(text: &str, valid: fn(&str) -> bool, parse: impl FnOnce(&str) -> Option<T>) -> Option<T> {
-    if valid(text) { parse(text) } else { None }
-}
-
 /// `format: date-time` (RFC 3339) as `chrono::DateTime<FixedOffset>`. Written
 /// back in RFC 3339 with `Z` for UTC and as many fractional digits as needed.
 pub mod date_time {
@@ -182,7 +177,7 @@ pub mod url {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<::url::Url, D::Error> {
         convert(deserializer, "an RFC 3986 URI", |text| {
-            checked(text, format::is_uri, |text| ::url::Url::parse(text).ok())
+            format::is_uri(text).then(|| ::url::Url::parse(text).ok()).flatten()
         })
     }
 
@@ -197,7 +192,7 @@ pub mod uuid {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<::uuid::Uuid, D::Error> {
         convert(deserializer, "a UUID", |text| {
-            checked(text, format::is_uuid, |text| ::uuid::Uuid::parse_str(text).ok())
+            format::is_uuid(text).then(|| ::uuid::Uuid::parse_str(text).ok()).flatten()
         })
     }
 

@@ -747,16 +747,15 @@ impl<'a> TypeBuilder<'a> {
         }
         let undeclared_required =
             keywords.required.iter().any(|r| !keywords.properties.iter().any(|(p, _)| p == r));
-        let captured = match keywords.additional_properties {
-            _ if !keywords.pattern_properties.is_empty() || undeclared_required => Some(TypeRef::Any),
-            Some(additional) if matches!(self.arena.get(additional).kind, SchemaKind::Nothing) => None,
-            Some(additional) => Some(self.type_of(additional, NameHint::Value { parent: type_id })),
-            None => None,
-        };
-        let unknown = match (captured, keywords.additional_properties) {
-            (Some(value), _) => Unknown::Capture { field: scope.claim("additional_properties"), value },
-            (None, Some(_)) => Unknown::Deny,
-            (None, None) => Unknown::Ignore,
+        // The field that keeps them is named after the listed properties.
+        let mut capture = |value| Unknown::Capture { field: scope.claim("additional_properties"), value };
+        let unknown = match keywords.additional_properties {
+            _ if !keywords.pattern_properties.is_empty() || undeclared_required => capture(TypeRef::Any),
+            Some(additional) if matches!(self.arena.get(additional).kind, SchemaKind::Nothing) => {
+                Unknown::Deny
+            }
+            Some(additional) => capture(self.type_of(additional, NameHint::Value { parent: type_id })),
+            None => Unknown::Ignore,
         };
         self.define(type_id, TypeKind::Struct(Struct { fields, unknown }), keywords);
         let ty = TypeRef::Named(type_id);
