@@ -4,7 +4,6 @@
 use std::future::Future;
 use asyncapi_rt::dispatch::{Delivery, Inbound, Route};
 use crate::types;
-#[allow(unused_imports)]
 use asyncapi_rt::message::{Mode, Rejection, Tag};
 
 /// Every message this API sends to you, routed by `eventName`.

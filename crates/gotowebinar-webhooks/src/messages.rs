@@ -3,8 +3,6 @@
 //! any of them, with every violation reported at once.
 
 use asyncapi_rt::message::{CheckJson, Mode};
-#[allow(unused_imports)]
-use asyncapi_rt::path::Path;
 use asyncapi_rt::violation::Violations;
 use crate::types;
 

@@ -99,6 +99,10 @@ fn channel(ir: &Ir, validators: &Validators<'_>, channel: &ChannelDef) -> TokenS
     let address = if template_string == "{}" {
         // The whole address is one parameter.
         quote!(#(#written)*)
+    } else if written.is_empty() {
+        // No parameter appears in the address (they are declared all the same).
+        let text = template_string.replace("{{", "{").replace("}}", "}");
+        quote!(#text.to_owned())
     } else {
         quote!(format!(#template_string, #(#written),*))
     };

@@ -193,6 +193,14 @@ pub fn lib_rs(ir: &Ir, settings: &Settings<'_>, modules: &Modules) -> TokenStrea
     } else {
         quote!()
     };
+    // A glob of an empty module would be an unused import.
+    let types_uses = if ir.types.types.is_empty() {
+        quote!()
+    } else {
+        quote!(
+            pub use types::*;
+        )
+    };
     quote! {
         #(#docs)*
         #![forbid(unsafe_code)]
@@ -205,7 +213,7 @@ pub fn lib_rs(ir: &Ir, settings: &Settings<'_>, modules: &Modules) -> TokenStrea
         pub use asyncapi_rt::violation::{Violation, Violations};
         #event_uses
         pub use messages::Message;
-        pub use types::*;
+        #types_uses
 
         /// The `info.version` of the document this crate was generated from.
         pub const SPEC_VERSION: &str = #version;
@@ -333,6 +341,10 @@ pub fn receiver_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
             }
         }
     });
+    let methods: Vec<TokenStream> = methods.collect();
+    let types_import = super::rust::use_mentioned(&krate.to_string(), &["types"], |name| {
+        methods.iter().any(|method| super::rust::uses_ident(method, name))
+    });
     let about =
         doc_lines(&format!("Receives {} deliveries and prints one JSON line per delivery.", ir.api.title));
     quote! {
@@ -345,8 +357,7 @@ pub fn receiver_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
 
         use clap::Parser;
         use #krate::rt::signature::{Secret, SignatureScheme, Verifier};
-        #[allow(unused_imports)]
-        use #krate::types;
+        #types_import
         use #krate::{Delivery, Dispatcher, Handler, Rejection};
 
         #about
@@ -486,14 +497,22 @@ pub fn examples_test(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
             });
         }
     }
+    let tests = quote!(#(#tests)*);
+    let krate_path = krate.to_string();
+    let mentioned = |name: &str| match name {
+        // `typed.validate()` needs the trait in scope.
+        "Validate" => super::rust::uses_ident(&tests, "validate"),
+        _ => super::rust::uses_ident(&tests, name),
+    };
+    let imports =
+        super::rust::use_mentioned(&krate_path, &["Message", "Mode", "Validate", "types"], mentioned);
     quote! {
         //! The cases (see `main.rs`).
 
-        #[allow(unused_imports)]
-        use #krate::{Message, Mode, Validate, types};
+        #imports
         use #krate::rt::check;
 
-        #(#tests)*
+        #tests
     }
 }
 

@@ -130,17 +130,7 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
         None => quote!(),
     };
 
-    let types_import = super::rust::types_import(&quote!(#(#payloads)* #header_checks));
-    quote! {
-        //! What this API sends you: parsed, validated and routed to your handler.
-
-        use std::future::Future;
-
-        use asyncapi_rt::dispatch::{Delivery, Inbound, Route};
-        #types_import
-        #[allow(unused_imports)]
-        use asyncapi_rt::message::{Mode, Rejection, Tag};
-
+    let items = quote! {
         #enum_doc
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
@@ -234,6 +224,21 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
         pub type Dispatcher<H, D = asyncapi_rt::dedupe::MemoryDedupe> = asyncapi_rt::dispatch::Dispatcher<Event, H, D>;
 
         #router
+    };
+    let mentioned = |name: &str| super::rust::uses_ident(&items, name);
+    let imports = [
+        super::rust::use_mentioned("crate", &["types"], mentioned),
+        super::rust::use_mentioned("asyncapi_rt::message", &["Mode", "Rejection", "Tag"], mentioned),
+    ];
+    quote! {
+        //! What this API sends you: parsed, validated and routed to your handler.
+
+        use std::future::Future;
+
+        use asyncapi_rt::dispatch::{Delivery, Inbound, Route};
+        #(#imports)*
+
+        #items
     }
 }
 

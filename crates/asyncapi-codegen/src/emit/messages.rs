@@ -9,8 +9,8 @@ use super::rust::{doc_lines, ident, resolve_alias};
 use super::validate::Validators;
 use crate::ir::Ir;
 use crate::ir::api::MessageDef;
-use crate::ir::schema::{JsonType, SchemaKind};
-use crate::ir::types::{TypeKind, TypeRef};
+use crate::ir::schema::{JsonType, SchemaId, SchemaKind};
+use crate::ir::types::{TypeDef, TypeKind, TypeRef};
 
 /// The crate-private name of the typed check of a message's payload (in
 /// `validate.rs`).
@@ -52,7 +52,7 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
     let fallback = if needs_fallback {
         quote! {
             /// The check of a message that declares no payload: anything goes.
-            pub(crate) fn accept_anything(_: &serde_json::Value, _: &mut Path<'_>, _: &mut Violations, _: Mode) {}
+            pub(crate) fn accept_anything<'v>(_: &'v serde_json::Value, _: &mut Path<'v>, _: &mut Violations, _: Mode) {}
         }
     } else {
         quote!()
@@ -61,17 +61,7 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
         #fallback
         #(#headers)*
     };
-    let types_import = super::rust::types_import(&body);
-    quote! {
-        //! Every message of the document, by name: raw bodies validated against
-        //! any of them, with every violation reported at once.
-
-        use asyncapi_rt::message::{CheckJson, Mode};
-        #[allow(unused_imports)]
-        use asyncapi_rt::path::Path;
-        use asyncapi_rt::violation::Violations;
-        #types_import
-
+    let items = quote! {
         /// Every message the document defines.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Message {
@@ -124,19 +114,31 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
         }
 
         #body
+    };
+    let mentioned = |name: &str| super::rust::uses_ident(&items, name);
+    let imports = [
+        super::rust::use_mentioned("asyncapi_rt::message", &["CheckJson", "Mode"], mentioned),
+        super::rust::use_mentioned("asyncapi_rt::path", &["Path"], mentioned),
+        super::rust::use_mentioned("asyncapi_rt::violation", &["Violations"], mentioned),
+        super::rust::use_mentioned("crate", &["types"], mentioned),
+    ];
+    quote! {
+        //! Every message of the document, by name: raw bodies validated against
+        //! any of them, with every violation reported at once.
+
+        #(#imports)*
+
+        #items
     }
 }
 
 /// `impl Headers { pub const DECLARED; pub fn from_headers(...) }` for a typed
 /// header set (by type name, so a set shared by messages is emitted once).
 fn header_impl(message: &MessageDef, ir: &Ir, validators: &Validators<'_>) -> Option<(String, TokenStream)> {
-    let (ty, schema) = message.headers.as_ref()?;
-    let TypeRef::Named(id) = ty else { return None };
-    let def = ir.types.get(*id);
-    let TypeKind::Struct(_) = &def.kind else { return None };
+    let (def, schema) = parsed_headers(message, ir)?;
     let name = ident(&def.name);
-    let check = validators.function(*schema)?;
-    let declared = declared_headers(*schema, ir);
+    let check = validators.function(schema)?;
+    let declared = declared_headers(schema, ir);
     Some((
         def.name.clone(),
         quote! {
@@ -154,8 +156,16 @@ fn header_impl(message: &MessageDef, ir: &Ir, validators: &Validators<'_>) -> Op
     ))
 }
 
+/// The struct a message's headers parse into, and their schema: headers
+/// whose schema makes no struct (`headers: {}`) are not read.
+pub fn parsed_headers<'ir>(message: &MessageDef, ir: &'ir Ir) -> Option<(&'ir TypeDef, SchemaId)> {
+    let (TypeRef::Named(id), schema) = message.headers.as_ref()? else { return None };
+    let def = ir.types.get(*id);
+    matches!(def.kind, TypeKind::Struct(_)).then_some((def, *schema))
+}
+
 /// `("Name", HeaderKind::...)` for each property of a headers schema.
-pub fn declared_headers(schema: crate::ir::SchemaId, ir: &Ir) -> Vec<TokenStream> {
+pub fn declared_headers(schema: SchemaId, ir: &Ir) -> Vec<TokenStream> {
     let Some(keywords) = ir.schemas.keywords(schema) else { return Vec::new() };
     keywords
         .properties

@@ -1,7 +1,7 @@
 //! Spelling IR things in Rust: identifiers, types, doc comments, and turning
 //! token streams into formatted files.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::ir::types::{Docs, TypeKind, TypeRef, TypeSpace};
@@ -80,12 +80,59 @@ pub fn raw_string(text: &str) -> proc_macro2::Literal {
 
 /// `use crate::types;` when `body` names a type through it.
 pub fn types_import(body: &TokenStream) -> TokenStream {
-    if super::validate::uses_ident(body, "types") {
-        quote!(
-            use crate::types;
-        )
-    } else {
-        quote!()
+    use_mentioned("crate", &["types"], |name| uses_ident(body, name))
+}
+
+/// `use path::{a, b};` for those of `names` that `mentioned` says the file
+/// uses, and nothing when it uses none: generated files import exactly what
+/// they need, with no `unused_imports` to silence. `self` imports the module
+/// itself (`check::{self, Bounds}`), which code mentions by its last segment.
+pub fn use_mentioned(path: &str, names: &[&str], mentioned: impl Fn(&str) -> bool) -> TokenStream {
+    let module = path.rsplit("::").next().unwrap_or(path);
+    let used: Vec<Ident> = names
+        .iter()
+        .filter(|name| mentioned(if **name == "self" { module } else { name }))
+        .map(|name| ident(name))
+        .collect();
+    let segments = path.split("::").map(ident);
+    match used.as_slice() {
+        [] => quote!(),
+        [only] if only == "self" => quote!(use #(#segments)::*;),
+        [one] => quote!(use #(#segments)::* :: #one;),
+        _ => quote!(use #(#segments)::* :: { #(#used),* };),
+    }
+}
+
+/// Whether `tokens` mention the identifier `name` anywhere (doc comments and
+/// string literals hold no identifiers).
+pub fn uses_ident(tokens: &TokenStream, name: &str) -> bool {
+    let [used] = uses_idents(tokens, [name]);
+    used
+}
+
+/// Which of `names` `tokens` mention, in one walk.
+pub fn uses_idents<const N: usize>(tokens: &TokenStream, names: [&str; N]) -> [bool; N] {
+    let mut used = [false; N];
+    mark_mentions(tokens, &names, &mut used);
+    used
+}
+
+/// Sets `used[i]` when `tokens` mention `names[i]`; stops early once all are
+/// (walking a token stream copies it).
+pub fn mark_mentions(tokens: &TokenStream, names: &[&str], used: &mut [bool]) {
+    for tree in tokens.clone() {
+        match tree {
+            TokenTree::Ident(ident) => {
+                if let Some(index) = names.iter().position(|name| ident == name) {
+                    used[index] = true;
+                }
+            }
+            TokenTree::Group(group) => mark_mentions(&group.stream(), names, used),
+            TokenTree::Punct(_) | TokenTree::Literal(_) => {}
+        }
+        if used.iter().all(|used| *used) {
+            return;
+        }
     }
 }
 
@@ -354,11 +401,7 @@ fn space_items(text: &str) -> String {
                     && !(previous.group.is_some() && previous.group == line.group)
                     && ITEM_STARTS.iter().any(|start| current.starts_with(start))
             };
-            let after_imports = || {
-                previous.group == Some("use")
-                    && line.group != Some("use")
-                    && !current.starts_with("#[allow(unused_imports)]")
-            };
+            let after_imports = || previous.group == Some("use") && line.group != Some("use");
             let after_inner_docs = || {
                 (previous.text.starts_with("//!") || previous.text.starts_with("#!["))
                     && !(current.starts_with("//!") || current.starts_with("#!["))
@@ -376,6 +419,37 @@ fn space_items(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn imports_name_exactly_what_is_mentioned() {
+        let body = quote!(check::passes(|out| f(Bounds::NONE, out)); /// Path is only named here.
+        );
+        let import =
+            |names: &[&str]| use_mentioned("asyncapi_rt::check", names, |n| uses_ident(&body, n)).to_string();
+        assert_eq!(
+            import(&["self", "Bounds", "Path"]),
+            quote!(
+                use asyncapi_rt::check::{self, Bounds};
+            )
+            .to_string()
+        );
+        assert_eq!(
+            import(&["Bounds", "JsonType"]),
+            quote!(
+                use asyncapi_rt::check::Bounds;
+            )
+            .to_string()
+        );
+        // `check::{self}` alone is no valid import.
+        assert_eq!(
+            import(&["self", "JsonType"]),
+            quote!(
+                use asyncapi_rt::check;
+            )
+            .to_string()
+        );
+        assert_eq!(import(&["JsonType", "Path"]), "");
+    }
 
     #[test]
     fn raw_strings_fence_their_content() {

@@ -12,13 +12,16 @@
 //! target, a message's payload or headers, or a channel parameter's; the
 //! others are inlined where used. Identical schemas share one function.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use proc_macro2::{Ident, Literal, TokenStream, TokenTree};
 use quote::{format_ident, quote};
 use serde_json::{Number, Value};
 
-use super::rust::{Scope as TypeScope, doc_lines, ident, type_tokens};
+use super::Item;
+use super::rust::{
+    Scope as TypeScope, doc_lines, ident, type_tokens, use_mentioned, uses_ident, uses_idents,
+};
 use crate::ir::Ir;
 use crate::ir::api::MessageDef;
 use crate::ir::naming::{self, Scope};
@@ -37,10 +40,30 @@ pub struct Validators<'a> {
     statics: std::cell::RefCell<Statics>,
 }
 
+/// The `static`s checks use: `PATTERN_n` and `LITERAL_n`, numbered by source
+/// text in schema order (by [`Validators::new`]), so that every part of
+/// `validate.rs` names them alike.
 #[derive(Default)]
 struct Statics {
-    patterns: Vec<String>,
-    literals: Vec<String>,
+    patterns: Numbered,
+    literals: Numbered,
+}
+
+/// Texts numbered in the order first seen.
+#[derive(Default)]
+struct Numbered(Vec<String>);
+
+impl Numbered {
+    /// The index of `text`, numbering it when new.
+    fn index(&mut self, text: &str) -> usize {
+        match self.0.iter().position(|known| known == text) {
+            Some(index) => index,
+            None => {
+                self.0.push(text.to_owned());
+                self.0.len() - 1
+            }
+        }
+    }
 }
 
 impl<'a> Validators<'a> {
@@ -57,8 +80,8 @@ impl<'a> Validators<'a> {
             if let Some((_, schema)) = &message.payload {
                 wanted.push((*schema, format!("{} payload", message.label)));
             }
-            if let Some((_, schema)) = &message.headers {
-                wanted.push((*schema, format!("{} headers", message.label)));
+            if let Some((_, schema)) = super::messages::parsed_headers(message, ir) {
+                wanted.push((schema, format!("{} headers", message.label)));
             }
         }
         for channel in &ir.api.channels {
@@ -98,24 +121,34 @@ impl<'a> Validators<'a> {
         validators
     }
 
-    /// Registers every pattern and literal any check may use, in schema order,
+    /// Numbers every pattern and literal any check may use, in schema order,
     /// so that every part of `validate.rs` names them alike.
     fn register_statics(&self) {
+        let mut statics = self.statics.borrow_mut();
         for id in self.ir.schemas.ids() {
             let SchemaKind::Keywords(keywords) = &self.ir.schemas.get(id).kind else { continue };
             if let Some(source) = &keywords.pattern {
-                self.pattern(source);
+                statics.patterns.index(source);
             }
             for (source, _) in &keywords.pattern_properties {
-                self.pattern(source);
+                statics.patterns.index(source);
             }
             if let Some(values) = keywords.enum_values.as_ref().filter(|v| !v.iter().all(Value::is_string)) {
-                self.literal(&Value::Array(values.clone()));
+                statics.literals.index(&Value::Array(values.clone()).to_string());
             }
             if let Some(value) = &keywords.const_value {
-                self.literal(value);
+                statics.literals.index(&value.to_string());
             }
         }
+    }
+
+    /// The names of the items that stay only when used: check functions and
+    /// statics.
+    pub fn prunable_names(&self) -> HashSet<String> {
+        let statics = self.statics.borrow();
+        let patterns = (1..=statics.patterns.0.len()).map(|n| format!("PATTERN_{n}"));
+        let literals = (1..=statics.literals.0.len()).map(|n| format!("LITERAL_{n}"));
+        self.order.iter().map(|(name, _)| name.to_string()).chain(patterns).chain(literals).collect()
     }
 
     /// The node whose checks stand for `id`'s: `$ref`s are followed.
@@ -146,24 +179,27 @@ impl<'a> Validators<'a> {
     /// Items `range` of `validate.rs` (see [`Self::item_count`]), so that two
     /// threads can each build and render a part: the names and statics every
     /// part refers to are decided in [`Self::new`].
-    pub fn emit_items(&self, range: std::ops::Range<usize>) -> TokenStream {
+    pub fn emit_items(&self, range: std::ops::Range<usize>) -> Vec<Item> {
+        // Check functions stay only if used (see `prune`); the rest always does.
         let impl_types = self.impl_types();
         let typed_messages = self.typed_messages();
         let (functions, impls) = (self.order.len(), impl_types.len());
-        let items = range.map(|index| {
-            if index < functions {
-                self.check_function(index)
-            } else if index < functions + impls {
-                self.validate_impl(&self.ir.types.types[impl_types[index - functions]]).unwrap_or_default()
-            } else {
-                match typed_messages.get(index - functions - impls).and_then(|m| self.ir.api.messages.get(*m))
-                {
-                    Some(message) => self.message_check(message),
-                    None => TokenStream::new(),
+        range
+            .map(|index| {
+                if index < functions {
+                    let defines = self.order.get(index).map(|(name, _)| name.clone());
+                    Item { defines, tokens: self.check_function(index) }
+                } else if index < functions + impls {
+                    let def = &self.ir.types.types[impl_types[index - functions]];
+                    Item { defines: None, tokens: self.validate_impl(def).unwrap_or_default() }
+                } else {
+                    let message = typed_messages
+                        .get(index - functions - impls)
+                        .and_then(|m| self.ir.api.messages.get(*m));
+                    Item { defines: None, tokens: message.map(|m| self.message_check(m)).unwrap_or_default() }
                 }
-            }
-        });
-        quote!(#(#items)*)
+            })
+            .collect()
     }
 
     fn check_function(&self, index: usize) -> TokenStream {
@@ -182,36 +218,41 @@ impl<'a> Validators<'a> {
         }
     }
 
-    /// The head of `validate.rs`: its docs, imports and statics.
-    pub fn emit_header(&self) -> TokenStream {
-        let statics = self.emit_statics();
-        let uses_types = !self.impl_types().is_empty()
-            || self
-                .ir
-                .api
-                .messages
-                .iter()
-                .any(|m| uses_ident(&crate_type(&m.payload_type(), self.ir), "types"));
-        let types_import = if uses_types {
-            quote!(
-                use crate::types;
-            )
-        } else {
-            quote!()
+    /// The head of `validate.rs`: its docs, imports and statics. It imports
+    /// what the file uses (`mentioned` says which of [`IMPORTED`] the items
+    /// kept mention) and holds the statics `keep` keeps.
+    pub fn emit_header(&self, mentioned: &dyn Fn(&str) -> bool, keep: &dyn Fn(&str) -> bool) -> TokenStream {
+        let statics = self.emit_statics(keep);
+        let mentioned = |name: &str| match name {
+            // Calling `validate_at` on a value needs the trait in scope too.
+            "Validate" => mentioned(name) || mentioned("validate_at"),
+            _ => mentioned(name) || uses_ident(&statics, name),
         };
+        let imports = [
+            use_mentioned(
+                "asyncapi_rt::check",
+                &["self", "Bounds", "JsonType", "Limit", "Pattern"],
+                mentioned,
+            ),
+            use_mentioned("asyncapi_rt::format", &["Format"], mentioned),
+            use_mentioned("asyncapi_rt::message", &["Mode", "Validate"], mentioned),
+            use_mentioned("asyncapi_rt::path", &["Path"], mentioned),
+            use_mentioned("asyncapi_rt::violation", &["Violations"], mentioned),
+            use_mentioned("crate", &["types"], mentioned),
+        ];
+        // Checks are put together from uniform pieces: a property's check that
+        // happens to be one `if` in its match arm is a check, not a guard.
         quote! {
             //! Validators: raw-JSON checks for every schema, and typed checks for
             //! every type (see `asyncapi_rt::message`).
-            #![allow(clippy::too_many_lines, clippy::needless_borrow, clippy::collapsible_if)]
+            #![allow(
+                clippy::too_many_lines,
+                clippy::needless_borrow,
+                clippy::collapsible_if,
+                clippy::collapsible_match
+            )]
 
-            #[allow(unused_imports)]
-            use asyncapi_rt::check::{self, Bounds, JsonType, Limit, Pattern};
-            #[allow(unused_imports)]
-            use asyncapi_rt::format::Format;
-            use asyncapi_rt::message::{Mode, Validate};
-            use asyncapi_rt::path::Path;
-            use asyncapi_rt::violation::Violations;
-            #types_import
+            #(#imports)*
 
             #statics
         }
@@ -243,41 +284,31 @@ impl<'a> Validators<'a> {
         }
     }
 
-    fn emit_statics(&self) -> TokenStream {
+    /// The `static`s that `keep` keeps (by name).
+    fn emit_statics(&self, keep: &dyn Fn(&str) -> bool) -> TokenStream {
         let statics = self.statics.borrow();
-        let patterns = statics.patterns.iter().enumerate().map(|(index, source)| {
+        let patterns = statics.patterns.0.iter().enumerate().filter_map(|(index, source)| {
             let name = format_ident!("PATTERN_{}", index + 1);
-            quote!(static #name: std::sync::LazyLock<Pattern> = std::sync::LazyLock::new(|| Pattern::new(#source));)
+            keep(&name.to_string()).then(|| {
+                quote!(static #name: std::sync::LazyLock<Pattern> = std::sync::LazyLock::new(|| Pattern::new(#source));)
+            })
         });
-        let literals = statics.literals.iter().enumerate().map(|(index, json)| {
+        let literals = statics.literals.0.iter().enumerate().filter_map(|(index, json)| {
             let name = format_ident!("LITERAL_{}", index + 1);
-            quote!(static #name: check::Literal = check::Literal::new(|| check::literal(#json));)
+            keep(&name.to_string()).then(
+                || quote!(static #name: check::Literal = check::Literal::new(|| check::literal(#json));),
+            )
         });
         quote!(#(#patterns)* #(#literals)*)
     }
 
     fn pattern(&self, source: &str) -> Ident {
-        let mut statics = self.statics.borrow_mut();
-        let index = match statics.patterns.iter().position(|p| p == source) {
-            Some(index) => index,
-            None => {
-                statics.patterns.push(source.to_owned());
-                statics.patterns.len() - 1
-            }
-        };
+        let index = self.statics.borrow_mut().patterns.index(source);
         format_ident!("PATTERN_{}", index + 1)
     }
 
     fn literal(&self, value: &Value) -> Ident {
-        let json = value.to_string();
-        let mut statics = self.statics.borrow_mut();
-        let index = match statics.literals.iter().position(|l| *l == json) {
-            Some(index) => index,
-            None => {
-                statics.literals.push(json);
-                statics.literals.len() - 1
-            }
-        };
+        let index = self.statics.borrow_mut().literals.index(&value.to_string());
         format_ident!("LITERAL_{}", index + 1)
     }
 
@@ -331,30 +362,37 @@ impl<'a> Validators<'a> {
         for part in &k.all_of {
             out.extend(self.child(*part, false));
         }
-        if !k.any_of.is_empty() {
-            let tries = k.any_of.iter().map(|alternative| self.passes(*alternative));
+        // An alternative that accepts anything satisfies `anyOf` whatever the value.
+        if let Some(tries) =
+            k.any_of.iter().map(|alternative| self.passes(*alternative)).collect::<Option<Vec<_>>>()
+            && !tries.is_empty()
+        {
             out.extend(quote! {
                 let passed = #(#tries)||*;
                 check::any_of(usize::from(passed), at, out);
             });
         }
         if !k.one_of.is_empty() {
-            let tries = k.one_of.iter().map(|alternative| self.passes(*alternative));
+            let tries = k.one_of.iter().map(|alternative| self.passes(*alternative).unwrap_or(quote!(true)));
             out.extend(quote! {
                 let passed = #(usize::from(#tries))+*;
                 check::one_of(passed, at, out);
             });
         }
         if let Some(not) = k.not {
-            let passes = self.passes(not);
+            let passes = self.passes(not).unwrap_or(quote!(true));
             out.extend(quote!(check::not(#passes, at, out);));
         }
         if let Some(condition) = k.if_ {
-            let passes = self.passes(condition);
             let then = k.then.map(|then| self.child(then, false)).unwrap_or_default();
             let otherwise = k.else_.map(|otherwise| self.child(otherwise, false)).unwrap_or_default();
-            if !then.is_empty() || !otherwise.is_empty() {
-                out.extend(quote!(if #passes { #then } else { #otherwise }));
+            match (self.passes(condition), then.is_empty(), otherwise.is_empty()) {
+                // A condition anything meets: `then` always applies.
+                (None, _, _) => out.extend(then),
+                (Some(_), true, true) => {}
+                (Some(passes), false, true) => out.extend(quote!(if #passes { #then })),
+                (Some(passes), true, false) => out.extend(quote!(if !#passes { #otherwise })),
+                (Some(passes), false, false) => out.extend(quote!(if #passes { #then } else { #otherwise })),
             }
         }
         out
@@ -416,13 +454,11 @@ impl<'a> Validators<'a> {
         }
     }
 
-    /// An expression: whether `value` passes `id` (violations discarded).
-    fn passes(&self, id: SchemaId) -> TokenStream {
+    /// An expression: whether `value` passes `id` (violations discarded);
+    /// `None` when `id` accepts anything.
+    fn passes(&self, id: SchemaId) -> Option<TokenStream> {
         let check = self.child(id, false);
-        if check.is_empty() {
-            return quote!(true);
-        }
-        quote!(check::passes(|out| { let at = &mut Path::root(); #check }))
+        (!check.is_empty()).then(|| quote!(check::passes(|out| { let at = &mut Path::root(); #check })))
     }
 
     fn enum_check(&self, values: &[Value]) -> TokenStream {
@@ -771,7 +807,11 @@ impl<'a> Validators<'a> {
         match ty {
             TypeRef::Option(inner) => {
                 let checks = self.typed_checks(inner, schema)?;
-                Some(quote!(if let Some(value) = value { #checks }))
+                if uses_ident(&checks, "value") {
+                    Some(quote!(if let Some(value) = value { #checks }))
+                } else {
+                    Some(quote!(if value.is_some() { #checks }))
+                }
             }
             TypeRef::Named(id) | TypeRef::Boxed(id) => match &types.get(*id).kind {
                 TypeKind::Struct(_) | TypeKind::Union(_) => Some(quote!(value.validate_at(at, out);)),
@@ -780,7 +820,13 @@ impl<'a> Validators<'a> {
             },
             TypeRef::Any => {
                 let body = self.node_body(schema, false);
-                (!body.is_empty()).then(|| quote!({ let value: &serde_json::Value = value; #body }))
+                match body.is_empty() {
+                    true => None,
+                    false if uses_ident(&body, "value") => {
+                        Some(quote!({ let value: &serde_json::Value = value; #body }))
+                    }
+                    false => Some(body),
+                }
             }
             _ => {
                 let k = match &self.ir.schemas.get(self.ir.schemas.target(schema)).kind {
@@ -917,6 +963,22 @@ fn single_expression(check: &TokenStream) -> Option<TokenStream> {
     (is_semicolon(last) && !rest.iter().any(is_semicolon)).then(|| rest.iter().cloned().collect())
 }
 
+/// The identifiers `validate.rs` may import (see [`Validators::emit_header`]).
+pub const IMPORTED: &[&str] = &[
+    "check",
+    "Bounds",
+    "JsonType",
+    "Limit",
+    "Pattern",
+    "Format",
+    "Mode",
+    "Validate",
+    "validate_at",
+    "Path",
+    "Violations",
+    "types",
+];
+
 /// The parameter names of a check whose body is `body`, `_`-prefixed when unused.
 fn params(body: &TokenStream) -> (Ident, Ident, Ident, Ident) {
     let name =
@@ -928,36 +990,6 @@ fn params(body: &TokenStream) -> (Ident, Ident, Ident, Ident) {
 /// `name` for a binding `body` uses, else `_name`.
 fn binding(body: &TokenStream, name: &str) -> Ident {
     if uses_ident(body, name) { format_ident!("{}", name) } else { format_ident!("_{}", name) }
-}
-
-/// Whether `tokens` mention the identifier `name` anywhere.
-pub fn uses_ident(tokens: &TokenStream, name: &str) -> bool {
-    let [used] = uses_idents(tokens, [name]);
-    used
-}
-
-/// Which of `names` `tokens` mention, in one walk (walking a token stream
-/// copies it).
-fn uses_idents<const N: usize>(tokens: &TokenStream, names: [&str; N]) -> [bool; N] {
-    fn walk<const N: usize>(tokens: &TokenStream, names: &[&str; N], used: &mut [bool; N]) {
-        for tree in tokens.clone() {
-            match tree {
-                TokenTree::Ident(ident) => {
-                    if let Some(index) = names.iter().position(|name| ident == name) {
-                        used[index] = true;
-                    }
-                }
-                TokenTree::Group(group) => walk(&group.stream(), names, used),
-                TokenTree::Punct(_) | TokenTree::Literal(_) => {}
-            }
-            if used.iter().all(|used| *used) {
-                return;
-            }
-        }
-    }
-    let mut used = [false; N];
-    walk(tokens, &names, &mut used);
-    used
 }
 
 /// The `Bounds` fields (`minimum: Some(..)`, ...) for the bounds `k` sets.

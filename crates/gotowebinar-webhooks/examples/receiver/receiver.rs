@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use clap::Parser;
 use gotowebinar_webhooks::rt::signature::{Secret, SignatureScheme, Verifier};
-#[allow(unused_imports)]
 use gotowebinar_webhooks::types;
 use gotowebinar_webhooks::{Delivery, Dispatcher, Handler, Rejection};
 
