@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use proc_macro2::{Ident, Literal, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Ident, Literal, TokenStream, TokenTree};
 use quote::{format_ident, quote};
 use serde_json::{Number, Value};
 
@@ -272,7 +272,7 @@ impl<'a> Validators<'a> {
         } else {
             (quote!(value), quote!(at), quote!(out))
         };
-        let mode = if uses_ident(&body, "mode") { quote!(let mode = Mode::Lenient;) } else { quote!() };
+        let mode = if uses_outer_mode(&body) { quote!(let mode = Mode::Lenient;) } else { quote!() };
         let doc =
             doc_lines(&format!("Checks a parsed `{}` payload for what its type cannot say.", message.label));
         quote! {
@@ -771,7 +771,7 @@ impl<'a> Validators<'a> {
             },
         };
         let (at, out) = if body.is_empty() { (quote!(_), quote!(_)) } else { (quote!(at), quote!(out)) };
-        let mode = if uses_ident(&body, "mode") { quote!(let mode = Mode::Lenient;) } else { quote!() };
+        let mode = if uses_outer_mode(&body) { quote!(let mode = Mode::Lenient;) } else { quote!() };
         Some(quote! {
             impl Validate for types::#name {
                 fn validate_at<'v>(&'v self, #at: &mut Path<'v>, #out: &mut Violations) {
@@ -891,8 +891,9 @@ impl<'a> Validators<'a> {
                 match &k.items {
                     Some(Items::All(items)) => {
                         if let Some(checks) = self.typed_checks(inner, *items) {
+                            let item = binding(&checks, "value");
                             body.extend(quote! {
-                                for (index, value) in value.iter().enumerate() {
+                                for (index, #item) in value.iter().enumerate() {
                                     at.push_index(index);
                                     #checks
                                     at.pop();
@@ -919,8 +920,9 @@ impl<'a> Validators<'a> {
                 }
                 let values = k.additional_properties.and_then(|schema| self.typed_checks(inner, schema));
                 Some(values.map(|checks| {
+                    let entry = binding(&checks, "value");
                     quote! {
-                        for (key, value) in value {
+                        for (key, #entry) in value {
                             at.push_key(key);
                             #checks
                             at.pop();
@@ -956,11 +958,16 @@ impl<'a> Validators<'a> {
 }
 
 /// `check` without its `;` when it is one expression statement, for a match arm.
+/// A statement ends at a `;` or, for `if`, `match` and loops, at a block: so
+/// there must be one `;`, at the end, and no block outside parentheses.
 fn single_expression(check: &TokenStream) -> Option<TokenStream> {
     let tokens: Vec<TokenTree> = check.clone().into_iter().collect();
     let (last, rest) = tokens.split_last()?;
     let is_semicolon = |tree: &TokenTree| matches!(tree, TokenTree::Punct(p) if p.as_char() == ';');
-    (is_semicolon(last) && !rest.iter().any(is_semicolon)).then(|| rest.iter().cloned().collect())
+    let is_block =
+        |tree: &TokenTree| matches!(tree, TokenTree::Group(g) if g.delimiter() == Delimiter::Brace);
+    (is_semicolon(last) && !rest.iter().any(|tree| is_semicolon(tree) || is_block(tree)))
+        .then(|| rest.iter().cloned().collect())
 }
 
 /// The identifiers `validate.rs` may import (see [`Validators::emit_header`]).
@@ -985,6 +992,35 @@ fn params(body: &TokenStream) -> (Ident, Ident, Ident, Ident) {
         |used: bool, name: &str| if used { format_ident!("{}", name) } else { format_ident!("_{}", name) };
     let [value, at, out, mode] = uses_idents(body, ["value", "at", "out", "mode"]);
     (name(value, "value"), name(at, "at"), name(out, "out"), name(mode, "mode"))
+}
+
+/// Whether `body` uses a `mode` of its own scope: closures that take their own
+/// `mode` (the checks of serialized values) do not count.
+fn uses_outer_mode(body: &TokenStream) -> bool {
+    let is_bar = |tree: &TokenTree| matches!(tree, TokenTree::Punct(p) if p.as_char() == '|');
+    let trees: Vec<TokenTree> = body.clone().into_iter().collect();
+    let mut index = 0;
+    while let Some(tree) = trees.get(index) {
+        match tree {
+            TokenTree::Punct(_) if is_bar(tree) => {
+                // A closure: its parameters run to the next `|`, its body follows.
+                let rest = trees.get(index + 1..).unwrap_or_default();
+                if let Some(end) = rest.iter().position(is_bar)
+                    && rest[..end]
+                        .iter()
+                        .any(|tree| matches!(tree, TokenTree::Ident(ident) if ident == "mode"))
+                {
+                    index += end + 3;
+                    continue;
+                }
+            }
+            TokenTree::Ident(ident) if ident == "mode" => return true,
+            TokenTree::Group(group) if uses_outer_mode(&group.stream()) => return true,
+            _ => {}
+        }
+        index += 1;
+    }
+    false
 }
 
 /// `name` for a binding `body` uses, else `_name`.
@@ -1056,4 +1092,49 @@ fn pointer_label(pointer: &str) -> String {
 /// The type spelled for use in `validate.rs`.
 pub fn crate_type(ty: &TypeRef, ir: &Ir) -> TokenStream {
     type_tokens(ty, &ir.types, TypeScope::Crate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arm(check: TokenStream) -> Option<String> {
+        single_expression(&check).map(|expression| expression.to_string())
+    }
+
+    #[test]
+    fn a_closure_with_its_own_mode_does_not_use_the_outer_one() {
+        assert!(!uses_outer_mode(
+            &quote!(check_serialized(value, at, out, |value, at, out, mode| { f(value, mode); });)
+        ));
+        assert!(uses_outer_mode(
+            &quote!(check_serialized(value, at, out, |value, at, out, mode| { f(mode); }); g(mode);)
+        ));
+        assert!(uses_outer_mode(&quote!(if a || b {
+            f(value, mode);
+        })));
+        assert!(!uses_outer_mode(&quote!(check_serialized(value, at, out, |_value, _at, _out, _mode| {});)));
+    }
+
+    #[test]
+    fn a_match_arm_takes_one_expression_statement_alone() {
+        let expected = quote!(check::not(
+            check::passes(|out| {
+                f();
+            }),
+            at,
+            out
+        ))
+        .to_string();
+        assert_eq!(arm(quote!(check::not(check::passes(|out| { f(); }), at, out);)), Some(expected));
+        // A block-like statement ends at its block: two statements.
+        assert_eq!(arm(quote!(if let Some(text) = value.as_str() { f(text); } g();)), None);
+        assert_eq!(arm(quote!(f(); g();)), None);
+        assert_eq!(
+            arm(quote!(if a {
+                f();
+            })),
+            None
+        );
+    }
 }

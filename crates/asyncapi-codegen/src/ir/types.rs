@@ -2,7 +2,7 @@
 //! schema nodes, deduplicated by what the schemas say, named after where they are
 //! used, and boxed where they recurse.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -829,8 +829,11 @@ impl<'a> TypeBuilder<'a> {
     ) -> TypeRef {
         let type_id = self.reserve(id, hint, fingerprint);
         let mut scope = Scope::new();
+        // A value listed twice is one variant (a second would be unreachable).
+        let mut seen = HashSet::new();
         let variants = values
             .into_iter()
+            .filter(|value| seen.insert(value.clone()))
             .map(|value| StringVariant { name: scope.claim(&naming::pascal(&value)), value })
             .collect();
         self.define(type_id, TypeKind::StringEnum(variants), keywords);
@@ -847,8 +850,10 @@ impl<'a> TypeBuilder<'a> {
     ) -> TypeRef {
         let type_id = self.reserve(id, hint, fingerprint);
         let mut scope = Scope::new();
+        let mut seen = HashSet::new();
         let variants = values
             .into_iter()
+            .filter(|value| seen.insert(*value))
             .map(|value| {
                 let name =
                     if value < 0 { format!("Minus{}", value.unsigned_abs()) } else { format!("N{value}") };
