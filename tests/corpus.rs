@@ -10,9 +10,9 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use asyncapi_codegen::{Options, Runtime};
+use asyncapi_tests::e2e::{self, Workspace, workspace_root};
 
 /// A document to generate, and why it needs any non-default option.
 struct Document {
@@ -25,10 +25,6 @@ struct Document {
 }
 
 const LENIENT: [(&str, &[&str]); 1] = [("gotowebinar-webhooks", &["*Key"])];
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is in the workspace").to_path_buf()
-}
 
 fn corpus_dir() -> PathBuf {
     workspace_root().join("tests/corpus/asyncapi-2.6/examples")
@@ -87,23 +83,6 @@ fn documents() -> Vec<Document> {
         .collect()
 }
 
-fn cargo(dir: &Path, args: &[&str]) {
-    cargo_with(dir, args, &[]);
-}
-
-/// Runs cargo in `dir`, with the corpus' own build folder (shared between runs,
-/// and apart from this workspace's, whose lock `cargo test` holds).
-fn cargo_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) {
-    let target = workspace_root().join("target/e2e/target");
-    let mut command = Command::new(env!("CARGO"));
-    command.args(args).current_dir(dir).env("CARGO_TARGET_DIR", &target).env_remove("RUSTFLAGS");
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    let status = command.status().expect("cargo runs");
-    assert!(status.success(), "`cargo {}` failed in {}", args.join(" "), dir.display());
-}
-
 /// A crate generated outside any workspace carries its runtime and builds with a
 /// plain `cargo build`.
 #[test]
@@ -123,23 +102,19 @@ fn a_crate_generated_elsewhere_builds_on_its_own() {
             "no absolute path"
         );
     }
-    cargo(&out, &["build", "--quiet"]);
+    e2e::cargo(&out, &["build", "--quiet"], &[]);
 }
 
 #[test]
 fn every_document_generates_a_crate_that_compiles_cleanly_and_passes_its_tests() {
-    let root = workspace_root();
-    let dir = root.join("target/e2e/corpus");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("the corpus folder can be created");
-
+    let workspace = Workspace::create("corpus");
     let mut members = Vec::new();
     let (mut messages, mut types) = (0, 0);
     for document in documents() {
         let mut options = Options::new(&document.path);
         options.crate_name = Some(document.name.clone());
         options.spec_name = Some(format!("{}.yaml", document.name));
-        options.runtime = Runtime::Path("../../../../crates/asyncapi-rt".to_owned());
+        options.runtime = Runtime::Path(e2e::RUNTIME_PATH.to_owned());
         options.allow_ambiguous_routing = document.ambiguous.is_some();
         options.lenient_numeric_strings = document.lenient.iter().map(|p| (*p).to_owned()).collect();
         let generated = asyncapi_codegen::generate(&options).unwrap_or_else(|diagnostics| {
@@ -152,23 +127,21 @@ fn every_document_generates_a_crate_that_compiles_cleanly_and_passes_its_tests()
                 document.name
             );
         }
-        let out = dir.join(&document.name);
+        let out = workspace.dir().join(&document.name);
         asyncapi_codegen::write::write(&out, &generated.files).expect("the crate can be written");
         messages += generated.stats.messages;
         types += generated.stats.types;
         members.push(document.name);
     }
-    let manifest = format!(
-        "# Written by tests/corpus.rs.\n[workspace]\nresolver = \"3\"\nmembers = [{}, \"runner\"]\n\n[profile.dev.package.\"*\"]\nopt-level = 1\ndebug = false\n\n[profile.dev]\ndebug = \"line-tables-only\"\n",
-        members.iter().map(|m| format!("\"{m}\"")).collect::<Vec<_>>().join(", ")
-    );
-    std::fs::write(dir.join("Cargo.toml"), manifest).expect("the workspace manifest can be written");
-    write_runner(&dir.join("runner"), &members);
-    // Start from this workspace's lock file: the same versions, no resolution work.
-    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).expect("Cargo.lock can be copied");
+    workspace.write_manifest(&[members.clone(), vec!["runner".to_owned()]].concat());
+    let present = |name: &'static str| if members.iter().any(|c| c == name) { name } else { "" };
+    let test = RUNNER_TEST
+        .replace("CRATES", &e2e::crate_idents(&members))
+        .replace("KEYWORDS", present("keywords"))
+        .replace("HEADERS", present("headers"));
+    workspace.write_runner("corpus-runner", &members, &test);
 
-    cargo(
-        &dir,
+    workspace.cargo(
         &[
             "clippy",
             "--quiet",
@@ -181,12 +154,12 @@ fn every_document_generates_a_crate_that_compiles_cleanly_and_passes_its_tests()
             "-D",
             "warnings",
         ],
+        &[],
     );
     // Only the integration tests (the message examples, the differential runner):
     // clippy has compiled everything else.
-    cargo(&dir, &["test", "--quiet", "--workspace", "--test", "*", "--", "--nocapture"]);
-    cargo_with(
-        &dir,
+    workspace.cargo(&["test", "--quiet", "--workspace", "--test", "*", "--", "--nocapture"], &[]);
+    workspace.cargo(
         &["doc", "--quiet", "--no-deps", "--workspace", "--exclude", "corpus-runner"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     );
@@ -196,53 +169,13 @@ fn every_document_generates_a_crate_that_compiles_cleanly_and_passes_its_tests()
     std::io::stdout().write_all(summary.as_bytes()).expect("stdout is writable");
 }
 
-/// A crate that runs the differential harness (`asyncapi_tests::differential`)
-/// over every message of every generated crate, the keyword cases over the
-/// `keywords` crate and the header cases over the `headers` crate. Its test is
-/// what `cargo test` runs in the corpus workspace.
-fn write_runner(dir: &Path, crates: &[String]) {
-    std::fs::create_dir_all(dir.join("tests")).expect("the runner folder can be created");
-    let dependencies: String =
-        crates.iter().map(|name| format!("{name} = {{ path = \"../{name}\" }}\n")).collect();
-    let manifest = format!(
-        "[package]\nname = \"corpus-runner\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nasyncapi-rt = {{ path = \"../../../../crates/asyncapi-rt\" }}\nasyncapi-tests = {{ path = \"../../../../tests\" }}\nserde_json = \"1\"\n{dependencies}"
-    );
-    std::fs::write(dir.join("Cargo.toml"), manifest).expect("the runner manifest can be written");
-    let idents: Vec<String> = crates.iter().map(|name| name.replace('-', "_")).collect();
-    let present = |name: &'static str| if crates.iter().any(|c| c == name) { name } else { "" };
-    let test = RUNNER_TEST
-        .replace("CRATES", &idents.join(", "))
-        .replace("KEYWORDS", present("keywords"))
-        .replace("HEADERS", present("headers"));
-    std::fs::write(dir.join("tests/differential.rs"), test).expect("the runner test can be written");
-    std::fs::create_dir_all(dir.join("src")).expect("the runner folder can be created");
-    std::fs::write(dir.join("src/lib.rs"), "//! See tests/differential.rs.\n")
-        .expect("the runner lib can be written");
-}
-
 /// The runner's test; `CRATES` becomes the list of generated crates.
 const RUNNER_TEST: &str = r#"//! Written by tests/corpus.rs: every message of every generated crate against
 //! the reference validator, the keyword cases and the header cases.
 
 use asyncapi_rt::message::Mode;
-use asyncapi_rt::violation::Violations;
 use asyncapi_tests::differential::{self, Config};
 use serde_json::Value;
-
-type Check = Box<dyn Fn(&Value) -> Result<(), Violations>>;
-
-macro_rules! messages {
-    ($($krate:ident),* $(,)?) => {{
-        let mut all: Vec<(String, &'static str, Check)> = Vec::new();
-        $(
-            for message in $krate::Message::ALL {
-                let check: Check = Box::new(move |value| message.validate_json(value, Mode::Strict));
-                all.push((format!("{}/{}", stringify!($krate), message.name()), message.schema(), check));
-            }
-        )*
-        all
-    }};
-}
 
 fn cases() -> usize {
     std::env::var("CORPUS_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(10_000)
@@ -251,19 +184,9 @@ fn cases() -> usize {
 #[test]
 fn generated_validators_agree_with_the_reference() {
     let config = Config { cases: cases(), ..Config::default() };
-    let mut failures = Vec::new();
-    let (mut messages, mut bodies, mut valid, mut tolerated) = (0, 0, 0, 0);
-    for (name, schema, check) in messages!(CRATES) {
-        let report = differential::run(&name, schema, &*check, &config);
-        messages += 1;
-        bodies += report.bodies;
-        valid += report.valid;
-        tolerated += report.tolerated;
-        if !report.is_clean() {
-            failures.push(report.to_string());
-        }
-    }
-    println!("differential: {messages} messages, {bodies} bodies ({valid} valid), {tolerated} intended differences");
+    let (summary, unclean) = differential::run_all(asyncapi_tests::subjects!(CRATES), &config);
+    println!("{summary}");
+    let failures: Vec<String> = unclean.iter().map(ToString::to_string).collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

@@ -343,6 +343,49 @@ pub fn run(message: &str, schema_json: &str, validate: Validate<'_>, config: &Co
     Runner::run(message, schema_json, validate, None, config)
 }
 
+/// One message of a generated crate, for [`run_all`]: its name
+/// (`crate/message`), its bundled schema, and its raw check in strict mode.
+pub type Subject = (String, &'static str, Box<dyn Fn(&Value) -> Result<(), Violations>>);
+
+/// Every message of the generated crates named, as [`Subject`]s (the caller
+/// depends on `asyncapi_rt` and `serde_json`, as generated crates do).
+#[macro_export]
+macro_rules! subjects {
+    ($($krate:ident),* $(,)?) => {{
+        let mut all: Vec<$crate::differential::Subject> = Vec::new();
+        $(
+            for message in $krate::Message::ALL {
+                let check = move |value: &::serde_json::Value| {
+                    message.validate_json(value, ::asyncapi_rt::message::Mode::Strict)
+                };
+                all.push((format!("{}/{}", stringify!($krate), message.name()), message.schema(), Box::new(check)));
+            }
+        )*
+        all
+    }};
+}
+
+/// [`run`] over every subject: a summary line (`differential: N messages,
+/// ...`), and the report of each message that is not clean.
+pub fn run_all(subjects: Vec<Subject>, config: &Config) -> (String, Vec<Report>) {
+    let mut unclean = Vec::new();
+    let (mut bodies, mut valid, mut tolerated) = (0, 0, 0);
+    for (name, schema, check) in &subjects {
+        let report = run(name, schema, &**check, config);
+        bodies += report.bodies;
+        valid += report.valid;
+        tolerated += report.tolerated;
+        if !report.is_clean() {
+            unclean.push(report);
+        }
+    }
+    let summary = format!(
+        "differential: {} messages, {bodies} bodies ({valid} valid), {tolerated} intended differences",
+        subjects.len()
+    );
+    (summary, unclean)
+}
+
 /// [`run`], and the typed parser on every body: in strict mode it must accept
 /// exactly what the reference accepts (bodies the Rust types cannot represent
 /// are listed in [`Report::unrepresentable`]); in lenient mode too, except

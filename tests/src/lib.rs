@@ -6,4 +6,6 @@
 //! `src/`), and the support code they share.
 
 pub mod differential;
+pub mod document_mutations;
+pub mod e2e;
 pub mod rng;
