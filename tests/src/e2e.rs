@@ -37,13 +37,14 @@ impl Workspace {
 
     /// Writes the manifest naming `members`, and a copy of this workspace's
     /// lock file: the same versions, no resolution work. Every e2e workspace
-    /// has the same profile, so that they share compiled dependencies.
+    /// has the same profile, so that they share compiled dependencies; none is
+    /// incremental, which would keep gigabytes for crates built once.
     pub fn write_manifest(&self, members: &[String]) {
         let members: Vec<String> = members.iter().map(|member| format!("\"{member}\"")).collect();
         let manifest = format!(
             "# Written by asyncapi_tests::e2e.\n[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n\
              [profile.dev.package.\"*\"]\nopt-level = 1\ndebug = false\n\n\
-             [profile.dev]\ndebug = \"line-tables-only\"\n",
+             [profile.dev]\ndebug = \"line-tables-only\"\nincremental = false\n",
             members.join(", ")
         );
         std::fs::write(self.dir.join("Cargo.toml"), manifest).expect("the workspace manifest can be written");
