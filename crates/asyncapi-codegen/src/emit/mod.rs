@@ -89,12 +89,14 @@ pub fn emit(ir: &Ir, settings: &Settings<'_>) -> Result<Files, String> {
             let index = next.fetch_add(1, Ordering::Relaxed);
             let Some(job) = jobs.get(index) else { return done };
             let imports = job.part_of.map_or(&[][..], |file| parted[file].imports);
+            // Only the validators are pruned, and types refer to none of them.
+            let may_refer = job.part_of.is_none_or(|file| parted[file].path != TYPES);
             for item in (job.build)(&validators) {
                 let mut mentions = vec![false; imports.len()];
                 rust::mark_mentions(&item.tokens, imports, &mut mentions);
                 let links = prune::Links {
                     defines: item.defines.map(|name| name.to_string()),
-                    refers: prune::references(&item.tokens, &prunable),
+                    refers: if may_refer { prune::references(&item.tokens, &prunable) } else { Vec::new() },
                 };
                 let text = match job.part_of {
                     None => rust::render(item.tokens, &header),
