@@ -10,6 +10,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::json_path::{Segment, get, get_mut, paths, pointer, remove};
 use crate::rng::Rng;
 
 /// `document` with one to four mutations drawn from `rng`.
@@ -23,64 +24,6 @@ pub fn mutate(document: &Value, rng: &mut Rng) -> Value {
         mutator.mutate(&mut document);
     }
     document
-}
-
-/// One step from the document's root to a node.
-#[derive(Debug, Clone)]
-enum Step {
-    Key(String),
-    Index(usize),
-}
-
-/// Every node's path, the root's (empty) first.
-fn paths(value: &Value) -> Vec<Vec<Step>> {
-    fn walk(value: &Value, here: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
-        out.push(here.clone());
-        match value {
-            Value::Object(map) => {
-                for (key, child) in map {
-                    here.push(Step::Key(key.clone()));
-                    walk(child, here, out);
-                    here.pop();
-                }
-            }
-            Value::Array(items) => {
-                for (index, child) in items.iter().enumerate() {
-                    here.push(Step::Index(index));
-                    walk(child, here, out);
-                    here.pop();
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    walk(value, &mut Vec::new(), &mut out);
-    out
-}
-
-fn node<'a>(value: &'a Value, path: &[Step]) -> Option<&'a Value> {
-    path.iter().try_fold(value, |node, step| match step {
-        Step::Key(key) => node.get(key),
-        Step::Index(index) => node.get(index),
-    })
-}
-
-fn node_mut<'a>(value: &'a mut Value, path: &[Step]) -> Option<&'a mut Value> {
-    path.iter().try_fold(value, |node, step| match step {
-        Step::Key(key) => node.get_mut(key),
-        Step::Index(index) => node.get_mut(index),
-    })
-}
-
-/// The JSON pointer of a path, for `$ref`s.
-fn pointer(path: &[Step]) -> String {
-    path.iter()
-        .map(|step| match step {
-            Step::Key(key) => format!("/{}", key.replace('~', "~0").replace('/', "~1")),
-            Step::Index(index) => format!("/{index}"),
-        })
-        .collect()
 }
 
 /// Names that trip code generators: Rust keywords and prelude names, names
@@ -393,7 +336,7 @@ impl Mutator<'_> {
         let all = paths(document);
         // Most mutations go into schemas, where the meta-schema lets most
         // through and the generator has the most to get wrong.
-        let in_schemas: Vec<&Vec<Step>> = all.iter().filter(|path| in_schema(path)).collect();
+        let in_schemas: Vec<&Vec<Segment>> = all.iter().filter(|path| in_schema(path)).collect();
         let path = match self.rng.pick(&in_schemas) {
             Some(path) if self.rng.chance(0.7) => (*path).clone(),
             _ => match self.rng.pick(&all) {
@@ -403,47 +346,33 @@ impl Mutator<'_> {
         };
         match self.rng.below(9) {
             // Remove the node (the root stays an object).
-            0 => {
-                if let Some((last, parent)) = path.split_last()
-                    && let Some(parent) = node_mut(document, parent)
-                {
-                    match (parent, last) {
-                        (Value::Object(map), Step::Key(key)) => {
-                            map.remove(key);
-                        }
-                        (Value::Array(items), Step::Index(index)) if *index < items.len() => {
-                            items.remove(*index);
-                        }
-                        _ => {}
-                    }
-                }
-            }
+            0 => remove(document, &path),
             // Swap it for an arbitrary value.
             1 => {
                 let value = self.any(2);
-                if let Some(node) = node_mut(document, &path) {
+                if let Some(node) = get_mut(document, &path) {
                     *node = value;
                 }
             }
             // Swap it for another part of the document.
             2 => {
-                let donor = self.rng.pick(&all).and_then(|from| node(document, from)).cloned();
-                if let (Some(donor), Some(node)) = (donor, node_mut(document, &path)) {
+                let donor = self.rng.pick(&all).and_then(|from| get(document, from)).cloned();
+                if let (Some(donor), Some(node)) = (donor, get_mut(document, &path)) {
                     *node = donor;
                 }
             }
             // Swap it for a `$ref` to anywhere.
             3 => {
                 let reference = json!({ "$ref": self.reference() });
-                if let Some(node) = node_mut(document, &path) {
+                if let Some(node) = get_mut(document, &path) {
                     *node = reference;
                 }
             }
             // Rename a key.
             4 => {
-                if let Some((Step::Key(key), parent)) = path.split_last() {
+                if let Some((Segment::Key(key), parent)) = path.split_last() {
                     let new_key = self.name();
-                    if let Some(Value::Object(map)) = node_mut(document, parent)
+                    if let Some(Value::Object(map)) = get_mut(document, parent)
                         && let Some(value) = map.remove(key)
                     {
                         map.insert(new_key, value);
@@ -452,9 +381,9 @@ impl Mutator<'_> {
             }
             // Copy a member under a new key next to it.
             5 => {
-                if let Some((Step::Key(key), parent)) = path.split_last() {
+                if let Some((Segment::Key(key), parent)) = path.split_last() {
                     let new_key = self.name();
-                    if let Some(Value::Object(map)) = node_mut(document, parent)
+                    if let Some(Value::Object(map)) = get_mut(document, parent)
                         && let Some(value) = map.get(key).cloned()
                     {
                         map.insert(new_key, value);
@@ -466,7 +395,7 @@ impl Mutator<'_> {
             _ => {
                 let keyword = *self.rng.pick(KEYWORDS).expect("keywords");
                 let value = self.keyword_value(keyword, 2);
-                if let Some(Value::Object(map)) = node_mut(document, &path) {
+                if let Some(Value::Object(map)) = get_mut(document, &path) {
                     map.insert(keyword.to_owned(), value);
                 }
             }
@@ -475,9 +404,9 @@ impl Mutator<'_> {
 }
 
 /// Whether a path leads into a schema (a payload, headers, a component schema).
-fn in_schema(path: &[Step]) -> bool {
+fn in_schema(path: &[Segment]) -> bool {
     path.iter().any(
-        |step| matches!(step, Step::Key(key) if key == "payload" || key == "headers" || key == "schemas"),
+        |step| matches!(step, Segment::Key(key) if key == "payload" || key == "headers" || key == "schemas"),
     )
 }
 

@@ -72,6 +72,23 @@ impl Workspace {
             .expect("the runner lib can be written");
     }
 
+    /// Clippy over every target of every member but `excluded`, warnings
+    /// denied: generated crates must compile cleanly.
+    pub fn clippy(&self, excluded: &str, extra: &[&str]) {
+        let mut args = vec![
+            "clippy",
+            "--quiet",
+            "--workspace",
+            "--exclude",
+            excluded,
+            "--all-targets",
+            "--all-features",
+        ];
+        args.extend(extra);
+        args.extend(["--", "-D", "warnings"]);
+        self.cargo(&args, &[]);
+    }
+
     /// Runs cargo in the workspace; panics when it fails.
     pub fn cargo(&self, args: &[&str], env: &[(&str, &str)]) {
         cargo(&self.dir, args, env);

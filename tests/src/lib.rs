@@ -8,4 +8,5 @@
 pub mod differential;
 pub mod document_mutations;
 pub mod e2e;
+pub mod json_path;
 pub mod rng;

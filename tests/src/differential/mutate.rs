@@ -15,15 +15,11 @@ use serde_json::{Map, Value, json};
 
 use asyncapi_rt::check::decimal;
 
+pub use crate::json_path::Segment;
+use crate::json_path::{get, get_mut, pointer, remove};
+
 use super::generate::{Generator, decimal_text, invalid_formats, parse_number, valid_formats};
 use super::schema::{Schema, count, declared_types, has_type};
-
-/// One step from a value to its property or item.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Segment {
-    Key(String),
-    Index(usize),
-}
 
 /// A place in a body and the schemas that apply there.
 pub struct Location<'s> {
@@ -588,20 +584,6 @@ fn item_schema(parent: &Value, index: usize) -> Option<&Value> {
     }
 }
 
-fn get<'v>(value: &'v Value, path: &[Segment]) -> Option<&'v Value> {
-    path.iter().try_fold(value, |value, segment| match segment {
-        Segment::Key(key) => value.get(key),
-        Segment::Index(index) => value.get(index),
-    })
-}
-
-fn get_mut<'v>(value: &'v mut Value, path: &[Segment]) -> Option<&'v mut Value> {
-    path.iter().try_fold(value, |value, segment| match segment {
-        Segment::Key(key) => value.get_mut(key),
-        Segment::Index(index) => value.get_mut(index),
-    })
-}
-
 fn apply(body: &mut Value, path: &[Segment], edit: Edit) {
     match edit {
         Edit::Replace(replacement) => {
@@ -609,29 +591,8 @@ fn apply(body: &mut Value, path: &[Segment], edit: Edit) {
                 *target = replacement;
             }
         }
-        Edit::Remove => {
-            let Some((last, parent)) = path.split_last() else { return };
-            match (get_mut(body, parent), last) {
-                (Some(Value::Object(object)), Segment::Key(key)) => {
-                    object.remove(key);
-                }
-                (Some(Value::Array(items)), Segment::Index(index)) if *index < items.len() => {
-                    items.remove(*index);
-                }
-                _ => {}
-            }
-        }
+        Edit::Remove => remove(body, path),
     }
-}
-
-/// The RFC 6901 pointer of `path`.
-pub fn pointer(path: &[Segment]) -> String {
-    path.iter()
-        .map(|segment| match segment {
-            Segment::Key(key) => format!("/{}", key.replace('~', "~0").replace('/', "~1")),
-            Segment::Index(index) => format!("/{index}"),
-        })
-        .collect()
 }
 
 fn capitalised(name: &str) -> String {
@@ -701,11 +662,5 @@ mod tests {
         assert_eq!(first, run(9));
         assert!(first.iter().any(|(changed, _)| *changed != body));
         assert!(first.iter().all(|(_, label)| !label.is_empty()));
-    }
-
-    #[test]
-    fn pointers_escape_keys() {
-        let path = [Segment::Key("a/b~c".to_owned()), Segment::Index(3)];
-        assert_eq!(pointer(&path), "/a~1b~0c/3");
     }
 }

@@ -203,9 +203,11 @@ struct Parted<'a> {
     head: Box<Head<'a>>,
     /// How many items the file holds.
     items: usize,
-    /// Builds a slice of the items.
-    build: Box<dyn Fn(&validate::Validators<'_>, std::ops::Range<usize>) -> Vec<Item> + Sync + 'a>,
+    build: Box<BuildSlice<'a>>,
 }
+
+/// Builds a slice of the items of a file built in parts.
+type BuildSlice<'a> = dyn Fn(&validate::Validators<'_>, std::ops::Range<usize>) -> Vec<Item> + Sync + 'a;
 
 /// Parts of one file, a blank line between each (empty parts skipped).
 fn join_parts(parts: impl IntoIterator<Item = String>) -> String {
