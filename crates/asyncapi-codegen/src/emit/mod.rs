@@ -93,11 +93,12 @@ pub fn emit(ir: &Ir, settings: &Settings<'_>) -> Result<Files, String> {
             let may_refer = job.part_of.is_none_or(|file| parted[file].path != TYPES);
             for item in (job.build)(&validators) {
                 let mut mentions = vec![false; imports.len()];
-                rust::mark_mentions(&item.tokens, imports, &mut mentions);
-                let links = prune::Links {
-                    defines: item.defines.map(|name| name.to_string()),
-                    refers: if may_refer { prune::references(&item.tokens, &prunable) } else { Vec::new() },
+                let refers = if may_refer || !imports.is_empty() {
+                    prune::scan(&item.tokens, imports, &mut mentions, &prunable)
+                } else {
+                    Vec::new()
                 };
+                let links = prune::Links { defines: item.defines.map(|name| name.to_string()), refers };
                 let text = match job.part_of {
                     None => rust::render(item.tokens, &header),
                     Some(_) => rust::render_items(item.tokens),

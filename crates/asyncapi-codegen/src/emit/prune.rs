@@ -20,24 +20,39 @@ pub struct Links {
     pub refers: Vec<String>,
 }
 
-/// The identifiers of `tokens` that are among `names`, each once.
-pub fn references(tokens: &TokenStream, names: &HashSet<String>) -> Vec<String> {
-    fn walk(tokens: &TokenStream, names: &HashSet<String>, found: &mut Vec<String>) {
+/// One walk over an item's tokens (walking a token stream copies it): marks
+/// in `mentions` which of `imports` it mentions, and returns the identifiers
+/// among `names` (the prunable ones) it refers to, each once.
+pub fn scan(
+    tokens: &TokenStream,
+    imports: &[&str],
+    mentions: &mut [bool],
+    names: &HashSet<String>,
+) -> Vec<String> {
+    fn walk(
+        tokens: &TokenStream,
+        imports: &[&str],
+        mentions: &mut [bool],
+        names: &HashSet<String>,
+        found: &mut Vec<String>,
+    ) {
         for tree in tokens.clone() {
             match tree {
                 TokenTree::Ident(ident) => {
                     let text = ident.to_string();
-                    if names.contains(&text) && !found.contains(&text) {
+                    if let Some(index) = imports.iter().position(|import| *import == text) {
+                        mentions[index] = true;
+                    } else if names.contains(&text) && !found.contains(&text) {
                         found.push(text);
                     }
                 }
-                TokenTree::Group(group) => walk(&group.stream(), names, found),
+                TokenTree::Group(group) => walk(&group.stream(), imports, mentions, names, found),
                 TokenTree::Punct(_) | TokenTree::Literal(_) => {}
             }
         }
     }
     let mut found = Vec::new();
-    walk(tokens, names, &mut found);
+    walk(tokens, imports, mentions, names, &mut found);
     found
 }
 
@@ -77,13 +92,15 @@ mod tests {
     }
 
     #[test]
-    fn references_are_identifiers_not_text() {
+    fn references_and_mentions_are_identifiers_not_text() {
         let names: HashSet<String> = ["check_a", "PATTERN_1"].map(str::to_owned).into();
         let tokens = quote! {
-            /// Calls check_b, not check_a.
-            fn f() { check_a(x); let s = "PATTERN_1"; check_a(y); g(&PATTERN_1); }
+            /// Calls check_b, not check_a; no Mode.
+            fn f() { check_a(x); let s = "PATTERN_1"; check_a(y); g(&PATTERN_1, Path::root()); }
         };
-        assert_eq!(references(&tokens, &names), ["check_a", "PATTERN_1"]);
+        let mut mentions = [false; 2];
+        assert_eq!(scan(&tokens, &["Mode", "Path"], &mut mentions, &names), ["check_a", "PATTERN_1"]);
+        assert_eq!(mentions, [false, true]);
     }
 
     #[test]

@@ -119,7 +119,7 @@ pub fn uses_idents<const N: usize>(tokens: &TokenStream, names: [&str; N]) -> [b
 
 /// Sets `used[i]` when `tokens` mention `names[i]`; stops early once all are
 /// (walking a token stream copies it).
-pub fn mark_mentions(tokens: &TokenStream, names: &[&str], used: &mut [bool]) {
+fn mark_mentions(tokens: &TokenStream, names: &[&str], used: &mut [bool]) {
     for tree in tokens.clone() {
         match tree {
             TokenTree::Ident(ident) => {
