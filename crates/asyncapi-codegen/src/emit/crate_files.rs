@@ -62,7 +62,9 @@ pub fn cargo_toml(ir: &Ir, settings: &Settings<'_>, uses: Uses) -> Result<String
         formats.push_str("url = { version = \"2\", features = [\"serde\"] }\n");
     }
     if uses.uuid {
-        formats.push_str("uuid = { version = \"1\", default-features = false, features = [\"std\"] }\n");
+        formats.push_str(
+            "uuid = { version = \"1\", default-features = false, features = [\"std\", \"serde\"] }\n",
+        );
     }
     let description =
         format!("{} {}: typed, validated messages and a dispatcher.", ir.api.title, ir.api.version);

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use crate::ir::schema::Member;
 use crate::load::{Site, Sources};
 use crate::pointer;
 
@@ -41,41 +42,49 @@ struct Bundler<'a> {
 }
 
 impl Bundler<'_> {
-    /// `value` (found at `site`) with its `$ref`s pointing into `definitions`.
+    /// The schema `value` (found at `site`) with its `$ref`s pointing into
+    /// `definitions`, and without `$id`s: in one piece, an `$id` could only
+    /// change what those `$ref`s point to.
     fn rewrite(&mut self, value: Value, site: &Site) -> Value {
-        match value {
-            Value::Object(members) => {
-                let mut out = Map::new();
-                for (key, child) in members {
-                    let child_site = site.join(&key);
-                    let child = match (&*key, &child) {
-                        ("$ref", Value::String(reference)) => {
-                            match self.sources.resolve_ref(site.file, reference) {
-                                Ok(target) => Value::String(format!(
-                                    "#/definitions/{}",
-                                    pointer::escape(&self.name(target))
-                                )),
-                                Err(_) => child,
-                            }
+        let Value::Object(members) = value else {
+            return value;
+        };
+        let mut out = Map::new();
+        for (key, child) in members {
+            let child_site = site.join(&key);
+            let child = match (&*key, Member::of(&key), child) {
+                ("$ref", _, Value::String(reference)) => {
+                    match self.sources.resolve_ref(site.file, &reference) {
+                        Ok(target) => {
+                            Value::String(format!("#/definitions/{}", pointer::escape(&self.name(target))))
                         }
-                        // `enum`, `const`, `default` and `examples` hold data, not schemas.
-                        ("enum" | "const" | "default" | "examples" | "example", _) => child,
-                        _ => self.rewrite(child, &child_site),
-                    };
-                    out.insert(key, child);
+                        Err(_) => Value::String(reference),
+                    }
                 }
-                nullable_as_type(&mut out);
-                Value::Object(out)
-            }
-            Value::Array(items) => Value::Array(
-                items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(index, item)| self.rewrite(item, &site.item(index)))
-                    .collect(),
-            ),
-            other => other,
+                ("$id", _, Value::String(_)) => continue,
+                (_, Member::Data, child) => child,
+                (_, Member::NamedSchemas, Value::Object(named)) => Value::Object(
+                    named
+                        .into_iter()
+                        .map(|(name, schema)| {
+                            let schema = self.rewrite(schema, &child_site.join(&name));
+                            (name, schema)
+                        })
+                        .collect(),
+                ),
+                (_, _, Value::Array(items)) => Value::Array(
+                    items
+                        .into_iter()
+                        .enumerate()
+                        .map(|(index, item)| self.rewrite(item, &child_site.item(index)))
+                        .collect(),
+                ),
+                (_, _, child) => self.rewrite(child, &child_site),
+            };
+            out.insert(key, child);
         }
+        nullable_as_type(&mut out);
+        Value::Object(out)
     }
 
     /// The definition name for `target`, queuing it the first time.
@@ -126,6 +135,25 @@ mod tests {
         let sources = Sources::from_text("root:\n  type: integer\n  nullable: true\n", "d.yaml").unwrap();
         let bundled = bundle(&sources, &Site::new(sources.root(), "/root"));
         assert_eq!(bundled, json!({"type": ["integer", "null"]}));
+    }
+
+    #[test]
+    fn names_are_not_keywords_and_ids_are_dropped() {
+        let text = "root:\n  $id: https://example.com/root.json\n  properties:\n    enum: {$ref: '#/x'}\n    nullable: {type: string}\n    type: {$id: '#t', type: integer}\n  dependencies:\n    enum: [type]\nx: {minimum: 1}\n";
+        let sources = Sources::from_text(text, "d.yaml").unwrap();
+        let bundled = bundle(&sources, &Site::new(sources.root(), "/root"));
+        assert_eq!(
+            bundled,
+            json!({
+                "properties": {
+                    "enum": {"$ref": "#/definitions/x"},
+                    "nullable": {"type": "string"},
+                    "type": {"type": "integer"},
+                },
+                "dependencies": {"enum": ["type"]},
+                "definitions": {"x": {"minimum": 1}},
+            })
+        );
     }
 
     #[test]

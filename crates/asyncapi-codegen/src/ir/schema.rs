@@ -529,18 +529,14 @@ impl Parser<'_> {
                     Value::String(property) => keywords.discriminator = Some(property.clone()),
                     _ => self.error(&at, "`discriminator` must be a property name (AsyncAPI 2.6)".to_owned()),
                 },
-                "contentMediaType" | "contentEncoding" | "$id" => {
-                    let help = if key == "$id" {
-                        "remove it, and reference the schema by its place in the document (`$ref: '#/components/schemas/...'`)"
-                    } else {
-                        "remove it: the value is then checked as a plain string"
-                    };
+                "$id" => self.identifier(value, members, &at),
+                "contentMediaType" | "contentEncoding" => {
                     self.diagnostics.push(
                         Diagnostic::error(format!(
                             "`{key}` is not supported: the generator cannot turn it into a check"
                         ))
                         .at(self.sources.locate(&at))
-                        .with_help(help),
+                        .with_help("remove it: the value is then checked as a plain string"),
                     );
                 }
                 _ if ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-") => {}
@@ -556,6 +552,31 @@ impl Parser<'_> {
             keywords.else_ = None;
         }
         if members.is_empty() { SchemaKind::Any } else { SchemaKind::Keywords(Box::new(keywords)) }
+    }
+
+    /// `$id` names a schema and checks nothing, but any `$id` other than a
+    /// fragment (`#name`, or the `#/properties/x` some tools write) makes JSON
+    /// Schema resolve the `$ref`s under it against the `$id`. AsyncAPI tools
+    /// resolve them against the file, and so does this generator: said in a
+    /// warning when there is such a `$ref`.
+    fn identifier(&mut self, id: &Value, members: &serde_json::Map<String, Value>, at: &Site) {
+        let Value::String(id) = id else {
+            return self.error(at, "`$id` must be a string".to_owned());
+        };
+        if id.starts_with('#') {
+            return;
+        }
+        let Some(reference) = members.iter().find_map(|(key, value)| first_ref_in_schema(key, value)) else {
+            return;
+        };
+        self.diagnostics.push(
+            Diagnostic::warning(format!(
+                "`$id: {id}` is ignored: `$ref: {reference}` under it is resolved against the file, as AsyncAPI tools do"
+            ))
+            .at(self.sources.locate(at))
+            .with_note("JSON Schema alone would resolve it against the `$id`")
+            .with_help("remove the `$id`, or make it a fragment (`#name`), which changes no reference"),
+        );
     }
 
     fn annotations(&mut self, members: &serde_json::Map<String, Value>) -> Keywords {
@@ -689,6 +710,44 @@ impl Parser<'_> {
     }
 }
 
+/// What a member of a raw schema object holds, for walks over schemas that
+/// have not been parsed: a property named `enum` is a schema, the `enum`
+/// keyword is data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Member {
+    /// Instance data (`enum`, `const`, `default`, examples): never a schema.
+    Data,
+    /// Names to schemas (`properties`, `definitions`...): the keys are names.
+    NamedSchemas,
+    /// A schema, a list of schemas, or a value searched as if it were one.
+    Schemas,
+}
+
+impl Member {
+    pub(crate) fn of(key: &str) -> Member {
+        match key {
+            "enum" | "const" | "default" | "examples" | "example" => Member::Data,
+            "properties" | "patternProperties" | "definitions" | "dependencies" => Member::NamedSchemas,
+            _ => Member::Schemas,
+        }
+    }
+}
+
+/// The first `$ref` in the member `key: value` of a schema object.
+fn first_ref_in_schema<'v>(key: &str, value: &'v Value) -> Option<&'v str> {
+    let in_schema = |value: &'v Value| match value {
+        Value::Object(members) => members.iter().find_map(|(key, value)| first_ref_in_schema(key, value)),
+        _ => None,
+    };
+    match (key, Member::of(key), value) {
+        ("$ref", _, Value::String(reference)) => Some(reference),
+        (_, Member::Data, _) => None,
+        (_, Member::NamedSchemas, Value::Object(named)) => named.values().find_map(in_schema),
+        (_, _, Value::Array(items)) => items.iter().find_map(in_schema),
+        (_, _, value) => in_schema(value),
+    }
+}
+
 fn describe(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
@@ -726,6 +785,43 @@ mod tests {
         let n = arena.keywords(keywords.properties[1].1).unwrap();
         assert_eq!(n.types.as_deref(), Some(&[JsonType::Integer, JsonType::Null][..]));
         assert_eq!(n.minimum, Some(1.into()));
+    }
+
+    #[test]
+    fn accepts_an_id_and_warns_when_json_schema_would_move_a_reference() {
+        let silent = [
+            // A fragment keeps the base URI, whatever is under it.
+            "root:\n  $id: '#/properties/ride'\n  properties:\n    a: {$ref: '#/components/x'}\ncomponents:\n  x: {}\n",
+            // Nothing under it to move.
+            "root:\n  $id: https://example.com/ride.json\n  properties:\n    a: {type: string, $id: ride_id}\n",
+            // `$ref` in data is no reference.
+            "root:\n  $id: ride\n  enum: [{$ref: '#/x'}]\n  properties:\n    a: {const: {$ref: '#/x'}}\n",
+        ];
+        for text in silent {
+            let (_, _, diagnostics) = parse(text);
+            assert!(diagnostics.is_empty(), "{text}: {diagnostics}");
+        }
+        let warned = [
+            (
+                "root:\n  $id: ride\n  properties:\n    a: {$ref: '#/components/x'}\ncomponents:\n  x: {}\n",
+                "#/components/x",
+            ),
+            // A property named `enum` is a schema.
+            ("root:\n  $id: ride\n  properties:\n    enum: {items: [{$ref: '#/y'}]}\ny: {}\n", "#/y"),
+        ];
+        for (text, reference) in warned {
+            let (_, _, diagnostics) = parse(text);
+            assert_eq!(diagnostics.errors().count(), 0, "{text}: {diagnostics}");
+            let messages: Vec<&str> = diagnostics.warnings().map(|d| d.message.as_str()).collect();
+            assert_eq!(messages.len(), 1, "{text}: {messages:?}");
+            assert!(messages[0].contains(&format!("`$ref: {reference}` under it")), "{messages:?}");
+            assert!(
+                diagnostics.iter().all(|d| d.location.as_ref().is_some_and(|l| l.pointer == "/root/$id"))
+            );
+        }
+        let (arena, id, _) = parse(warned[0].0);
+        let (_, property) = &arena.keywords(id).unwrap().properties[0];
+        assert_eq!(arena.get(arena.target(*property)).site.pointer, "/components/x", "resolved in the file");
     }
 
     #[test]
