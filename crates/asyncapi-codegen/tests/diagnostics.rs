@@ -173,8 +173,8 @@ broken! {
         => "reference cycle: `#/components/messages/UserSignedUp` leads back to itself"
         at "message-ref-cycle.yaml:13:7", "/components/messages/UserSignedUp/$ref";
     wrong_asyncapi_version: "wrong-version.yaml"
-        => "unsupported AsyncAPI version `2.4.0`: this generator reads AsyncAPI 2.6.0"
-        at "wrong-version.yaml:1:1", "/asyncapi", "set `asyncapi: 2.6.0`";
+        => "unsupported AsyncAPI version `1.2.0`: this generator reads AsyncAPI 2.6.0"
+        at "wrong-version.yaml:1:1", "/asyncapi", "2.0.0 to 2.6.0 documents are read";
     asyncapi_3: "version-3.yaml"
         => "unsupported AsyncAPI version `3.0.0`"
         at "version-3.yaml:1:1", "/asyncapi";

@@ -93,9 +93,7 @@ fn report(validator: &Validator, sources: &Sources, site: &Site) -> Diagnostics 
             continue;
         }
         let at = Site::new(site.file, format!("{}{}", site.pointer, error.instance_path().as_str()));
-        diagnostics.push(
-            Diagnostic::error(format!("not valid AsyncAPI 2.6: {}", describe(error))).at(sources.locate(&at)),
-        );
+        diagnostics.push(Diagnostic::error(format!("{PREFIX}{}", describe(error))).at(sources.locate(&at)));
     }
     diagnostics
 }
@@ -140,14 +138,27 @@ fn is_off_target(error: &ValidationError<'_>) -> bool {
     }
 }
 
+const PREFIX: &str = "not valid AsyncAPI 2.6: ";
+const MISSING: &str = "missing required field ";
+const UNKNOWN: &str = "unknown field(s) ";
+
+/// Whether the diagnostic (one of ours) is about the fields of its node: a
+/// problem deeper down cannot be why a field is missing or unknown.
+pub fn is_about_fields(diagnostic: &Diagnostic) -> bool {
+    diagnostic
+        .message
+        .strip_prefix(PREFIX)
+        .is_some_and(|text| text.starts_with(MISSING) || text.starts_with(UNKNOWN))
+}
+
 fn describe(error: &ValidationError<'_>) -> String {
     match error.kind() {
         ValidationErrorKind::Required { property } => {
-            format!("missing required field `{}`", property.as_str().unwrap_or("?"))
+            format!("{MISSING}`{}`", property.as_str().unwrap_or("?"))
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let names: Vec<String> = unexpected.iter().map(|n| format!("`{n}`")).collect();
-            format!("unknown field(s) {}", names.join(", "))
+            format!("{UNKNOWN}{}", names.join(", "))
         }
         ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
             "this node matches none of the forms AsyncAPI allows here".to_owned()

@@ -20,6 +20,10 @@ use crate::load::Sources;
 /// The AsyncAPI version this generator reads.
 pub const SUPPORTED_VERSION: &str = "2.6.0";
 
+/// Earlier 2.x versions, read as 2.6.0: each 2.x version only adds to the one
+/// before, so their documents are 2.6.0 documents.
+const EARLIER_VERSIONS: [&str; 6] = ["2.0.0", "2.1.0", "2.2.0", "2.3.0", "2.4.0", "2.5.0"];
+
 /// The meta-schema validator recurses along the document's nesting (which
 /// loading bounds).
 const META_SCHEMA_STACK: usize = 64 * 1024 * 1024;
@@ -27,10 +31,13 @@ const META_SCHEMA_STACK: usize = 64 * 1024 * 1024;
 /// Checks the document; errors in the result stop generation.
 pub fn check(sources: &Sources) -> Diagnostics {
     let mut diagnostics = Diagnostics::new();
-    if let Err(diagnostic) = check_kind_and_version(sources) {
-        diagnostics.push(diagnostic);
-        return diagnostics;
-    }
+    let read_as_supported = match check_kind_and_version(sources) {
+        Ok(read_as_supported) => read_as_supported,
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
+            return diagnostics;
+        }
+    };
     // The two passes are independent: the meta-schema's runs beside the lint.
     let (meta, precise) =
         crate::threads::beside(META_SCHEMA_STACK, || meta_schema::validate(sources), || lint::lint(sources));
@@ -39,30 +46,46 @@ pub fn check(sources: &Sources) -> Diagnostics {
     diagnostics.extend(precise);
     for diagnostic in meta {
         let pointer = diagnostic.location.as_ref().map(|l| l.pointer.as_str()).unwrap_or("");
-        let covered = precise_pointers.iter().any(|p| p == pointer || p.starts_with(&format!("{pointer}/")));
+        let below =
+            |p: &String| p.starts_with(&format!("{pointer}/")) && !meta_schema::is_about_fields(&diagnostic);
+        let covered = precise_pointers.iter().any(|p| p == pointer || below(p))
+            // The 2.6.0 meta-schema wants `asyncapi: 2.6.0`; the warning says why it need not be.
+            || (read_as_supported.is_some() && pointer == "/asyncapi");
         if !covered {
             diagnostics.push(diagnostic);
         }
     }
+    if let Some(warning) = read_as_supported {
+        diagnostics.push(warning);
+    }
     diagnostics
 }
 
-fn check_kind_and_version(sources: &Sources) -> Result<(), Diagnostic> {
+/// Whether the document is AsyncAPI in a version we read; an earlier 2.x
+/// version comes back as the warning that says how it is read.
+fn check_kind_and_version(sources: &Sources) -> Result<Option<Diagnostic>, Diagnostic> {
     let root = sources.root_site();
     let Some(Value::Object(document)) = sources.get(&root) else {
         return Err(Diagnostic::error("this is not an AsyncAPI document: the top level is not a mapping")
             .at(sources.locate(&root)));
     };
     match document.get("asyncapi") {
-        Some(Value::String(version)) if version == SUPPORTED_VERSION => Ok(()),
+        Some(Value::String(version)) if version == SUPPORTED_VERSION => Ok(None),
+        Some(Value::String(version)) if EARLIER_VERSIONS.contains(&version.as_str()) => Ok(Some(
+            Diagnostic::warning(format!("AsyncAPI {version} document read as {SUPPORTED_VERSION}"))
+                .at(sources.locate(&root.join("asyncapi")))
+                .with_help(format!(
+                    "each 2.x version only adds to the one before; set `asyncapi: {SUPPORTED_VERSION}` to silence this"
+                )),
+        )),
         Some(Value::String(version)) => Err(Diagnostic::error(format!(
             "unsupported AsyncAPI version `{version}`: this generator reads AsyncAPI {SUPPORTED_VERSION}"
         ))
         .at(sources.locate(&root.join("asyncapi")))
-        .with_help(if version.starts_with('2') {
-            "AsyncAPI 2.x documents are upward compatible: set `asyncapi: 2.6.0` and fix what the check reports"
-        } else {
+        .with_help(if version.starts_with('3') {
             "AsyncAPI 3 documents are structured differently and are not supported"
+        } else {
+            "AsyncAPI 2.0.0 to 2.6.0 documents are read"
         })),
         Some(other) => Err(Diagnostic::error(format!(
             "`asyncapi` must be the version string \"{SUPPORTED_VERSION}\", found {other}"
@@ -110,6 +133,42 @@ mod tests {
         assert_eq!(
             errors(&MINIMAL.replace("2.6.0", "3.0.0")),
             ["unsupported AsyncAPI version `3.0.0`: this generator reads AsyncAPI 2.6.0"]
+        );
+    }
+
+    #[test]
+    fn reads_earlier_2x_documents_as_2_6_with_a_warning() {
+        let sources = Sources::from_text(&MINIMAL.replace("2.6.0", "2.3.0"), "doc.yaml").unwrap();
+        let diagnostics = check(&sources);
+        assert_eq!(diagnostics.errors().count(), 0, "{diagnostics}");
+        let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["AsyncAPI 2.3.0 document read as 2.6.0"]);
+        assert_eq!(diagnostics.iter().next().unwrap().location.as_ref().unwrap().pointer, "/asyncapi");
+        // Still checked against 2.6.0, the top level included.
+        let invalid = format!("{}servers:\n  s: {{url: x}}\n", MINIMAL.replace("2.6.0", "2.0.0"));
+        assert_eq!(errors(&invalid).len(), 1);
+        assert_eq!(
+            errors("asyncapi: 2.0.0\ninfo: {title: t, version: '1'}\nchannel: {}\n"),
+            [
+                "not valid AsyncAPI 2.6: missing required field `channels`",
+                "not valid AsyncAPI 2.6: unknown field(s) `channel`"
+            ]
+        );
+        assert_eq!(
+            errors(&MINIMAL.replace("2.6.0", "2.7.0")),
+            ["unsupported AsyncAPI version `2.7.0`: this generator reads AsyncAPI 2.6.0"]
+        );
+    }
+
+    #[test]
+    fn a_precise_error_covers_what_it_explains_and_nothing_else() {
+        // The meta-schema's view of `type: strin` is dropped for the precise
+        // error; the missing `info` is another problem.
+        assert_eq!(
+            errors(
+                "asyncapi: 2.6.0\nchannels:\n  a:\n    subscribe:\n      message:\n        payload: {type: strin}\n"
+            ),
+            ["unknown type `strin`", "not valid AsyncAPI 2.6: missing required field `info`"]
         );
     }
 
