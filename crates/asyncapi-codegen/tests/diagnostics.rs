@@ -219,8 +219,8 @@ broken! {
         at "unknown-type.yaml:13:15", "/channels/user~1signedup/subscribe/message/payload/properties/email/type",
         "did you mean `string`?";
     meta_schema_in_a_referenced_file: "meta-schema-in-referenced-file.yaml"
-        => "not valid AsyncAPI 2.6: unknown field(s) `payloads`"
-        at "parts/typo-message.yaml:1:1", "/UserSignedUp";
+        => "not valid AsyncAPI 2.6: unknown field `payloads`"
+        at "parts/typo-message.yaml:3:3", "/UserSignedUp/payloads";
     repeated_channel_parameter: "repeated-parameter.yaml"
         => "the channel address `rooms/{id}/copy/{id}` names the parameter `id` more than once"
         at "repeated-parameter.yaml:6:3", "/channels/rooms~1{id}~1copy~1{id}", "a parameter of its own";

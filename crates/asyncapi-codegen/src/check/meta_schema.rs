@@ -93,6 +93,16 @@ fn report(validator: &Validator, sources: &Sources, site: &Site) -> Diagnostics 
             continue;
         }
         let at = Site::new(site.file, format!("{}{}", site.pointer, error.instance_path().as_str()));
+        if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
+            // Each unknown field at its own line, where the reader must fix it.
+            for name in unexpected {
+                diagnostics.push(
+                    Diagnostic::error(format!("{PREFIX}{UNKNOWN}`{name}`"))
+                        .at(sources.locate(&at.join(name))),
+                );
+            }
+            continue;
+        }
         diagnostics.push(Diagnostic::error(format!("{PREFIX}{}", describe(error))).at(sources.locate(&at)));
     }
     diagnostics
@@ -140,7 +150,7 @@ fn is_off_target(error: &ValidationError<'_>) -> bool {
 
 const PREFIX: &str = "not valid AsyncAPI 2.6: ";
 const MISSING: &str = "missing required field ";
-const UNKNOWN: &str = "unknown field(s) ";
+const UNKNOWN: &str = "unknown field ";
 
 /// Whether the diagnostic (one of ours) is about the fields of its node: a
 /// problem deeper down cannot be why a field is missing or unknown.
@@ -155,10 +165,6 @@ fn describe(error: &ValidationError<'_>) -> String {
     match error.kind() {
         ValidationErrorKind::Required { property } => {
             format!("{MISSING}`{}`", property.as_str().unwrap_or("?"))
-        }
-        ValidationErrorKind::AdditionalProperties { unexpected } => {
-            let names: Vec<String> = unexpected.iter().map(|n| format!("`{n}`")).collect();
-            format!("{UNKNOWN}{}", names.join(", "))
         }
         ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
             "this node matches none of the forms AsyncAPI allows here".to_owned()
@@ -201,7 +207,7 @@ mod tests {
         let message = validate_part(&sources, &at("/M"), Part::Message);
         let first = message.iter().next().expect("`payloads` is no message field");
         assert!(first.message.contains("`payloads`"), "{}", first.message);
-        assert_eq!(first.location.as_ref().unwrap().pointer, "/M");
+        assert_eq!(first.location.as_ref().unwrap().pointer, "/M/payloads");
         // A trait has no payload; a parameter's location is a string.
         assert!(
             validate_part(&sources, &at("/T"), Part::MessageTrait)
@@ -218,7 +224,26 @@ mod tests {
         let sources = Sources::from_text(text, "d.yaml").unwrap();
         let diagnostics = validate(&sources);
         let first = diagnostics.iter().next().expect("an unknown message field is invalid");
-        assert!(first.message.contains("`bogus`"), "{}", first.message);
-        assert_eq!(first.location.as_ref().unwrap().pointer, "/channels/a/subscribe/message");
+        assert_eq!(first.message, "not valid AsyncAPI 2.6: unknown field `bogus`");
+        let location = first.location.as_ref().unwrap();
+        assert_eq!(location.pointer, "/channels/a/subscribe/message/bogus");
+        assert_eq!(location.line, Some(8), "at the field's own line");
+    }
+
+    #[test]
+    fn each_unknown_field_is_its_own_error() {
+        let text = "asyncapi: 2.6.0\ninfo: {title: t, version: '1'}\nchannel: {}\nchannels: {}\nservers: {}\nextra: 1\n";
+        let sources = Sources::from_text(text, "d.yaml").unwrap();
+        let found: Vec<(String, Option<usize>)> = validate(&sources)
+            .iter()
+            .map(|d| (d.message.clone(), d.location.as_ref().and_then(|l| l.line)))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("not valid AsyncAPI 2.6: unknown field `channel`".to_owned(), Some(3)),
+                ("not valid AsyncAPI 2.6: unknown field `extra`".to_owned(), Some(6)),
+            ]
+        );
     }
 }

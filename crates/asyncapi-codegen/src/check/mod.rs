@@ -151,7 +151,7 @@ mod tests {
             errors("asyncapi: 2.0.0\ninfo: {title: t, version: '1'}\nchannel: {}\n"),
             [
                 "not valid AsyncAPI 2.6: missing required field `channels`",
-                "not valid AsyncAPI 2.6: unknown field(s) `channel`"
+                "not valid AsyncAPI 2.6: unknown field `channel`"
             ]
         );
         assert_eq!(
