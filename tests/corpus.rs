@@ -7,6 +7,12 @@
 //! All crates go into one workspace under `target/e2e/corpus`, so that their
 //! dependencies compile once; its build output stays in `target/e2e/target`
 //! between runs.
+//!
+//! `CORPUS_EXTRA` (folders or files, separated by `:`) adds documents found
+//! elsewhere, searched recursively for `asyncapi: 2.x` files. They go through
+//! the same checks when they generate; the ones the generator refuses are
+//! listed with their first error, since third-party documents are often
+//! invalid or ambiguous.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -83,6 +89,50 @@ fn documents() -> Vec<Document> {
         .collect()
 }
 
+/// The documents `CORPUS_EXTRA` names: its files, and the AsyncAPI 2.x files
+/// under its folders.
+fn extra_documents() -> Vec<Document> {
+    let Ok(list) = std::env::var("CORPUS_EXTRA") else {
+        return Vec::new();
+    };
+    let mut paths = Vec::new();
+    for root in std::env::split_paths(&list) {
+        collect_asyncapi_files(&root, &mut paths);
+    }
+    paths.sort();
+    paths
+        .into_iter()
+        .enumerate()
+        .map(|(index, path)| {
+            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let words: Vec<&str> =
+                stem.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+            let name = format!("extra-{index}-{}", words.join("-").to_ascii_lowercase());
+            Document { name, path, ambiguous: None, lenient: &[] }
+        })
+        .collect()
+}
+
+fn collect_asyncapi_files(path: &Path, out: &mut Vec<PathBuf>) {
+    if path.is_dir() {
+        let entries =
+            std::fs::read_dir(path).unwrap_or_else(|e| panic!("CORPUS_EXTRA: {}: {e}", path.display()));
+        for entry in entries {
+            collect_asyncapi_files(&entry.expect("a readable entry").path(), out);
+        }
+    } else if std::fs::read_to_string(path).is_ok_and(|text| {
+        text.lines().any(|line| {
+            let line = line.trim_start_matches('{').trim();
+            line.starts_with("asyncapi: 2.")
+                || line.starts_with("asyncapi: '2.")
+                || line.starts_with("asyncapi: \"2.")
+                || line.starts_with("\"asyncapi\": \"2.")
+        })
+    }) {
+        out.push(path.to_owned());
+    }
+}
+
 /// A crate generated outside any workspace carries its runtime and builds with a
 /// plain `cargo build`.
 #[test]
@@ -110,16 +160,26 @@ fn every_document_generates_a_crate_that_compiles_cleanly_and_passes_its_tests()
     let workspace = Workspace::create("corpus");
     let mut members = Vec::new();
     let (mut messages, mut types) = (0, 0);
-    for document in documents() {
+    let extra = extra_documents();
+    let extra_names: Vec<String> = extra.iter().map(|document| document.name.clone()).collect();
+    let mut refused = Vec::new();
+    for document in documents().into_iter().chain(extra) {
         let mut options = Options::new(&document.path);
         options.crate_name = Some(document.name.clone());
         options.spec_name = Some(format!("{}.yaml", document.name));
         options.runtime = Runtime::Path(e2e::RUNTIME_PATH.to_owned());
         options.allow_ambiguous_routing = document.ambiguous.is_some();
         options.lenient_numeric_strings = document.lenient.iter().map(|p| (*p).to_owned()).collect();
-        let generated = asyncapi_codegen::generate(&options).unwrap_or_else(|diagnostics| {
-            panic!("{} does not generate:\n{diagnostics}", document.path.display())
-        });
+        let generated = match asyncapi_codegen::generate(&options) {
+            Ok(generated) => generated,
+            Err(diagnostics) if extra_names.contains(&document.name) => {
+                let first =
+                    diagnostics.errors().next().map(|error| error.message.clone()).unwrap_or_default();
+                refused.push(format!("{}: {first}", document.path.display()));
+                continue;
+            }
+            Err(diagnostics) => panic!("{} does not generate:\n{diagnostics}", document.path.display()),
+        };
         if let Some(reason) = document.ambiguous {
             assert!(
                 generated.warnings.iter().any(|w| w.message.contains("cannot be told apart")),
@@ -151,7 +211,17 @@ fn every_document_generates_a_crate_that_compiles_cleanly_and_passes_its_tests()
     );
     // Written to stdout directly, past the test harness's capture, so that every
     // run's log (CI's included) shows what the corpus covered.
-    let summary = format!("corpus: {} documents, {messages} messages, {types} types\n", members.len());
+    let mut summary = format!("corpus: {} documents, {messages} messages, {types} types\n", members.len());
+    if !extra_names.is_empty() {
+        summary.push_str(&format!(
+            "CORPUS_EXTRA: {} documents, {} refused by the generator:\n",
+            extra_names.len(),
+            refused.len()
+        ));
+        for line in &refused {
+            summary.push_str(&format!("  {line}\n"));
+        }
+    }
     std::io::stdout().write_all(summary.as_bytes()).expect("stdout is writable");
 }
 
