@@ -103,9 +103,34 @@ fn report(validator: &Validator, sources: &Sources, site: &Site) -> Diagnostics 
             }
             continue;
         }
-        diagnostics.push(Diagnostic::error(format!("{PREFIX}{}", describe(error))).at(sources.locate(&at)));
+        let mut diagnostic =
+            Diagnostic::error(format!("{PREFIX}{}", describe(error))).at(sources.locate(&at));
+        if let Some(help) = uri_help(error) {
+            diagnostic = diagnostic.with_help(help);
+        }
+        diagnostics.push(diagnostic);
     }
     diagnostics
+}
+
+/// For a URI (a `$ref`) that is not one because of characters URIs escape,
+/// the same URI escaped: names with spaces are common in `components`.
+fn uri_help(error: &ValidationError<'_>) -> Option<String> {
+    let ValidationErrorKind::Format { format } = error.kind() else { return None };
+    let Value::String(text) = error.instance().as_ref() else { return None };
+    if !format.starts_with("uri") {
+        return None;
+    }
+    let mut escaped = String::new();
+    for c in text.chars() {
+        match c {
+            ' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}' => {
+                escaped.push_str(&format!("%{:02X}", u32::from(c)));
+            }
+            c => escaped.push(c),
+        }
+    }
+    (escaped != *text).then(|| format!("escape what URIs cannot hold: `{escaped}`"))
 }
 
 /// For "matches none of the alternatives" errors, the error of the alternative
@@ -228,6 +253,19 @@ mod tests {
         let location = first.location.as_ref().unwrap();
         assert_eq!(location.pointer, "/channels/a/subscribe/message/bogus");
         assert_eq!(location.line, Some(8), "at the field's own line");
+    }
+
+    #[test]
+    fn a_reference_with_spaces_gets_its_escaped_spelling() {
+        let text = "asyncapi: 2.6.0\ninfo: {title: t, version: '1'}\nchannels:\n  a:\n    subscribe:\n      message: {$ref: '#/components/messages/Billing Receipt'}\n";
+        let sources = Sources::from_text(text, "d.yaml").unwrap();
+        let diagnostics = validate(&sources);
+        let error = diagnostics.iter().next().expect("a space is not allowed in a URI");
+        assert!(error.message.contains("uri-reference"), "{}", error.message);
+        assert_eq!(
+            error.help.as_deref(),
+            Some("escape what URIs cannot hold: `#/components/messages/Billing%20Receipt`")
+        );
     }
 
     #[test]
