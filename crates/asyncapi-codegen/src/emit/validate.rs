@@ -26,7 +26,7 @@ use crate::ir::Ir;
 use crate::ir::api::MessageDef;
 use crate::ir::naming::{self, Scope};
 use crate::ir::schema::{Dependency, Format, Items, JsonType, Keywords, SchemaId, SchemaKind};
-use crate::ir::types::{TypeDef, TypeKind, TypeRef};
+use crate::ir::types::{TypeDef, TypeId, TypeKind, TypeRef};
 use crate::pointer;
 
 /// Decides which schemas get functions, and emits them.
@@ -38,6 +38,8 @@ pub struct Validators<'a> {
     order: Vec<(Ident, SchemaId)>,
     /// `static`s (patterns, JSON literals) the checks use, by their source text.
     statics: std::cell::RefCell<Statics>,
+    /// The types whose `validate_at` checks nothing, found on first use.
+    silent: std::cell::RefCell<Option<HashSet<TypeId>>>,
 }
 
 /// The `static`s checks use: `PATTERN_n` and `LITERAL_n`, numbered by source
@@ -68,8 +70,13 @@ impl Numbered {
 
 impl<'a> Validators<'a> {
     pub fn new(ir: &'a Ir) -> Self {
-        let mut validators =
-            Validators { ir, functions: BTreeMap::new(), order: Vec::new(), statics: Default::default() };
+        let mut validators = Validators {
+            ir,
+            functions: BTreeMap::new(),
+            order: Vec::new(),
+            statics: Default::default(),
+            silent: Default::default(),
+        };
         let mut scope = Scope::new();
         let mut by_fingerprint: HashMap<String, Ident> = HashMap::new();
         let mut wanted: Vec<(SchemaId, String)> = Vec::new();
@@ -782,6 +789,44 @@ impl<'a> Validators<'a> {
         })
     }
 
+    /// Whether `validate_at` of the struct or union `id` checks nothing, so
+    /// that its uses need not call it.
+    fn is_silent(&self, id: TypeId) -> bool {
+        if self.silent.borrow().is_none() {
+            self.find_silent_types();
+        }
+        self.silent.borrow().as_ref().is_some_and(|silent| silent.contains(&id))
+    }
+
+    /// Starts from every typed struct, and drops those with a field that
+    /// checks something until none drops. What stays checks nothing, however
+    /// it recurses: a tree whose nodes check nothing checks nothing, and a
+    /// `validate_at` that only passes its arguments on to itself is what
+    /// clippy calls `only_used_in_recursion`.
+    fn find_silent_types(&self) {
+        let types = &self.ir.types.types;
+        let typed_struct =
+            |def: &TypeDef| matches!(def.kind, TypeKind::Struct(_)) && self.struct_is_typed(def);
+        let candidates = (0..types.len()).filter(|index| typed_struct(&types[*index])).map(TypeId);
+        *self.silent.borrow_mut() = Some(candidates.collect());
+        loop {
+            let assumed: Vec<TypeId> = self.silent.borrow().iter().flatten().copied().collect();
+            let checking: Vec<TypeId> = assumed
+                .into_iter()
+                .filter(|id| {
+                    let TypeKind::Struct(s) = &types[id.0].kind else { return true };
+                    s.fields.iter().any(|field| self.typed_checks(&field.ty, field.schema).is_some())
+                })
+                .collect();
+            if checking.is_empty() {
+                return;
+            }
+            if let Some(silent) = self.silent.borrow_mut().as_mut() {
+                silent.retain(|id| !checking.contains(id));
+            }
+        }
+    }
+
     /// Whether a struct's own keywords all have typed counterparts (the fields'
     /// are decided field by field).
     fn struct_is_typed(&self, def: &TypeDef) -> bool {
@@ -814,6 +859,7 @@ impl<'a> Validators<'a> {
                 }
             }
             TypeRef::Named(id) | TypeRef::Boxed(id) => match &types.get(*id).kind {
+                TypeKind::Struct(_) if self.is_silent(*id) => None,
                 TypeKind::Struct(_) | TypeKind::Union(_) => Some(quote!(value.validate_at(at, out);)),
                 TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => None,
                 TypeKind::Alias(target) => self.typed_checks(target, types.get(*id).schema),
