@@ -216,6 +216,14 @@ impl<'a> Validators<'a> {
             "Checks a value against the schema at `{}`.",
             pointer_label(&self.ir.schemas.get(*schema).site.pointer)
         ));
+        // Violations go to `out`: passed only to itself, nothing is reported
+        // (a tree whose nodes check nothing), and clippy would call it
+        // `only_used_in_recursion`. So would it a `mode` only passed on.
+        let body = match only_passed_to_itself(&body, name) {
+            [_, true, _] => TokenStream::new(),
+            [_, _, true] => rename_in_calls(body, name, "mode", "_mode"),
+            _ => body,
+        };
         let (value, at, out, mode) = params(&body);
         quote! {
             #doc
@@ -1040,6 +1048,72 @@ fn params(body: &TokenStream) -> (Ident, Ident, Ident, Ident) {
     (name(value, "value"), name(at, "at"), name(out, "out"), name(mode, "mode"))
 }
 
+/// For `at`, `out` and `mode`: whether `body` (of the check `name`) uses it
+/// only as an argument of calls to `name` itself.
+fn only_passed_to_itself(body: &TokenStream, name: &Ident) -> [bool; 3] {
+    const PARAMETERS: [&str; 3] = ["at", "out", "mode"];
+    /// Marks the parameters used in calls to `name`, and elsewhere.
+    fn walk(tokens: &TokenStream, name: &Ident, in_calls: &mut [bool; 3], elsewhere: &mut [bool; 3]) {
+        let mut trees = tokens.clone().into_iter().peekable();
+        while let Some(tree) = trees.next() {
+            match tree {
+                TokenTree::Ident(ident) if ident == *name => {
+                    if let Some(TokenTree::Group(arguments)) = trees.peek()
+                        && arguments.delimiter() == Delimiter::Parenthesis
+                    {
+                        for (index, used) in
+                            uses_idents(&arguments.stream(), PARAMETERS).into_iter().enumerate()
+                        {
+                            in_calls[index] |= used;
+                        }
+                        trees.next();
+                    }
+                }
+                TokenTree::Ident(ident) => {
+                    if let Some(index) = PARAMETERS.iter().position(|parameter| ident == parameter) {
+                        elsewhere[index] = true;
+                    }
+                }
+                TokenTree::Group(group) => walk(&group.stream(), name, in_calls, elsewhere),
+                TokenTree::Punct(_) | TokenTree::Literal(_) => {}
+            }
+        }
+    }
+    let (mut in_calls, mut elsewhere) = ([false; 3], [false; 3]);
+    walk(body, name, &mut in_calls, &mut elsewhere);
+    [0, 1, 2].map(|index| in_calls[index] && !elsewhere[index])
+}
+
+/// `body` with `from` spelled `to` in the arguments of its calls to `name`.
+fn rename_in_calls(body: TokenStream, name: &Ident, from: &str, to: &str) -> TokenStream {
+    let rename = |tokens: TokenStream| -> TokenStream {
+        tokens
+            .into_iter()
+            .map(|tree| match tree {
+                TokenTree::Ident(ident) if ident == from => TokenTree::Ident(Ident::new(to, ident.span())),
+                other => other,
+            })
+            .collect()
+    };
+    let mut out = Vec::new();
+    let mut after_name = false;
+    for tree in body {
+        let tree = match tree {
+            TokenTree::Group(group) if after_name && group.delimiter() == Delimiter::Parenthesis => {
+                TokenTree::Group(proc_macro2::Group::new(Delimiter::Parenthesis, rename(group.stream())))
+            }
+            TokenTree::Group(group) => TokenTree::Group(proc_macro2::Group::new(
+                group.delimiter(),
+                rename_in_calls(group.stream(), name, from, to),
+            )),
+            other => other,
+        };
+        after_name = matches!(&tree, TokenTree::Ident(ident) if ident == name);
+        out.push(tree);
+    }
+    out.into_iter().collect()
+}
+
 /// Whether `body` uses a `mode` of its own scope: closures that take their own
 /// `mode` (the checks of serialized values) do not count.
 fn uses_outer_mode(body: &TokenStream) -> bool {
@@ -1160,6 +1234,35 @@ mod tests {
             f(value, mode);
         })));
         assert!(!uses_outer_mode(&quote!(check_serialized(value, at, out, |_value, _at, _out, _mode| {});)));
+    }
+
+    #[test]
+    fn finds_what_a_check_only_passes_to_itself() {
+        let name = format_ident!("check_node");
+        let walk = quote! {
+            if let Some(array) = value.as_array() {
+                for (index, value) in array.iter().enumerate() {
+                    at.push_index(index);
+                    check_node(value, at, out, mode);
+                    at.pop();
+                }
+            }
+        };
+        assert_eq!(only_passed_to_itself(&walk, &name), [false, true, true]);
+        let reporting = quote!(check::types(value, &[JsonType::Array], at, out); #walk);
+        assert_eq!(only_passed_to_itself(&reporting, &name), [false, false, true]);
+        // Passed to another check is a use.
+        let other = quote!(#walk check_leaf(value, at, out, mode););
+        assert_eq!(only_passed_to_itself(&other, &name), [false, false, false]);
+        assert_eq!(only_passed_to_itself(&quote!(check::nothing(at, out);), &name), [false; 3]);
+
+        let renamed = rename_in_calls(reporting, &name, "mode", "_mode").to_string();
+        assert!(renamed.contains("check_node (value , at , out , _mode)"), "{renamed}");
+        assert_eq!(
+            rename_in_calls(quote!(f(mode); check_node(mode);), &name, "mode", "_mode").to_string(),
+            quote!(f(mode); check_node(_mode);).to_string(),
+            "only the calls to the check itself"
+        );
     }
 
     #[test]
