@@ -282,11 +282,7 @@ impl<'a> Validators<'a> {
             Some((ty, schema)) => self.typed_checks(ty, *schema).unwrap_or_default(),
             None => TokenStream::new(),
         };
-        let (value, at, out) = if body.is_empty() {
-            (quote!(_), quote!(_), quote!(_))
-        } else {
-            (quote!(value), quote!(at), quote!(out))
-        };
+        let [value, at, out] = parameters(&body, ["value", "at", "out"]);
         let mode = if uses_outer_mode(&body) { quote!(let mode = Mode::Lenient;) } else { quote!() };
         let doc =
             doc_lines(&format!("Checks a parsed `{}` payload for what its type cannot say.", message.label));
@@ -772,9 +768,11 @@ impl<'a> Validators<'a> {
                         let wire = &field.wire;
                         let member = ident(&field.name);
                         let checks = self.typed_checks(&field.ty, field.schema)?;
+                        // A `false` schema fails whatever the value.
+                        let value = uses_ident(&checks, "value").then(|| quote!(let value = &self.#member;));
                         Some(quote! {
                             {
-                                let value = &self.#member;
+                                #value
                                 at.push_key(#wire);
                                 #checks
                                 at.pop();
@@ -785,7 +783,7 @@ impl<'a> Validators<'a> {
                 }
             },
         };
-        let (at, out) = if body.is_empty() { (quote!(_), quote!(_)) } else { (quote!(at), quote!(out)) };
+        let [at, out] = parameters(&body, ["at", "out"]);
         let mode = if uses_outer_mode(&body) { quote!(let mode = Mode::Lenient;) } else { quote!() };
         Some(quote! {
             impl Validate for types::#name {
@@ -1112,6 +1110,15 @@ fn rename_in_calls(body: TokenStream, name: &Ident, from: &str, to: &str) -> Tok
         out.push(tree);
     }
     out.into_iter().collect()
+}
+
+/// The parameters `names` of a function whose body is `body`: `_` when unused.
+fn parameters<const N: usize>(body: &TokenStream, names: [&str; N]) -> [TokenStream; N] {
+    let used = uses_idents(body, names);
+    std::array::from_fn(|index| {
+        let name = format_ident!("{}", names[index]);
+        if used[index] { quote!(#name) } else { quote!(_) }
+    })
 }
 
 /// Whether `body` uses a `mode` of its own scope: closures that take their own
