@@ -88,7 +88,7 @@ pub(crate) fn check_registrant_added_event_name<'v>(
     value: &'v serde_json::Value,
     at: &mut Path<'v>,
     out: &mut Violations,
-    _mode: Mode,
+    _: Mode,
 ) {
     check::types(value, &[JsonType::String], at, out);
     check::enum_strings(value, &["registrant.added"], at, out);
@@ -99,7 +99,7 @@ pub(crate) fn check_product<'v>(
     value: &'v serde_json::Value,
     at: &mut Path<'v>,
     out: &mut Violations,
-    _mode: Mode,
+    _: Mode,
 ) {
     check::types(value, &[JsonType::String], at, out);
     check::enum_strings(value, &["g2w"], at, out);
@@ -110,7 +110,7 @@ pub(crate) fn check_response<'v>(
     value: &'v serde_json::Value,
     at: &mut Path<'v>,
     out: &mut Violations,
-    _mode: Mode,
+    _: Mode,
 ) {
     check::types(value, &[JsonType::Object], at, out);
     if let Some(object) = value.as_object() {
@@ -154,7 +154,7 @@ pub(crate) fn check_content_type<'v>(
     value: &'v serde_json::Value,
     at: &mut Path<'v>,
     out: &mut Violations,
-    _mode: Mode,
+    _: Mode,
 ) {
     check::types(value, &[JsonType::String], at, out);
     check::enum_strings(value, &["application/json"], at, out);
@@ -218,7 +218,7 @@ pub(crate) fn check_registrant_joined_event_name<'v>(
     value: &'v serde_json::Value,
     at: &mut Path<'v>,
     out: &mut Violations,
-    _mode: Mode,
+    _: Mode,
 ) {
     check::types(value, &[JsonType::String], at, out);
     check::enum_strings(value, &["registrant.joined"], at, out);
@@ -285,7 +285,7 @@ pub(crate) fn check_webinar_created_event_name<'v>(
     value: &'v serde_json::Value,
     at: &mut Path<'v>,
     out: &mut Violations,
-    _mode: Mode,
+    _: Mode,
 ) {
     check::types(value, &[JsonType::String], at, out);
     check::enum_strings(value, &["webinar.created"], at, out);
@@ -296,7 +296,7 @@ pub(crate) fn check_webinar_created_status<'v>(
     value: &'v serde_json::Value,
     at: &mut Path<'v>,
     out: &mut Violations,
-    _mode: Mode,
+    _: Mode,
 ) {
     check::types(value, &[JsonType::String], at, out);
     check::enum_strings(value, &["NEW"], at, out);
@@ -307,7 +307,7 @@ pub(crate) fn check_time<'v>(
     value: &'v serde_json::Value,
     at: &mut Path<'v>,
     out: &mut Violations,
-    _mode: Mode,
+    _: Mode,
 ) {
     check::types(value, &[JsonType::Object], at, out);
     if let Some(object) = value.as_object() {
@@ -397,7 +397,7 @@ pub(crate) fn check_webinar_changed_event_name<'v>(
     value: &'v serde_json::Value,
     at: &mut Path<'v>,
     out: &mut Violations,
-    _mode: Mode,
+    _: Mode,
 ) {
     check::types(value, &[JsonType::String], at, out);
     check::enum_strings(value, &["webinar.changed"], at, out);
@@ -408,7 +408,7 @@ pub(crate) fn check_webinar_changed_status<'v>(
     value: &'v serde_json::Value,
     at: &mut Path<'v>,
     out: &mut Violations,
-    _mode: Mode,
+    _: Mode,
 ) {
     check::types(value, &[JsonType::String], at, out);
     check::enum_strings(value, &["UPDATED", "DELETED"], at, out);

@@ -219,12 +219,15 @@ impl<'a> Validators<'a> {
         // Violations go to `out`: passed only to itself, nothing is reported
         // (a tree whose nodes check nothing), and clippy would call it
         // `only_used_in_recursion`. So would it a `mode` only passed on.
-        let body = match only_passed_to_itself(&body, name) {
-            [_, true, _] => TokenStream::new(),
-            [_, _, true] => rename_in_calls(body, name, "mode", "_mode"),
-            _ => body,
+        let (body, passes_mode_on) = match only_passed_to_itself(&body, name) {
+            [_, true, _] => (TokenStream::new(), false),
+            [_, _, true] => (rename_in_calls(body, name, "mode", "_mode"), true),
+            _ => (body, false),
         };
-        let (value, at, out, mode) = params(&body);
+        let [value, at, out, mut mode] = parameters(&body, ["value", "at", "out", "mode"]);
+        if passes_mode_on {
+            mode = quote!(_mode);
+        }
         quote! {
             #doc
             pub(crate) fn #name<'v>(#value: &'v serde_json::Value, #at: &mut Path<'v>, #out: &mut Violations, #mode: Mode) {
@@ -1002,7 +1005,7 @@ impl<'a> Validators<'a> {
             Some(function) => quote!(asyncapi_rt::message::check_serialized(value, at, out, #function);),
             None => {
                 let body = self.node_body(schema, false);
-                let (value, at, out, mode) = params(&body);
+                let [value, at, out, mode] = parameters(&body, ["value", "at", "out", "mode"]);
                 quote!(asyncapi_rt::message::check_serialized(value, at, out, |#value, #at, #out, #mode| { #body });)
             }
         }
@@ -1037,14 +1040,6 @@ pub const IMPORTED: &[&str] = &[
     "Violations",
     "types",
 ];
-
-/// The parameter names of a check whose body is `body`, `_`-prefixed when unused.
-fn params(body: &TokenStream) -> (Ident, Ident, Ident, Ident) {
-    let name =
-        |used: bool, name: &str| if used { format_ident!("{}", name) } else { format_ident!("_{}", name) };
-    let [value, at, out, mode] = uses_idents(body, ["value", "at", "out", "mode"]);
-    (name(value, "value"), name(at, "at"), name(out, "out"), name(mode, "mode"))
-}
 
 /// For `at`, `out` and `mode`: whether `body` (of the check `name`) uses it
 /// only as an argument of calls to `name` itself.
