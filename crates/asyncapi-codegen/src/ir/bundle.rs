@@ -42,27 +42,28 @@ struct Bundler<'a> {
 }
 
 impl Bundler<'_> {
-    /// The schema `value` (found at `site`) with its `$ref`s pointing into
-    /// `definitions`, and without `$id`s: in one piece, an `$id` could only
-    /// change what those `$ref`s point to.
+    /// The schema `value` (found at `site`) as the generated validators read
+    /// it: its `$ref`s point into `definitions`, a `$ref` stands alone (draft-07
+    /// ignores what is beside it), and `$id`s are dropped (in one piece, they
+    /// could only change what the `$ref`s point to). Keywords draft-07 does not
+    /// know are copied as they are: no validator looks inside them.
     fn rewrite(&mut self, value: Value, site: &Site) -> Value {
         let Value::Object(members) = value else {
             return value;
         };
+        if let Some(Value::String(reference)) = members.get("$ref") {
+            let reference = match self.sources.resolve_ref(site.file, reference) {
+                Ok(target) => format!("#/definitions/{}", pointer::escape(&self.name(target))),
+                Err(_) => reference.clone(),
+            };
+            return Value::Object(Map::from_iter([("$ref".to_owned(), Value::String(reference))]));
+        }
         let mut out = Map::new();
         for (key, child) in members {
             let child_site = site.join(&key);
             let child = match (&*key, Member::of(&key), child) {
-                ("$ref", _, Value::String(reference)) => {
-                    match self.sources.resolve_ref(site.file, &reference) {
-                        Ok(target) => {
-                            Value::String(format!("#/definitions/{}", pointer::escape(&self.name(target))))
-                        }
-                        Err(_) => Value::String(reference),
-                    }
-                }
                 ("$id", _, Value::String(_)) => continue,
-                (_, Member::Data, child) => child,
+                (_, Member::Data | Member::Other, child) => child,
                 (_, Member::NamedSchemas, Value::Object(named)) => Value::Object(
                     named
                         .into_iter()
@@ -151,6 +152,23 @@ mod tests {
                     "type": {"type": "integer"},
                 },
                 "dependencies": {"enum": ["type"]},
+                "definitions": {"x": {"minimum": 1}},
+            })
+        );
+    }
+
+    #[test]
+    fn a_reference_stands_alone_and_unknown_keywords_are_copied() {
+        let text = "root:\n  properties:\n    a: {$ref: '#/x', not: {$ref: 'other.yaml#/y'}, description: d}\n    b: {type: array, result: {$ref: '#/z'}}\nx: {minimum: 1}\nz: not a schema\n";
+        let sources = Sources::from_text(text, "d.yaml").unwrap();
+        let bundled = bundle(&sources, &Site::new(sources.root(), "/root"));
+        assert_eq!(
+            bundled,
+            json!({
+                "properties": {
+                    "a": {"$ref": "#/definitions/x"},
+                    "b": {"type": "array", "result": {"$ref": "#/z"}},
+                },
                 "definitions": {"x": {"minimum": 1}},
             })
         );

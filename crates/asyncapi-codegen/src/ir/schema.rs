@@ -719,8 +719,11 @@ pub(crate) enum Member {
     Data,
     /// Names to schemas (`properties`, `definitions`...): the keys are names.
     NamedSchemas,
-    /// A schema, a list of schemas, or a value searched as if it were one.
+    /// A schema or a list of schemas (`items`, `not`, `allOf`...).
     Schemas,
+    /// Anything else: no schema inside (`type`, bounds, annotations), or a
+    /// keyword draft-07 does not know, which it ignores whatever it holds.
+    Other,
 }
 
 impl Member {
@@ -728,7 +731,19 @@ impl Member {
         match key {
             "enum" | "const" | "default" | "examples" | "example" => Member::Data,
             "properties" | "patternProperties" | "definitions" | "dependencies" => Member::NamedSchemas,
-            _ => Member::Schemas,
+            "items"
+            | "additionalItems"
+            | "contains"
+            | "additionalProperties"
+            | "propertyNames"
+            | "not"
+            | "if"
+            | "then"
+            | "else"
+            | "allOf"
+            | "anyOf"
+            | "oneOf" => Member::Schemas,
+            _ => Member::Other,
         }
     }
 }
@@ -741,7 +756,7 @@ fn first_ref_in_schema<'v>(key: &str, value: &'v Value) -> Option<&'v str> {
     };
     match (key, Member::of(key), value) {
         ("$ref", _, Value::String(reference)) => Some(reference),
-        (_, Member::Data, _) => None,
+        (_, Member::Data | Member::Other, _) => None,
         (_, Member::NamedSchemas, Value::Object(named)) => named.values().find_map(in_schema),
         (_, _, Value::Array(items)) => items.iter().find_map(in_schema),
         (_, _, value) => in_schema(value),
