@@ -20,6 +20,15 @@ use crate::rng::Rng;
 const SHALLOW_DEPTH: usize = 5;
 /// Deeper than this, a schema is not merged any further.
 const FLATTEN_DEPTH: usize = 24;
+/// The most members, items or characters a body is built with to meet a
+/// `minProperties`, `minItems` or `minLength`: past it (the fuzz writes
+/// `u64::MAX`), the body falls short, and the validators must agree on that.
+const LARGEST_MINIMUM: usize = 1_000;
+
+/// The minimum `name` of `flat`, as far as bodies are built to meet it.
+fn minimum(flat: &Map<String, Value>, name: &str) -> Option<usize> {
+    count(flat, name).map(|min| min.min(LARGEST_MINIMUM))
+}
 
 const ALL_TYPES: [&str; 7] = ["null", "boolean", "integer", "number", "string", "array", "object"];
 
@@ -261,7 +270,7 @@ impl<'s> Generator<'s> {
                 object.insert(key, value);
             }
         }
-        if let Some(min) = count(flat, "minProperties") {
+        if let Some(min) = minimum(flat, "minProperties") {
             let mut optional =
                 declared.iter().filter(|name| !object.contains_key(*name)).cloned().collect::<Vec<_>>();
             while object.len() < min {
@@ -351,7 +360,7 @@ impl<'s> Generator<'s> {
 
     fn array(&mut self, flat: &Map<String, Value>, depth: usize) -> Value {
         let shallow = depth >= SHALLOW_DEPTH;
-        let min = count(flat, "minItems").unwrap_or(0);
+        let min = minimum(flat, "minItems").unwrap_or(0);
         let max = count(flat, "maxItems").unwrap_or(usize::MAX);
         let additional = flat.get("additionalItems").cloned().unwrap_or(Value::Bool(true));
         let additional_allowed = !matches!(self.schema.resolve(&additional), Value::Bool(false));
@@ -429,7 +438,7 @@ impl<'s> Generator<'s> {
     }
 
     fn string(&mut self, flat: &Map<String, Value>) -> Value {
-        let min = count(flat, "minLength").unwrap_or(0);
+        let min = minimum(flat, "minLength").unwrap_or(0);
         let max = count(flat, "maxLength").unwrap_or(usize::MAX);
         let pattern = flat.get("pattern").and_then(Value::as_str).map(str::to_owned);
         let fits = |text: &str| (min..=max).contains(&text.chars().count());
@@ -774,5 +783,20 @@ mod tests {
                 assert!(validator.is_valid(&value), "{case}: {value}");
             }
         }
+    }
+
+    #[test]
+    fn minimums_past_reach_give_short_bodies() {
+        let schema = Schema::new(json!(true));
+        let mut generator = Generator::new(&schema, Rng::new(5));
+        let most = json!(u64::MAX);
+        // A few more may come by chance, as they do for any minimum.
+        let near = |len: usize| (LARGEST_MINIMUM..LARGEST_MINIMUM + 64).contains(&len);
+        let object = generator.value(&json!({"type": "object", "minProperties": most}), 0);
+        assert!(object.as_object().map(Map::len).is_some_and(near));
+        let array = generator.value(&json!({"type": "array", "minItems": most}), 0);
+        assert!(array.as_array().map(Vec::len).is_some_and(near));
+        let string = generator.value(&json!({"type": "string", "minLength": most}), 0);
+        assert!(string.as_str().map(|s| s.chars().count()).is_some_and(near));
     }
 }

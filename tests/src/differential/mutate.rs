@@ -324,7 +324,7 @@ impl<'s> Generator<'s> {
             let names = self.schema.keywords(names);
             let mut keys =
                 vec![String::new(), "with space".to_owned(), "UPPER".to_owned(), "\u{fc}ber".to_owned()];
-            if let Some(max) = names.and_then(|n| count(n, "maxLength")) {
+            if let Some(max) = names.and_then(|n| count(n, "maxLength")).filter(|max| *max < 10_000) {
                 keys.push("k".repeat(max + 1));
             }
             if let Some(pattern) = names.and_then(|n| n.get("pattern")).and_then(Value::as_str)
