@@ -131,18 +131,22 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// The schema at `/root` of the document `text`, bundled.
+    fn bundled(text: &str) -> Value {
+        let sources = Sources::from_text(text, "d.yaml").unwrap();
+        bundle(&sources, &Site::new(sources.root(), "/root"))
+    }
+
     #[test]
     fn nullable_becomes_a_null_type() {
-        let sources = Sources::from_text("root:\n  type: integer\n  nullable: true\n", "d.yaml").unwrap();
-        let bundled = bundle(&sources, &Site::new(sources.root(), "/root"));
+        let bundled = bundled("root:\n  type: integer\n  nullable: true\n");
         assert_eq!(bundled, json!({"type": ["integer", "null"]}));
     }
 
     #[test]
     fn names_are_not_keywords_and_ids_are_dropped() {
         let text = "root:\n  $id: https://example.com/root.json\n  properties:\n    enum: {$ref: '#/x'}\n    nullable: {type: string}\n    type: {$id: '#t', type: integer}\n  dependencies:\n    enum: [type]\nx: {minimum: 1}\n";
-        let sources = Sources::from_text(text, "d.yaml").unwrap();
-        let bundled = bundle(&sources, &Site::new(sources.root(), "/root"));
+        let bundled = bundled(text);
         assert_eq!(
             bundled,
             json!({
@@ -160,8 +164,7 @@ mod tests {
     #[test]
     fn a_reference_stands_alone_and_unknown_keywords_are_copied() {
         let text = "root:\n  properties:\n    a: {$ref: '#/x', not: {$ref: 'other.yaml#/y'}, description: d}\n    b: {type: array, result: {$ref: '#/z'}}\nx: {minimum: 1}\nz: not a schema\n";
-        let sources = Sources::from_text(text, "d.yaml").unwrap();
-        let bundled = bundle(&sources, &Site::new(sources.root(), "/root"));
+        let bundled = bundled(text);
         assert_eq!(
             bundled,
             json!({
@@ -177,8 +180,7 @@ mod tests {
     #[test]
     fn references_point_into_definitions() {
         let text = "root:\n  type: object\n  properties:\n    a: {$ref: '#/components/schemas/A'}\n    self: {$ref: '#/root'}\n    enumerated: {enum: [{$ref: not-a-ref}]}\ncomponents:\n  schemas:\n    A: {type: string, minLength: 1}\n";
-        let sources = Sources::from_text(text, "d.yaml").unwrap();
-        let bundled = bundle(&sources, &Site::new(sources.root(), "/root"));
+        let bundled = bundled(text);
         assert_eq!(
             bundled,
             json!({
