@@ -220,8 +220,8 @@ impl<'a> Validators<'a> {
         // (a tree whose nodes check nothing), and clippy would call it
         // `only_used_in_recursion`. So would it a `mode` only passed on.
         let (body, passes_mode_on) = match only_passed_to_itself(&body, name) {
-            [_, true, _] => (TokenStream::new(), false),
-            [_, _, true] => (rename_in_calls(body, name, "mode", "_mode"), true),
+            [true, _] => (TokenStream::new(), false),
+            [_, true] => (rename_in_calls(body, name, "mode", "_mode"), true),
             _ => (body, false),
         };
         let [value, at, out, mut mode] = parameters(&body, ["value", "at", "out", "mode"]);
@@ -798,8 +798,8 @@ impl<'a> Validators<'a> {
         })
     }
 
-    /// Whether `validate_at` of the struct or union `id` checks nothing, so
-    /// that its uses need not call it.
+    /// Whether `validate_at` of the struct `id` checks nothing, so that its
+    /// uses need not call it (a union's always checks its serialized self).
     fn is_silent(&self, id: TypeId) -> bool {
         if self.silent.borrow().is_none() {
             self.find_silent_types();
@@ -1041,12 +1041,12 @@ pub const IMPORTED: &[&str] = &[
     "types",
 ];
 
-/// For `at`, `out` and `mode`: whether `body` (of the check `name`) uses it
-/// only as an argument of calls to `name` itself.
-fn only_passed_to_itself(body: &TokenStream, name: &Ident) -> [bool; 3] {
-    const PARAMETERS: [&str; 3] = ["at", "out", "mode"];
+/// For `out` and `mode`: whether `body` (of the check `name`) uses it only as
+/// an argument of calls to `name` itself.
+fn only_passed_to_itself(body: &TokenStream, name: &Ident) -> [bool; 2] {
+    const PARAMETERS: [&str; 2] = ["out", "mode"];
     /// Marks the parameters used in calls to `name`, and elsewhere.
-    fn walk(tokens: &TokenStream, name: &Ident, in_calls: &mut [bool; 3], elsewhere: &mut [bool; 3]) {
+    fn walk(tokens: &TokenStream, name: &Ident, in_calls: &mut [bool; 2], elsewhere: &mut [bool; 2]) {
         let mut trees = tokens.clone().into_iter().peekable();
         while let Some(tree) = trees.next() {
             match tree {
@@ -1072,9 +1072,9 @@ fn only_passed_to_itself(body: &TokenStream, name: &Ident) -> [bool; 3] {
             }
         }
     }
-    let (mut in_calls, mut elsewhere) = ([false; 3], [false; 3]);
+    let (mut in_calls, mut elsewhere) = ([false; 2], [false; 2]);
     walk(body, name, &mut in_calls, &mut elsewhere);
-    [0, 1, 2].map(|index| in_calls[index] && !elsewhere[index])
+    [0, 1].map(|index| in_calls[index] && !elsewhere[index])
 }
 
 /// `body` with `from` spelled `to` in the arguments of its calls to `name`.
@@ -1250,13 +1250,13 @@ mod tests {
                 }
             }
         };
-        assert_eq!(only_passed_to_itself(&walk, &name), [false, true, true]);
+        assert_eq!(only_passed_to_itself(&walk, &name), [true, true]);
         let reporting = quote!(check::types(value, &[JsonType::Array], at, out); #walk);
-        assert_eq!(only_passed_to_itself(&reporting, &name), [false, false, true]);
+        assert_eq!(only_passed_to_itself(&reporting, &name), [false, true]);
         // Passed to another check is a use.
         let other = quote!(#walk check_leaf(value, at, out, mode););
-        assert_eq!(only_passed_to_itself(&other, &name), [false, false, false]);
-        assert_eq!(only_passed_to_itself(&quote!(check::nothing(at, out);), &name), [false; 3]);
+        assert_eq!(only_passed_to_itself(&other, &name), [false, false]);
+        assert_eq!(only_passed_to_itself(&quote!(check::nothing(at, out);), &name), [false; 2]);
 
         let renamed = rename_in_calls(reporting, &name, "mode", "_mode").to_string();
         assert!(renamed.contains("check_node (value , at , out , _mode)"), "{renamed}");
