@@ -426,7 +426,10 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// The keywords of `id` with its `allOf` parts merged in, for typing only
-    /// (validators check the parts as written). Conflicting parts are errors.
+    /// (validators check the parts as written). Parts that no one Rust type
+    /// can merge are errors; parts that no value satisfies together get a
+    /// warning and no merge, so the schema is typed as any JSON value, which
+    /// validation then always rejects (as it does a `false` schema).
     pub fn merged(&mut self, id: SchemaId) -> Option<Keywords> {
         let target = self.arena.target(id);
         if let Some(merged) = self.merges.get(&target) {
@@ -453,13 +456,8 @@ impl<'a> TypeBuilder<'a> {
         let keywords = match &self.arena.get(target).kind {
             SchemaKind::Keywords(keywords) => (**keywords).clone(),
             SchemaKind::Any => Keywords::default(),
-            SchemaKind::Nothing => {
-                self.error(
-                    id,
-                    "`false` in an `allOf` allows nothing: no Rust type can represent it".to_owned(),
-                );
-                return None;
-            }
+            // A `false` schema says itself that it accepts nothing.
+            SchemaKind::Nothing => return None,
             SchemaKind::Ref { .. } => {
                 self.error(id, "this `$ref` chain never reaches a schema".to_owned());
                 return None;
@@ -467,17 +465,38 @@ impl<'a> TypeBuilder<'a> {
         };
         let mut result = Keywords { all_of: Vec::new(), ..keywords.clone() };
         for part in &keywords.all_of {
-            let part_keywords = self.merged(*part)?;
-            if let Err(conflict) = self.merge_into(&mut result, part_keywords) {
-                self.error(*part, format!("cannot merge this `allOf` part: {conflict}"));
+            if matches!(self.arena.get(self.arena.target(*part)).kind, SchemaKind::Nothing) {
+                self.accepts_nothing(*part, "this part is `false`");
                 return None;
+            }
+            let part_keywords = self.merged(*part)?;
+            match self.merge_into(&mut result, part_keywords) {
+                Ok(()) => {}
+                Err(Conflict::NoValue(reason)) => {
+                    self.accepts_nothing(*part, &reason);
+                    return None;
+                }
+                Err(Conflict::Unrepresentable(reason)) => {
+                    self.error(*part, format!("cannot merge this `allOf` part: {reason}"));
+                    return None;
+                }
             }
         }
         Some(result)
     }
 
+    fn accepts_nothing(&mut self, part: SchemaId, reason: &str) {
+        self.warning(
+            part,
+            format!(
+                "this `allOf` accepts no value ({reason}): it is typed as `serde_json::Value`, \
+                 and validation rejects every value"
+            ),
+        );
+    }
+
     /// Merges `part` into `into`; keywords that shape the Rust type must agree.
-    fn merge_into(&self, into: &mut Keywords, part: Keywords) -> Result<(), String> {
+    fn merge_into(&self, into: &mut Keywords, part: Keywords) -> Result<(), Conflict> {
         into.types = match (into.types.take(), part.types) {
             (None, other) | (other, None) => other,
             (Some(a), Some(b)) => {
@@ -498,7 +517,7 @@ impl<'a> TypeBuilder<'a> {
                 both.retain(|t| *t != JsonType::Number || (a.contains(t) && b.contains(t)));
                 both.sort();
                 if both.is_empty() {
-                    return Err("the parts have no type in common".to_owned());
+                    return Err(Conflict::NoValue("its parts have no type in common".to_owned()));
                 }
                 Some(both)
             }
@@ -517,7 +536,9 @@ impl<'a> TypeBuilder<'a> {
                             slot.1 = schema;
                         }
                     } else if !same {
-                        return Err(format!("property `{name}` is defined differently in two parts"));
+                        return Err(Conflict::Unrepresentable(format!(
+                            "property `{name}` is defined differently in two parts"
+                        )));
                     }
                 }
             }
@@ -538,15 +559,21 @@ impl<'a> TypeBuilder<'a> {
             &mut into.additional_properties,
             part.additional_properties,
             |a, b| self.arena.get(*a).fingerprint == self.arena.get(*b).fingerprint,
-        )?;
-        take_one("enum", &mut into.enum_values, part.enum_values, |a, b| a == b)?;
-        take_one("const", &mut into.const_value, part.const_value, |a, b| a == b)?;
-        take_one("format", &mut into.format, part.format, |a, b| a == b)?;
-        take_one("items", &mut into.items, part.items, |a, b| a == b)?;
-        take_one("discriminator", &mut into.discriminator, part.discriminator, |a, b| a == b)?;
+        )
+        .map_err(Conflict::Unrepresentable)?;
+        take_one("enum", &mut into.enum_values, part.enum_values, |a, b| a == b)
+            .map_err(Conflict::Unrepresentable)?;
+        // Two different constants: no value equals both.
+        take_one("const", &mut into.const_value, part.const_value, |a, b| a == b)
+            .map_err(Conflict::NoValue)?;
+        take_one("format", &mut into.format, part.format, |a, b| a == b)
+            .map_err(Conflict::Unrepresentable)?;
+        take_one("items", &mut into.items, part.items, |a, b| a == b).map_err(Conflict::Unrepresentable)?;
+        take_one("discriminator", &mut into.discriminator, part.discriminator, |a, b| a == b)
+            .map_err(Conflict::Unrepresentable)?;
         if !part.one_of.is_empty() || !part.any_of.is_empty() {
             if !into.one_of.is_empty() || !into.any_of.is_empty() {
-                return Err("two parts both use `oneOf`/`anyOf`".to_owned());
+                return Err(Conflict::Unrepresentable("two parts both use `oneOf`/`anyOf`".to_owned()));
             }
             into.one_of = part.one_of;
             into.any_of = part.any_of;
@@ -1231,6 +1258,14 @@ fn kind_label(ty: &TypeRef, types: &[TypeDef]) -> String {
 }
 
 /// Whether `take_one` may keep `into`: the keyword agrees, or only one side has it.
+/// Why two `allOf` parts do not merge into one Rust type.
+enum Conflict {
+    /// No value satisfies both parts.
+    NoValue(String),
+    /// Values may satisfy both, but no one Rust type describes them.
+    Unrepresentable(String),
+}
+
 fn take_one<T>(
     keyword: &str,
     into: &mut Option<T>,
