@@ -79,8 +79,8 @@ pub fn lint(sources: &Sources) -> Diagnostics {
         }
         for kind in ["subscribe", "publish"] {
             let operation = channel.join(kind);
-            if let Some(Value::String(id)) = sources.get(&operation.join("operationId")) {
-                linter.operation_id(id, operation.join("operationId"));
+            if let Some((id, site)) = linter.effective_operation_id(&operation) {
+                linter.operation_id(&id, site);
             }
             linter.message(&operation.join("message"));
         }
@@ -123,6 +123,25 @@ impl Linter<'_> {
             }
         }
         site
+    }
+
+    /// The operation's `operationId` once its traits are merged into it (JSON
+    /// Merge Patch, in order: the last trait that sets it wins), and where
+    /// that id is written.
+    fn effective_operation_id(&self, operation: &Site) -> Option<(String, Site)> {
+        let mut written = Some(operation.join("operationId"));
+        let traits = self.sources.get(&operation.join("traits")).and_then(Value::as_array);
+        for index in 0..traits.map_or(0, Vec::len) {
+            let operation_trait = self.deref(&operation.join("traits").item(index));
+            match self.sources.get(&operation_trait.join("operationId")) {
+                None => {}
+                Some(Value::Null) => written = None,
+                Some(_) => written = Some(operation_trait.join("operationId")),
+            }
+        }
+        let site = written?;
+        let Some(Value::String(id)) = self.sources.get(&site) else { return None };
+        Some((id.clone(), site))
     }
 
     fn operation_id(&mut self, id: &str, site: Site) {
@@ -456,6 +475,18 @@ mod tests {
         assert_eq!(
             lint_text(text),
             [("duplicate operationId `x`".to_owned(), "/channels/b/publish/operationId".to_owned())]
+        );
+    }
+
+    #[test]
+    fn operation_ids_given_by_traits_count_too() {
+        // The trait's id replaces the operation's own; `null` removes it.
+        let text = "channels:\n  a:\n    subscribe: {operationId: own, traits: [$ref: '#/components/operationTraits/t']}\n    publish: {operationId: own}\n  b: {publish: {operationId: x, traits: [{operationId: null}]}}\n  c: {publish: {operationId: x}}\ncomponents:\n  operationTraits:\n    t: {operationId: c}\n";
+        assert_eq!(lint_text(text), []);
+        let clash = text.replace("t: {operationId: c}", "t: {operationId: x}");
+        assert_eq!(
+            lint_text(&clash),
+            [("duplicate operationId `x`".to_owned(), "/channels/c/publish/operationId".to_owned())]
         );
     }
 

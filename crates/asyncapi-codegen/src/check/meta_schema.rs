@@ -16,9 +16,33 @@ const META_SCHEMA: &str = include_str!("../../meta-schema/asyncapi-2.6.0.json");
 const MAX_ERRORS: usize = 20;
 
 static VALIDATOR: LazyLock<Result<Validator, String>> = LazyLock::new(|| {
-    let schema: Value = serde_json::from_str(META_SCHEMA).map_err(|e| e.to_string())?;
+    let schema = meta_schema()?;
     jsonschema::draft7::new(&schema).map_err(|e| e.to_string())
 });
+
+const DEFINITIONS: &str = "http://asyncapi.com/definitions/2.6.0/";
+
+/// The embedded meta-schema, where the specification's text is looser than it.
+///
+/// The 2.6.0 text lets `components.messageTraits` and
+/// `components.operationTraits` hold Reference Objects (as every other
+/// component map does), but the meta-schema only takes traits written in
+/// place there. Its maps accept a Reference too.
+fn meta_schema() -> Result<Value, String> {
+    let mut schema: Value = serde_json::from_str(META_SCHEMA).map_err(|e| e.to_string())?;
+    let components = &mut schema["definitions"][format!("{DEFINITIONS}components.json")]["properties"];
+    for map in ["messageTraits", "operationTraits"] {
+        let member = &mut components[map]["additionalProperties"];
+        let written = member.take();
+        if written.is_null() {
+            return Err(format!("`components.{map}` has no `additionalProperties` to extend"));
+        }
+        *member = serde_json::json!({
+            "oneOf": [{ "$ref": format!("{DEFINITIONS}Reference.json") }, written]
+        });
+    }
+    Ok(schema)
+}
 
 /// What a part of the document in another file can be, by the name of its
 /// definition in the meta-schema. (Declared in the order of [`Part::ALL`].)
@@ -29,11 +53,18 @@ pub enum Part {
     Parameter,
     Message,
     MessageTrait,
+    OperationTrait,
 }
 
 impl Part {
-    const ALL: [Part; 5] =
-        [Part::Server, Part::ChannelItem, Part::Parameter, Part::Message, Part::MessageTrait];
+    const ALL: [Part; 6] = [
+        Part::Server,
+        Part::ChannelItem,
+        Part::Parameter,
+        Part::Message,
+        Part::MessageTrait,
+        Part::OperationTrait,
+    ];
 
     fn definition(self) -> &'static str {
         match self {
@@ -42,6 +73,7 @@ impl Part {
             Part::Parameter => "parameter",
             Part::Message => "message",
             Part::MessageTrait => "messageTrait",
+            Part::OperationTrait => "operationTrait",
         }
     }
 }
@@ -50,12 +82,12 @@ impl Part {
 /// definitions under a root that refers to the part's (each definition
 /// carries its own `$id`).
 static PART_VALIDATORS: LazyLock<Result<Vec<Validator>, String>> = LazyLock::new(|| {
-    let mut schema: Value = serde_json::from_str(META_SCHEMA).map_err(|e| e.to_string())?;
+    let mut schema = meta_schema()?;
     let definitions = schema["definitions"].take();
     Part::ALL
         .iter()
         .map(|part| {
-            let id = format!("http://asyncapi.com/definitions/2.6.0/{}.json", part.definition());
+            let id = format!("{DEFINITIONS}{}.json", part.definition());
             let root = serde_json::json!({ "$ref": id, "definitions": definitions });
             jsonschema::draft7::new(&root).map_err(|e| e.to_string())
         })
@@ -241,6 +273,33 @@ mod tests {
         );
         assert!(validate_part(&sources, &at("/P"), Part::Parameter).has_errors());
         assert!(!validate_part(&sources, &at("/V"), Part::Message).has_errors());
+        // An operation trait has no message.
+        assert!(
+            validate_part(&sources, &at("/V"), Part::OperationTrait)
+                .iter()
+                .any(|d| d.message.contains("`payload`"))
+        );
+    }
+
+    #[test]
+    fn component_traits_may_be_references_as_the_specification_says() {
+        let document = |traits: &str| {
+            format!(
+                "asyncapi: 2.6.0\ninfo: {{title: t, version: '1'}}\nchannels: {{}}\ncomponents:\n{traits}"
+            )
+        };
+        let referred = document(
+            "  messageTraits:\n    m: {$ref: 'lib.yaml#/m'}\n  operationTraits:\n    o: {$ref: 'lib.yaml#/o'}\n",
+        );
+        let sources = Sources::from_text(&referred, "asyncapi.yaml").unwrap();
+        assert!(!validate(&sources).has_errors(), "{:?}", validate(&sources));
+        // Traits written in place are still checked as traits.
+        let written =
+            document("  messageTraits:\n    m: {payload: {}}\n  operationTraits:\n    o: {message: {}}\n");
+        let sources = Sources::from_text(&written, "asyncapi.yaml").unwrap();
+        let errors: Vec<String> = validate(&sources).iter().map(|d| d.message.clone()).collect();
+        assert!(errors.iter().any(|e| e.contains("`payload`")), "{errors:?}");
+        assert!(errors.iter().any(|e| e.contains("`message`")), "{errors:?}");
     }
 
     #[test]

@@ -240,13 +240,34 @@ impl Resolver {
                 messages.extend(self.message(sources, &message));
             }
         }
+        let merged = self.apply_operation_traits(sources, site);
+        let field = |name: &str| merged.get(name).and_then(Value::as_str).map(str::to_owned);
         Some(Operation {
             site: site.clone(),
-            id: text(sources, site, "operationId"),
-            summary: text(sources, site, "summary"),
-            description: text(sources, site, "description"),
+            id: field("operationId"),
+            summary: field("summary"),
+            description: field("description"),
             messages,
         })
+    }
+
+    /// Merges the operation's traits into it (JSON Merge Patch, in order, as
+    /// AsyncAPI 2.6 says): a trait can give the operation its `operationId`.
+    fn apply_operation_traits(&mut self, sources: &mut Sources, operation: &Site) -> Map<String, Value> {
+        let mut merged = match sources.get(operation) {
+            Some(Value::Object(object)) => object.clone(),
+            _ => Map::new(),
+        };
+        let Some(Value::Array(traits)) = merged.remove("traits") else { return merged };
+        for index in 0..traits.len() {
+            let written = operation.join("traits").item(index);
+            let Some(trait_site) = self.deref_part(sources, &written, Part::OperationTrait) else { continue };
+            let Some(Value::Object(patch)) = sources.get(&trait_site).cloned() else { continue };
+            for (key, value) in patch {
+                merge_member(&mut merged, key, value);
+            }
+        }
+        merged
     }
 
     fn message(&mut self, sources: &mut Sources, site: &Site) -> Option<MessageId> {
@@ -403,6 +424,31 @@ components:
         assert_eq!(message.content_type.as_deref(), Some("application/json"));
         assert_eq!(message.headers.as_ref().unwrap().pointer, "/components/messageTraits/Signed/headers");
         assert!(sources.get(message.payload.as_ref().unwrap()).is_some());
+    }
+
+    #[test]
+    fn operations_take_their_traits() {
+        let text = r"
+asyncapi: 2.6.0
+info: {title: T, version: '1'}
+channels:
+  a:
+    subscribe:
+      operationId: own
+      summary: Kept.
+      traits: [{$ref: '#/components/operationTraits/Named'}, {description: Last.}]
+      message: {payload: {type: string}}
+components:
+  operationTraits:
+    Named: {$ref: '#/components/operationTraits/Written'}
+    Written: {operationId: fromTrait, description: First.}
+";
+        let mut sources = Sources::from_text(text, "d.yaml").unwrap();
+        let document = resolve(&mut sources).unwrap();
+        let operation = document.channels[0].subscribe.as_ref().unwrap();
+        assert_eq!(operation.id.as_deref(), Some("fromTrait"));
+        assert_eq!(operation.summary.as_deref(), Some("Kept."));
+        assert_eq!(operation.description.as_deref(), Some("Last."));
     }
 
     #[test]
