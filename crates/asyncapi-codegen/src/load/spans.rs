@@ -18,7 +18,7 @@
 
 use std::collections::HashMap;
 
-use saphyr_parser::{Event, Parser, Span};
+use saphyr_parser::{Event, Parser, Span, Tag};
 use struson::reader::{JsonReader, JsonStreamReader, LinePosition, ReaderError, ReaderSettings, ValueType};
 
 use crate::pointer;
@@ -49,6 +49,9 @@ pub struct DuplicateKey {
     pub pointer: String,
     pub position: Position,
 }
+
+/// The tags of YAML's core schema, which say what JSON already does.
+const CORE_TAGS: [&str; 7] = ["str", "int", "float", "bool", "null", "map", "seq"];
 
 /// Why a text is not read any further.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,6 +164,12 @@ impl SpanIndex {
                 continue;
             }
             let position = position_of(span);
+            if let Event::Scalar(.., Some(tag))
+            | Event::MappingStart(_, Some(tag))
+            | Event::SequenceStart(_, Some(tag)) = &event
+            {
+                builder.tag(tag, position)?;
+            }
             match event {
                 Event::Scalar(value, _, anchor, _) => builder.scalar(value.into_owned(), anchor, position)?,
                 Event::Alias(anchor) => builder.alias(anchor, position)?,
@@ -523,6 +532,21 @@ impl Builder {
         at
     }
 
+    /// Refuses a `!!` tag outside YAML's core schema (`!!invalidTag 1.0`): the
+    /// value parser would drop it silently, and the author meant something by
+    /// it. (Local tags, `!custom`, the value parser refuses itself.)
+    fn tag(&self, tag: &Tag, position: Position) -> Result<(), Box<Refusal>> {
+        if !tag.is_yaml_core_schema() || CORE_TAGS.contains(&tag.suffix.as_str()) {
+            return Ok(());
+        }
+        Err(self.refuse(
+            position,
+            format!("invalid YAML: unknown tag `!!{}`", tag.suffix),
+            "AsyncAPI documents are JSON data written in YAML: remove the tag \
+             (YAML's core tags are `!!str`, `!!int`, `!!float`, `!!bool`, `!!null`, `!!map` and `!!seq`)",
+        ))
+    }
+
     fn refuse(&self, position: Position, message: String, help: &str) -> Box<Refusal> {
         Box::new(Refusal { message, help: help.to_owned(), position, pointer: self.open_pointer() })
     }
@@ -739,6 +763,14 @@ mod tests {
         let text = format!("a: &a [{long}]\nb: [{aliases}]\n");
         let refusal = SpanIndex::build(&text).unwrap_err();
         assert!(refusal.message.contains("YAML aliases expand"), "{}", refusal.message);
+    }
+
+    #[test]
+    fn refuses_tags_outside_the_core_schema() {
+        let refusal = SpanIndex::build("info:\n  version: !!invalidTag 0.1.0\n").unwrap_err();
+        assert_eq!(refusal.message, "invalid YAML: unknown tag `!!invalidTag`");
+        assert_eq!(refusal.position, Position { line: 2, column: 12 });
+        assert!(SpanIndex::build("a: !!str 1\nb: !!map {c: !!seq [!!int 2, !!null ~]}\n").is_ok());
     }
 
     #[test]
