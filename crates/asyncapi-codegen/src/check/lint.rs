@@ -251,11 +251,36 @@ impl Linter<'_> {
         if let Some(Value::String(pattern)) = schema.get("pattern") {
             self.pattern(pattern, site.join("pattern"));
         }
+        if let Some(Value::String(property)) = schema.get("discriminator") {
+            self.discriminator(property, site, schema);
+        }
         if let Some(Value::Object(patterns)) = schema.get("patternProperties") {
             for pattern in patterns.keys() {
                 self.pattern(pattern, site.join("patternProperties").join(pattern));
             }
         }
+    }
+
+    /// AsyncAPI 2.6: the discriminator "MUST be defined at this schema and it
+    /// MUST be in the required property list".
+    fn discriminator(&mut self, property: &str, site: &Site, schema: &serde_json::Map<String, Value>) {
+        let defined = schema.get("properties").and_then(|p| p.get(property)).is_some();
+        let required = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|names| names.iter().any(|name| name == property));
+        let problem = match (defined, required) {
+            (true, true) => return,
+            (false, _) => "is not one of this schema's `properties`",
+            (true, false) => "is not in this schema's `required` list",
+        };
+        self.diagnostics.push(
+            Diagnostic::error(format!("discriminator `{property}` {problem}"))
+                .at(self.sources.locate(&site.join("discriminator")))
+                .with_help(
+                    "a discriminator names a property that every value has: define it here and require it",
+                ),
+        );
     }
 
     fn pattern(&mut self, pattern: &str, site: Site) {
@@ -487,6 +512,25 @@ mod tests {
         assert_eq!(
             lint_text(&clash),
             [("duplicate operationId `x`".to_owned(), "/channels/c/publish/operationId".to_owned())]
+        );
+    }
+
+    #[test]
+    fn discriminators_are_defined_and_required() {
+        let schema = |properties: &str, required: &str| {
+            format!(
+                "components:\n  schemas:\n    Pet:\n      discriminator: petType\n      properties: {{{properties}}}\n      required: [{required}]\n"
+            )
+        };
+        assert_eq!(lint_text(&schema("petType: {type: string}", "petType")), []);
+        let at = "/components/schemas/Pet/discriminator".to_owned();
+        assert_eq!(
+            lint_text(&schema("petType: {type: string}", "name")),
+            [("discriminator `petType` is not in this schema's `required` list".to_owned(), at.clone())]
+        );
+        assert_eq!(
+            lint_text(&schema("name: {type: string}", "petType")),
+            [("discriminator `petType` is not one of this schema's `properties`".to_owned(), at)]
         );
     }
 

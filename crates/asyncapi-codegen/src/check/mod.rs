@@ -2,12 +2,14 @@
 //!
 //! First the questions with one precise answer (is it AsyncAPI at all, which
 //! version, unknown schema `type` names, unsupported `schemaFormat`s, duplicate
-//! `operationId`s), then the official 2.6.0 meta-schema for everything else. A
+//! `operationId`s, and the specification's rules the meta-schema does not
+//! say), then the official 2.6.0 meta-schema for everything else. A
 //! meta-schema error on a node that already has a precise diagnostic is dropped:
 //! the precise one says the same thing better.
 
 mod lint;
 mod meta_schema;
+mod rules;
 
 pub use lint::pattern_problem;
 pub use meta_schema::{Part, validate_part};
@@ -39,10 +41,15 @@ pub fn check(sources: &Sources) -> Diagnostics {
         }
     };
     // The two passes are independent: the meta-schema's runs beside the lint.
-    let (meta, precise) =
+    let (meta, mut precise) =
         crate::threads::beside(META_SCHEMA_STACK, || meta_schema::validate(sources), || lint::lint(sources));
-    let precise_pointers: Vec<String> =
-        precise.iter().filter_map(|d| d.location.as_ref().map(|l| l.pointer.clone())).collect();
+    precise.extend(rules::check(sources));
+    // Only an error says what a meta-schema error would: a warning leaves it standing.
+    let precise_pointers: Vec<String> = precise
+        .iter()
+        .filter(|d| d.is_error())
+        .filter_map(|d| d.location.as_ref().map(|l| l.pointer.clone()))
+        .collect();
     diagnostics.extend(precise);
     for diagnostic in meta {
         let pointer = diagnostic.location.as_ref().map(|l| l.pointer.as_str()).unwrap_or("");
@@ -170,6 +177,18 @@ mod tests {
             ),
             ["unknown type `strin`", "not valid AsyncAPI 2.6: missing required field `info`"]
         );
+    }
+
+    #[test]
+    fn a_warning_covers_nothing() {
+        // The server's name gets a warning; its missing protocol is still an error.
+        let sources =
+            Sources::from_text(&format!("{MINIMAL}servers:\n  a.b: {{url: x}}\n"), "doc.yaml").unwrap();
+        let diagnostics = check(&sources);
+        let warning = diagnostics.warnings().next().expect("`.` is not allowed in server names");
+        assert_eq!(warning.location.as_ref().unwrap().pointer, "/servers/a.b");
+        let errors: Vec<&str> = diagnostics.errors().map(|d| d.message.as_str()).collect();
+        assert_eq!(errors, ["not valid AsyncAPI 2.6: missing required field `protocol`"]);
     }
 
     #[test]
