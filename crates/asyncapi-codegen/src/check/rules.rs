@@ -12,25 +12,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::{Site, Sources};
-
-/// The maps of the Components Object, whose keys are component names.
-const COMPONENT_MAPS: [&str; 14] = [
-    "schemas",
-    "servers",
-    "serverVariables",
-    "channels",
-    "messages",
-    "securitySchemes",
-    "parameters",
-    "correlationIds",
-    "operationTraits",
-    "messageTraits",
-    "serverBindings",
-    "channelBindings",
-    "operationBindings",
-    "messageBindings",
-];
+use crate::load::{COMPONENT_MAPS, Site, Sources};
 
 /// Members whose values are schemas, bindings, examples or extensions, where
 /// `tags` and `security` are data rather than AsyncAPI fields.

@@ -329,6 +329,24 @@ impl Sources {
     }
 }
 
+/// The maps of the Components Object, whose keys are component names.
+pub const COMPONENT_MAPS: [&str; 14] = [
+    "schemas",
+    "servers",
+    "serverVariables",
+    "channels",
+    "messages",
+    "securitySchemes",
+    "parameters",
+    "correlationIds",
+    "operationTraits",
+    "messageTraits",
+    "serverBindings",
+    "channelBindings",
+    "operationBindings",
+    "messageBindings",
+];
+
 /// Where a value sits, for finding the `$ref`s of the document in it: the
 /// members of an object are names (of `properties`, `schemas`, `channels`...)
 /// or keywords; data (`examples`, `default`, `enum`, `const`, `x-`
@@ -344,27 +362,15 @@ enum Place {
 
 impl Place {
     const DATA: [&str; 5] = ["examples", "example", "default", "enum", "const"];
-    const NAME_MAPS: [&str; 21] = [
+    /// Maps whose members are names, besides the Components Object's maps
+    /// (and the root's `channels` and `servers`, which share their names).
+    const NAME_MAPS: [&str; 7] = [
         "properties",
         "patternProperties",
         "definitions",
         "$defs",
         "dependencies",
         "dependentSchemas",
-        "channels",
-        "servers",
-        "schemas",
-        "messages",
-        "securitySchemes",
-        "parameters",
-        "correlationIds",
-        "operationTraits",
-        "messageTraits",
-        "serverBindings",
-        "channelBindings",
-        "operationBindings",
-        "messageBindings",
-        "serverVariables",
         "variables",
     ];
 
@@ -378,7 +384,7 @@ impl Place {
         if self == Place::Keywords && (Self::DATA.contains(&key) || key.starts_with("x-")) {
             return None;
         }
-        Some(if self != Place::Names && Self::NAME_MAPS.contains(&key) {
+        Some(if self != Place::Names && (Self::NAME_MAPS.contains(&key) || COMPONENT_MAPS.contains(&key)) {
             Place::Names
         } else {
             Place::Keywords
