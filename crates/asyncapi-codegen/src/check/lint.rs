@@ -28,9 +28,6 @@ pub fn is_supported_schema_format(format: &str) -> bool {
 /// later stages walk schemas recursively, and no real document comes close.
 pub const MAX_SCHEMA_DEPTH: usize = 256;
 
-/// Longest `$ref` chain followed to a message, parameter or trait.
-const MAX_REF_CHAIN: usize = 64;
-
 /// How a schema was reached from the one before it on the walk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Edge {
@@ -70,11 +67,11 @@ pub fn lint(sources: &Sources) -> Diagnostics {
         diagnostics: Diagnostics::new(),
     };
     let root = sources.root_site();
-    for name in linter.members(&root.join("channels")) {
+    for name in sources.member_names(&root.join("channels")) {
         let channel = root.join("channels").join(&name);
-        let channel = linter.deref(&channel);
-        for parameter in linter.members(&channel.join("parameters")) {
-            let parameter = linter.deref(&channel.join("parameters").join(&parameter));
+        let channel = sources.follow_refs(&channel);
+        for parameter in sources.member_names(&channel.join("parameters")) {
+            let parameter = sources.follow_refs(&channel.join("parameters").join(&parameter));
             linter.schema(&parameter.join("schema"));
         }
         for kind in ["subscribe", "publish"] {
@@ -86,45 +83,24 @@ pub fn lint(sources: &Sources) -> Diagnostics {
         }
     }
     let components = root.join("components");
-    for name in linter.members(&components.join("schemas")) {
+    for name in sources.member_names(&components.join("schemas")) {
         linter.schema(&components.join("schemas").join(&name));
     }
-    for name in linter.members(&components.join("messages")) {
+    for name in sources.member_names(&components.join("messages")) {
         linter.message(&components.join("messages").join(&name));
     }
-    for name in linter.members(&components.join("messageTraits")) {
-        let message_trait = linter.deref(&components.join("messageTraits").join(&name));
+    for name in sources.member_names(&components.join("messageTraits")) {
+        let message_trait = sources.follow_refs(&components.join("messageTraits").join(&name));
         linter.schema(&message_trait.join("headers"));
     }
-    for name in linter.members(&components.join("parameters")) {
-        let parameter = linter.deref(&components.join("parameters").join(&name));
+    for name in sources.member_names(&components.join("parameters")) {
+        let parameter = sources.follow_refs(&components.join("parameters").join(&name));
         linter.schema(&parameter.join("schema"));
     }
     linter.diagnostics
 }
 
 impl Linter<'_> {
-    fn members(&self, site: &Site) -> Vec<String> {
-        match self.sources.get(site) {
-            Some(Value::Object(members)) => members.keys().cloned().collect(),
-            _ => Vec::new(),
-        }
-    }
-
-    /// Follows `$ref`s; an unresolvable one, or a cycle, is left for the resolve
-    /// stage to report.
-    fn deref(&self, site: &Site) -> Site {
-        let mut site = site.clone();
-        for _ in 0..MAX_REF_CHAIN {
-            let Some(Value::String(reference)) = self.sources.get(&site.join("$ref")) else { break };
-            match self.sources.resolve_ref(site.file, reference) {
-                Ok(target) => site = target,
-                Err(_) => break,
-            }
-        }
-        site
-    }
-
     /// The operation's `operationId` once its traits are merged into it (JSON
     /// Merge Patch, in order: the last trait that sets it wins), and where
     /// that id is written.
@@ -132,7 +108,7 @@ impl Linter<'_> {
         let mut written = Some(operation.join("operationId"));
         let traits = self.sources.get(&operation.join("traits")).and_then(Value::as_array);
         for index in 0..traits.map_or(0, Vec::len) {
-            let operation_trait = self.deref(&operation.join("traits").item(index));
+            let operation_trait = self.sources.follow_refs(&operation.join("traits").item(index));
             match self.sources.get(&operation_trait.join("operationId")) {
                 None => {}
                 Some(Value::Null) => written = None,
@@ -159,7 +135,7 @@ impl Linter<'_> {
     }
 
     fn message(&mut self, site: &Site) {
-        let site = self.deref(site);
+        let site = self.sources.follow_refs(site);
         if !self.visited.insert(site.clone()) {
             return;
         }
@@ -172,7 +148,7 @@ impl Linter<'_> {
         for (index, _) in
             self.sources.get(&site.join("traits")).and_then(Value::as_array).into_iter().flatten().enumerate()
         {
-            let message_trait = self.deref(&site.join("traits").item(index));
+            let message_trait = self.sources.follow_refs(&site.join("traits").item(index));
             self.schema(&message_trait.join("headers"));
         }
         self.schema(&site.join("headers"));

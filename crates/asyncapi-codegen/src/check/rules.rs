@@ -33,7 +33,7 @@ pub fn check(sources: &Sources) -> Diagnostics {
             "letters, digits, `.`, `_` and `-`",
         );
     }
-    for channel in rules.members(&root.join("channels")) {
+    for channel in sources.member_names(&root.join("channels")) {
         let site = root.join("channels").join(&channel);
         if channel.contains('?') {
             rules.diagnostics.push(
@@ -52,7 +52,7 @@ pub fn check(sources: &Sources) -> Diagnostics {
         );
     }
     for servers in [root.join("servers"), root.join("components").join("servers")] {
-        for server in rules.members(&servers) {
+        for server in sources.member_names(&servers) {
             rules.variables(&servers.join(&server).join("variables"));
         }
     }
@@ -77,30 +77,16 @@ struct Rules<'a> {
 }
 
 impl<'a> Rules<'a> {
-    fn members(&self, site: &Site) -> Vec<String> {
-        match self.sources.get(site) {
-            Some(Value::Object(members)) => members.keys().cloned().collect(),
-            _ => Vec::new(),
-        }
-    }
-
-    /// The node at `site`, through a `$ref` that stays in the document.
+    /// The node at `site`, through `$ref`s.
     fn deref(&self, site: &Site) -> Option<&'a Value> {
-        let sources = self.sources;
-        let value = sources.get(site)?;
-        match value.get("$ref") {
-            Some(Value::String(reference)) => {
-                sources.resolve_ref(site.file, reference).ok().and_then(|target| sources.get(&target))
-            }
-            _ => Some(value),
-        }
+        self.sources.get(&self.sources.follow_refs(site))
     }
 
     /// A name outside its map's pattern is a warning, not an error: real
     /// documents name components `Billing Receipt Created`, the official
     /// parser takes them, and so can the generator.
     fn names(&mut self, map: &Site, what: &str, allowed: fn(&str) -> bool, alphabet: &str) {
-        for name in self.members(map) {
+        for name in self.sources.member_names(map) {
             if !allowed(&name) {
                 self.diagnostics.push(
                     Diagnostic::warning(format!(
@@ -116,7 +102,7 @@ impl<'a> Rules<'a> {
     }
 
     fn variables(&mut self, variables: &Site) {
-        for name in self.members(variables) {
+        for name in self.sources.member_names(variables) {
             let Some(variable) = self.deref(&variables.join(&name)) else { continue };
             let (Some(Value::Array(allowed)), Some(Value::Array(examples))) =
                 (variable.get("enum"), variable.get("examples"))
@@ -142,7 +128,8 @@ impl<'a> Rules<'a> {
     /// The declared security schemes, each with its `type` when it has one.
     fn security_schemes(&self) -> HashMap<String, Option<String>> {
         let schemes = self.sources.root_site().join("components").join("securitySchemes");
-        self.members(&schemes)
+        self.sources
+            .member_names(&schemes)
             .into_iter()
             .map(|name| {
                 let kind = self

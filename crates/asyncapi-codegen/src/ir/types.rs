@@ -559,18 +559,14 @@ impl<'a> TypeBuilder<'a> {
             &mut into.additional_properties,
             part.additional_properties,
             |a, b| self.arena.get(*a).fingerprint == self.arena.get(*b).fingerprint,
-        )
-        .map_err(Conflict::Unrepresentable)?;
-        take_one("enum", &mut into.enum_values, part.enum_values, |a, b| a == b)
-            .map_err(Conflict::Unrepresentable)?;
+        )?;
+        take_one("enum", &mut into.enum_values, part.enum_values, |a, b| a == b)?;
         // Two different constants: no value equals both.
         take_one("const", &mut into.const_value, part.const_value, |a, b| a == b)
-            .map_err(Conflict::NoValue)?;
-        take_one("format", &mut into.format, part.format, |a, b| a == b)
-            .map_err(Conflict::Unrepresentable)?;
-        take_one("items", &mut into.items, part.items, |a, b| a == b).map_err(Conflict::Unrepresentable)?;
-        take_one("discriminator", &mut into.discriminator, part.discriminator, |a, b| a == b)
-            .map_err(Conflict::Unrepresentable)?;
+            .map_err(Conflict::no_value)?;
+        take_one("format", &mut into.format, part.format, |a, b| a == b)?;
+        take_one("items", &mut into.items, part.items, |a, b| a == b)?;
+        take_one("discriminator", &mut into.discriminator, part.discriminator, |a, b| a == b)?;
         if !part.one_of.is_empty() || !part.any_of.is_empty() {
             if !into.one_of.is_empty() || !into.any_of.is_empty() {
                 return Err(Conflict::Unrepresentable("two parts both use `oneOf`/`anyOf`".to_owned()));
@@ -1257,7 +1253,6 @@ fn kind_label(ty: &TypeRef, types: &[TypeDef]) -> String {
     .to_owned()
 }
 
-/// Whether `take_one` may keep `into`: the keyword agrees, or only one side has it.
 /// Why two `allOf` parts do not merge into one Rust type.
 enum Conflict {
     /// No value satisfies both parts.
@@ -1266,12 +1261,21 @@ enum Conflict {
     Unrepresentable(String),
 }
 
+impl Conflict {
+    /// The same conflict, where it also means that no value satisfies both parts.
+    fn no_value(self) -> Self {
+        let (Conflict::NoValue(reason) | Conflict::Unrepresentable(reason)) = self;
+        Conflict::NoValue(reason)
+    }
+}
+
+/// Whether `take_one` may keep `into`: the keyword agrees, or only one side has it.
 fn take_one<T>(
     keyword: &str,
     into: &mut Option<T>,
     other: Option<T>,
     same: impl Fn(&T, &T) -> bool,
-) -> Result<(), String> {
+) -> Result<(), Conflict> {
     match (into.as_ref(), other) {
         (_, None) => Ok(()),
         (None, Some(value)) => {
@@ -1279,7 +1283,7 @@ fn take_one<T>(
             Ok(())
         }
         (Some(existing), Some(value)) if same(existing, &value) => Ok(()),
-        _ => Err(format!("the parts give different `{keyword}`")),
+        _ => Err(Conflict::Unrepresentable(format!("the parts give different `{keyword}`"))),
     }
 }
 

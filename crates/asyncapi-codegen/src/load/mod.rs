@@ -16,6 +16,9 @@ pub use spans::{MAX_DEPTH, MAX_NODES, Position};
 /// The largest file read, in bytes: no AsyncAPI document comes close.
 pub const MAX_FILE_BYTES: u64 = 64 << 20;
 
+/// Longest `$ref` chain [`Sources::follow_refs`] follows.
+const MAX_REF_CHAIN: usize = 64;
+
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::pointer;
 
@@ -220,6 +223,30 @@ impl Sources {
     /// The value at `site`, if the pointer leads somewhere.
     pub fn get(&self, site: &Site) -> Option<&Value> {
         pointer::resolve(&self.files.get(site.file.0)?.value, &site.pointer)
+    }
+
+    /// The names of the members of the object at `site` (none when it is not one).
+    pub fn member_names(&self, site: &Site) -> Vec<String> {
+        match self.get(site) {
+            Some(Value::Object(members)) => members.keys().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Follows `$ref`s from `site` as far as they resolve, for checks that
+    /// look before references are resolved: an unresolvable one, or a cycle
+    /// (cut after [`MAX_REF_CHAIN`] steps), is left for the resolve stage to
+    /// report.
+    pub fn follow_refs(&self, site: &Site) -> Site {
+        let mut site = site.clone();
+        for _ in 0..MAX_REF_CHAIN {
+            let Some(Value::String(reference)) = self.get(&site.join("$ref")) else { break };
+            match self.resolve_ref(site.file, reference) {
+                Ok(target) => site = target,
+                Err(_) => break,
+            }
+        }
+        site
     }
 
     /// Adds a value the generator built (a message with its traits merged in);
@@ -915,6 +942,20 @@ mod tests {
         let error = sources.resolve_ref(sources.root(), "#/a/c").unwrap_err();
         assert_eq!(error, "nothing at `#/a/c` in x.yaml: `#/a` has no member `c` (it has `b`)");
         assert!(sources.resolve_ref(sources.root(), "#a").is_err());
+    }
+
+    #[test]
+    fn follows_reference_chains_as_far_as_they_resolve() {
+        let text = "a: {$ref: '#/b'}\nb: {$ref: '#/c'}\nc: {d: 1}\nbroken: {$ref: '#/nowhere'}\nloop: {$ref: '#/loop'}\n";
+        let sources = Sources::from_text(text, "x.yaml").unwrap();
+        let follow =
+            |pointer: &str| sources.follow_refs(&Site::new(sources.root(), pointer.to_owned())).pointer;
+        assert_eq!(follow("/a"), "/c");
+        assert_eq!(follow("/c/d"), "/c/d");
+        assert_eq!(follow("/broken"), "/broken");
+        assert_eq!(follow("/loop"), "/loop");
+        assert_eq!(sources.member_names(&sources.root_site().join("c")), ["d"]);
+        assert!(sources.member_names(&sources.root_site().join("c").join("d")).is_empty());
     }
 
     #[test]

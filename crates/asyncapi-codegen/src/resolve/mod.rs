@@ -118,19 +118,12 @@ fn text(sources: &Sources, site: &Site, key: &str) -> Option<String> {
     sources.get(&site.join(key)).and_then(Value::as_str).map(str::to_owned)
 }
 
-fn members(sources: &Sources, site: &Site) -> Vec<String> {
-    match sources.get(site) {
-        Some(Value::Object(members)) => members.keys().cloned().collect(),
-        _ => Vec::new(),
-    }
-}
-
 impl Resolver {
     fn document(&mut self, sources: &mut Sources) -> Document {
         let root = sources.root_site();
         let info = root.join("info");
         let mut servers = Vec::new();
-        for name in members(sources, &root.join("servers")) {
+        for name in sources.member_names(&root.join("servers")) {
             let Some(server) = self.deref_part(sources, &root.join("servers").join(&name), Part::Server)
             else {
                 continue;
@@ -142,13 +135,13 @@ impl Resolver {
             });
         }
         let mut channels = Vec::new();
-        for name in members(sources, &root.join("channels")) {
+        for name in sources.member_names(&root.join("channels")) {
             let Some(site) = self.deref_part(sources, &root.join("channels").join(&name), Part::ChannelItem)
             else {
                 continue;
             };
             let mut parameters = Vec::new();
-            for parameter in members(sources, &site.join("parameters")) {
+            for parameter in sources.member_names(&site.join("parameters")) {
                 let written = site.join("parameters").join(&parameter);
                 let Some(parameter_site) = self.deref_part(sources, &written, Part::Parameter) else {
                     continue;
@@ -258,16 +251,26 @@ impl Resolver {
             Some(Value::Object(object)) => object.clone(),
             _ => Map::new(),
         };
-        let Some(Value::Array(traits)) = merged.remove("traits") else { return merged };
-        for index in 0..traits.len() {
-            let written = operation.join("traits").item(index);
-            let Some(trait_site) = self.deref_part(sources, &written, Part::OperationTrait) else { continue };
-            let Some(Value::Object(patch)) = sources.get(&trait_site).cloned() else { continue };
+        merged.remove("traits");
+        for (_, patch) in self.traits(sources, operation, Part::OperationTrait) {
             for (key, value) in patch {
                 merge_member(&mut merged, key, value);
             }
         }
         merged
+    }
+
+    /// The traits `owner` lists, in order: where each is written (through
+    /// `$ref`s, checked as a `part` when in another file), and its members.
+    fn traits(&mut self, sources: &Sources, owner: &Site, part: Part) -> Vec<(Site, Map<String, Value>)> {
+        let count = sources.get(&owner.join("traits")).and_then(Value::as_array).map_or(0, Vec::len);
+        (0..count)
+            .filter_map(|index| {
+                let site = self.deref_part(sources, &owner.join("traits").item(index), part)?;
+                let Some(Value::Object(members)) = sources.get(&site) else { return None };
+                Some((site, members.clone()))
+            })
+            .collect()
     }
 
     fn message(&mut self, sources: &mut Sources, site: &Site) -> Option<MessageId> {
@@ -308,12 +311,9 @@ impl Resolver {
             _ => Map::new(),
         };
         let mut headers = merged.get("headers").map(|_| message.join("headers"));
-        let Some(Value::Array(traits)) = merged.remove("traits") else { return (merged, headers) };
+        merged.remove("traits");
         let mut headers_merged = false;
-        for index in 0..traits.len() {
-            let written = message.join("traits").item(index);
-            let Some(trait_site) = self.deref_part(sources, &written, Part::MessageTrait) else { continue };
-            let Some(Value::Object(patch)) = sources.get(&trait_site).cloned() else { continue };
+        for (trait_site, patch) in self.traits(sources, message, Part::MessageTrait) {
             for (key, mut value) in patch {
                 if key == "headers" {
                     if headers.is_none() {
