@@ -254,10 +254,15 @@ fn emit_string_enum(name: &proc_macro2::Ident, docs: TokenStream, variants: &[St
 fn emit_union(name: &proc_macro2::Ident, docs: TokenStream, union: &Union, types: &TypeSpace) -> TokenStream {
     let names: Vec<_> = union.variants.iter().map(|v| ident(&v.name)).collect();
     let tys: Vec<_> = union.variants.iter().map(|v| type_tokens(&v.ty, types, Scope::Types)).collect();
+    // A blank doc line parts the type's own docs from what the union adds, if it has any.
+    let docs = if docs.is_empty() {
+        docs
+    } else {
+        quote! { #docs #[doc = ""] }
+    };
     let Some(tag) = &union.tag else {
         return quote! {
             #docs
-            ///
             /// The first alternative that parses is taken.
             #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
             #[serde(untagged)]
@@ -271,7 +276,6 @@ fn emit_union(name: &proc_macro2::Ident, docs: TokenStream, union: &Union, types
     let tag_doc = doc_lines(&format!("Tagged by `{tag}`: its value picks the alternative."));
     quote! {
         #docs
-        ///
         #tag_doc
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
