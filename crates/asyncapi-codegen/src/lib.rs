@@ -7,6 +7,7 @@
 //! | stage | module | does |
 //! |---|---|---|
 //! | load | [`load`] | reads YAML/JSON files, external `$ref`s, node positions |
+//! | formats | [`formats`] | rewrites OpenAPI 3.0 and Avro payloads as JSON Schema |
 //! | check | [`check`] | the official 2.6.0 meta-schema and precise rules |
 //! | resolve | [`resolve`] | follows `$ref`s, merges message traits |
 //! | IR | [`ir`] | schemas, named types, messages, routing; every name |
@@ -25,6 +26,7 @@
 pub mod check;
 pub mod diagnostic;
 pub mod emit;
+pub mod formats;
 pub mod ir;
 pub mod load;
 pub mod pointer;
@@ -170,7 +172,13 @@ fn generate_from(mut sources: Sources, options: &Options, spec_name: &str) -> Re
             .with_help("pass another --crate-name")
             .into());
     }
-    let mut warnings = check::check(&sources);
+    // Payloads in other schema languages are JSON Schema from here on; an Avro
+    // schema that cannot be read stops here, before the check would misread it.
+    let mut warnings = formats::translate(&mut sources);
+    if warnings.has_errors() {
+        return Err(warnings);
+    }
+    warnings.extend(check::check(&sources));
     if warnings.has_errors() {
         return Err(warnings);
     }

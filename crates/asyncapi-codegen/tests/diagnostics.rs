@@ -231,9 +231,12 @@ broken! {
     meta_schema_violation: "meta-schema.yaml"
         => "not valid AsyncAPI 2.6: missing required field `protocol`"
         at "meta-schema.yaml:6:3", "/servers/production";
-    unsupported_schema_format: "avro.yaml"
-        => "unsupported schemaFormat `application/vnd.apache.avro;version=1.9.0`"
-        at "avro.yaml:9:9", "/channels/user~1signedup/subscribe/message/schemaFormat";
+    unsupported_schema_format: "raml.yaml"
+        => "unsupported schemaFormat `application/raml+yaml;version=1.0`"
+        at "raml.yaml:9:9", "/channels/user~1signedup/subscribe/message/schemaFormat", "Avro 1.x schemas";
+    avro_undefined_type: "avro-undefined-type.yaml"
+        => "invalid Avro schema: unknown type `Address`: a named type must be defined before it is used"
+        at "avro-undefined-type.yaml:15:31", "/channels/user~1signedup/subscribe/message/payload/fields/1/type";
     remote_ref: "remote-ref.yaml"
         => "remote reference `https://example.com/schemas/user.json` is not supported"
         at "remote-ref.yaml:10:11", "/channels/user~1signedup/subscribe/message/payload/$ref";

@@ -35,6 +35,7 @@ fn generate_text(text: &str) -> Files {
 
 const GOTOWEBINAR: &str = "spec/gotowebinar-webhooks.asyncapi.yaml";
 const CONSTRUCTS: &str = "tests/documents/constructs.asyncapi.yaml";
+const SCHEMA_FORMATS: &str = "tests/documents/schema-formats.asyncapi.yaml";
 
 #[test]
 fn gotowebinar_output() {
@@ -51,6 +52,14 @@ fn constructs_output() {
     let files = generate(&options(CONSTRUCTS));
     for file in ["src/types.rs", "src/event.rs", "src/validate.rs"] {
         insta::assert_snapshot!(format!("constructs__{}", file.replace(['/', '.'], "_")), files[file]);
+    }
+}
+
+#[test]
+fn schema_formats_output() {
+    let files = generate(&options(SCHEMA_FORMATS));
+    for file in ["src/types.rs", "src/messages.rs"] {
+        insta::assert_snapshot!(format!("schema_formats__{}", file.replace(['/', '.'], "_")), files[file]);
     }
 }
 

@@ -6,23 +6,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::formats::SchemaFormat;
 use crate::load::{Site, Sources};
 
 /// JSON Schema's type names.
 pub const TYPE_NAMES: [&str; 7] = ["array", "boolean", "integer", "null", "number", "object", "string"];
-
-/// Whether a message's `schemaFormat` is one whose payload we can read as a schema.
-pub fn is_supported_schema_format(format: &str) -> bool {
-    let format = format.to_ascii_lowercase().replace(' ', "");
-    let Some((media_type, version)) = format.split_once(";version=") else { return false };
-    match media_type {
-        "application/vnd.aai.asyncapi"
-        | "application/vnd.aai.asyncapi+json"
-        | "application/vnd.aai.asyncapi+yaml" => version.starts_with("2."),
-        "application/schema+json" | "application/schema+yaml" => version == "draft-07",
-        _ => false,
-    }
-}
 
 /// The longest chain of schemas inside schemas (through `$ref`s too) accepted:
 /// later stages walk schemas recursively, and no real document comes close.
@@ -41,8 +29,6 @@ enum Edge {
 
 struct Linter<'a> {
     sources: &'a Sources,
-    /// Messages already linted.
-    visited: HashSet<Site>,
     /// Schemas already linted, with the length of the longest chain of
     /// schemas below them.
     heights: HashMap<Site, usize>,
@@ -58,7 +44,6 @@ struct Linter<'a> {
 pub fn lint(sources: &Sources) -> Diagnostics {
     let mut linter = Linter {
         sources,
-        visited: HashSet::new(),
         heights: HashMap::new(),
         stack: Vec::new(),
         cycles: HashSet::new(),
@@ -79,15 +64,14 @@ pub fn lint(sources: &Sources) -> Diagnostics {
             if let Some((id, site)) = linter.effective_operation_id(&operation) {
                 linter.operation_id(&id, site);
             }
-            linter.message(&operation.join("message"));
         }
+    }
+    for message in sources.message_sites() {
+        linter.message(&message);
     }
     let components = root.join("components");
     for name in sources.member_names(&components.join("schemas")) {
         linter.schema(&components.join("schemas").join(&name));
-    }
-    for name in sources.member_names(&components.join("messages")) {
-        linter.message(&components.join("messages").join(&name));
     }
     for name in sources.member_names(&components.join("messageTraits")) {
         let message_trait = sources.follow_refs(&components.join("messageTraits").join(&name));
@@ -101,21 +85,10 @@ pub fn lint(sources: &Sources) -> Diagnostics {
 }
 
 impl Linter<'_> {
-    /// The operation's `operationId` once its traits are merged into it (JSON
-    /// Merge Patch, in order: the last trait that sets it wins), and where
-    /// that id is written.
+    /// The operation's `operationId` once its traits are merged into it, and
+    /// where that id is written.
     fn effective_operation_id(&self, operation: &Site) -> Option<(String, Site)> {
-        let mut written = Some(operation.join("operationId"));
-        let traits = self.sources.get(&operation.join("traits")).and_then(Value::as_array);
-        for index in 0..traits.map_or(0, Vec::len) {
-            let operation_trait = self.sources.follow_refs(&operation.join("traits").item(index));
-            match self.sources.get(&operation_trait.join("operationId")) {
-                None => {}
-                Some(Value::Null) => written = None,
-                Some(_) => written = Some(operation_trait.join("operationId")),
-            }
-        }
-        let site = written?;
+        let site = self.sources.member_after_traits(operation, "operationId")?;
         let Some(Value::String(id)) = self.sources.get(&site) else { return None };
         Some((id.clone(), site))
     }
@@ -134,17 +107,9 @@ impl Linter<'_> {
         }
     }
 
+    /// Lints a message object (one of [`Sources::message_sites`]).
     fn message(&mut self, site: &Site) {
-        let site = self.sources.follow_refs(site);
-        if !self.visited.insert(site.clone()) {
-            return;
-        }
-        if let Some(Value::Array(alternatives)) = self.sources.get(&site.join("oneOf")) {
-            for index in 0..alternatives.len() {
-                self.message(&site.join("oneOf").item(index));
-            }
-            return;
-        }
+        let site = site.clone();
         for (index, _) in
             self.sources.get(&site.join("traits")).and_then(Value::as_array).into_iter().flatten().enumerate()
         {
@@ -152,12 +117,17 @@ impl Linter<'_> {
             self.schema(&message_trait.join("headers"));
         }
         self.schema(&site.join("headers"));
-        match self.sources.get(&site.join("schemaFormat")) {
-            Some(Value::String(format)) if !is_supported_schema_format(format) => {
+        // Payloads in the other formats this generator reads are JSON Schema by now.
+        let format = self.sources.member_after_traits(&site, "schemaFormat");
+        match format.as_ref().and_then(|at| Some((at, self.sources.get(at)?.as_str()?))) {
+            Some((at, format)) if SchemaFormat::parse(format).is_none() => {
                 self.diagnostics.push(
                     Diagnostic::error(format!("unsupported schemaFormat `{format}`"))
-                        .at(self.sources.locate(&site.join("schemaFormat")))
-                        .with_help("payloads can be generated from AsyncAPI schemas and JSON Schema draft-07 (`application/schema+json;version=draft-07`); convert the payload schema to one of them"),
+                        .at(self.sources.locate(at))
+                        .with_help(format!(
+                            "payloads can be generated from {}; convert the payload schema to one of them",
+                            SchemaFormat::SUPPORTED
+                        )),
                 );
             }
             _ => self.schema(&site.join("payload")),
@@ -512,17 +482,23 @@ mod tests {
 
     #[test]
     fn reports_unsupported_schema_formats() {
-        let text = "components:\n  messages:\n    m:\n      schemaFormat: application/vnd.apache.avro;version=1.9.0\n      payload: {type: record}\n";
+        let text = "components:\n  messages:\n    m:\n      schemaFormat: application/raml+yaml;version=1.0\n      payload: {type: User}\n";
         assert_eq!(
             lint_text(text),
             [(
-                "unsupported schemaFormat `application/vnd.apache.avro;version=1.9.0`".to_owned(),
+                "unsupported schemaFormat `application/raml+yaml;version=1.0`".to_owned(),
                 "/components/messages/m/schemaFormat".to_owned()
             )]
         );
-        assert!(is_supported_schema_format("application/schema+yaml;version=draft-07"));
-        assert!(is_supported_schema_format("application/vnd.aai.asyncapi+json;version=2.6.0"));
-        assert!(!is_supported_schema_format("application/schema+json;version=draft-2020-12"));
+        // A trait's `schemaFormat` is the message's.
+        let text = "components:\n  messages:\n    m:\n      traits: [{$ref: '#/components/messageTraits/t'}]\n      payload: {type: User}\n  messageTraits:\n    t: {schemaFormat: application/raml+yaml;version=1.0}\n";
+        assert_eq!(
+            lint_text(text),
+            [(
+                "unsupported schemaFormat `application/raml+yaml;version=1.0`".to_owned(),
+                "/components/messageTraits/t/schemaFormat".to_owned()
+            )]
+        );
     }
 
     #[test]

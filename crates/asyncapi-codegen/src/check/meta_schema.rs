@@ -8,6 +8,7 @@ use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::formats::SchemaFormat;
 use crate::load::{Site, Sources};
 
 const META_SCHEMA: &str = include_str!("../../meta-schema/asyncapi-2.6.0.json");
@@ -22,12 +23,18 @@ static VALIDATOR: LazyLock<Result<Validator, String>> = LazyLock::new(|| {
 
 const DEFINITIONS: &str = "http://asyncapi.com/definitions/2.6.0/";
 
-/// The embedded meta-schema, where the specification's text is looser than it.
+/// The embedded meta-schema, where the specification's text is looser than it,
+/// or where this generator checks a node better after following its `$ref`s.
 ///
-/// The 2.6.0 text lets `components.messageTraits` and
-/// `components.operationTraits` hold Reference Objects (as every other
-/// component map does), but the meta-schema only takes traits written in
-/// place there. Its maps accept a Reference too.
+/// - The 2.6.0 text lets `components.messageTraits` and
+///   `components.operationTraits` hold Reference Objects (as every other
+///   component map does), but the meta-schema only takes traits written in
+///   place there. Its maps accept a Reference too.
+/// - The meta-schema checks an OpenAPI or Avro payload as written, so it
+///   refuses one that is a `$ref` to its schema, as most are. Those payloads
+///   are checked by the [`crate::formats`] stage instead, after it has
+///   followed the references: Avro's rules by its translator, OpenAPI
+///   schemas by the lint, once they are JSON Schema.
 fn meta_schema() -> Result<Value, String> {
     let mut schema: Value = serde_json::from_str(META_SCHEMA).map_err(|e| e.to_string())?;
     let components = &mut schema["definitions"][format!("{DEFINITIONS}components.json")]["properties"];
@@ -40,6 +47,21 @@ fn meta_schema() -> Result<Value, String> {
         *member = serde_json::json!({
             "oneOf": [{ "$ref": format!("{DEFINITIONS}Reference.json") }, written]
         });
+    }
+    let message = &mut schema["definitions"][format!("{DEFINITIONS}message.json")];
+    let Some(Value::Array(payload_rules)) = message.pointer_mut("/oneOf/1/oneOf/1/allOf") else {
+        return Err("the message definition has no `allOf` of payload rules".to_owned());
+    };
+    let before = payload_rules.len();
+    payload_rules.retain(|rule| {
+        let formats = rule.pointer("/if/properties/schemaFormat/enum").and_then(Value::as_array);
+        let translated = |format: &Value| {
+            format.as_str().and_then(SchemaFormat::parse).is_some_and(|f| f != SchemaFormat::JsonSchema)
+        };
+        !formats.is_some_and(|formats| formats.iter().any(translated))
+    });
+    if payload_rules.len() != before - 2 {
+        return Err("the message definition's OpenAPI and Avro payload rules were not found".to_owned());
     }
     Ok(schema)
 }

@@ -249,6 +249,69 @@ impl Sources {
         site
     }
 
+    /// Where the member `key` of `object` (a message or an operation) is
+    /// written once its traits are merged in (JSON Merge Patch, in order: the
+    /// last trait that sets it wins, and one that sets it to `null` removes it).
+    pub fn member_after_traits(&self, object: &Site, key: &str) -> Option<Site> {
+        let mut written = Some(object.join(key)).filter(|site| self.get(site).is_some());
+        let traits = self.get(&object.join("traits")).and_then(Value::as_array);
+        for index in 0..traits.map_or(0, Vec::len) {
+            let each = self.follow_refs(&object.join("traits").item(index));
+            match self.get(&each.join(key)) {
+                None => {}
+                Some(Value::Null) => written = None,
+                Some(_) => written = Some(each.join(key)),
+            }
+        }
+        written
+    }
+
+    /// Every message object of the document, each once, in the order first
+    /// met: those of the channels' operations (a `oneOf`'s alternatives
+    /// one by one), then those under `components/messages`. `$ref`s are
+    /// followed as far as they resolve.
+    pub fn message_sites(&self) -> Vec<Site> {
+        let mut found = Vec::new();
+        let root = self.root_site();
+        for name in self.member_names(&root.join("channels")) {
+            let channel = self.follow_refs(&root.join("channels").join(&name));
+            for kind in ["subscribe", "publish"] {
+                self.collect_messages(&channel.join(kind).join("message"), &mut found);
+            }
+        }
+        let components = root.join("components").join("messages");
+        for name in self.member_names(&components) {
+            self.collect_messages(&components.join(&name), &mut found);
+        }
+        found
+    }
+
+    fn collect_messages(&self, site: &Site, found: &mut Vec<Site>) {
+        let site = self.follow_refs(site);
+        if found.contains(&site) || self.get(&site).is_none() {
+            return;
+        }
+        match self.get(&site.join("oneOf")) {
+            Some(Value::Array(alternatives)) => {
+                for index in 0..alternatives.len() {
+                    self.collect_messages(&site.join("oneOf").item(index), found);
+                }
+            }
+            _ => found.push(site),
+        }
+    }
+
+    /// Replaces the value at `site` (a node that exists) by `value`; the
+    /// positions of nodes below it are lost, so diagnostics about them point
+    /// at `site`.
+    pub fn replace(&mut self, site: &Site, value: Value) {
+        if let Some(file) = self.files.get_mut(site.file.0)
+            && let Some(node) = file.value.pointer_mut(&site.pointer)
+        {
+            *node = value;
+        }
+    }
+
     /// Adds a value the generator built (a message with its traits merged in);
     /// references inside it resolve as in `origin`'s file, and diagnostics point
     /// at `origin`.
@@ -315,7 +378,7 @@ impl Sources {
     }
 
     /// A `$ref`, written in file `from`, that names `target`.
-    fn reference_to(&self, from: FileId, target: &Site) -> Option<String> {
+    pub fn reference_to(&self, from: FileId, target: &Site) -> Option<String> {
         // `%` would be read as the start of an escape.
         let fragment = format!("#{}", target.pointer.replace('%', "%25"));
         if from == target.file {
