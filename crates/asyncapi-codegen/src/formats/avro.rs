@@ -160,8 +160,10 @@ impl Translator<'_> {
                 Some(Value::String(written)) => (written.clone(), name.as_str()),
                 Some(Value::Null) | None => (namespace.to_owned(), name.as_str()),
                 Some(other) => {
-                    return self
-                        .error(&at.join("namespace"), format!("`namespace` must be a string, found {other}"));
+                    return self.error(
+                        &at.join("namespace"),
+                        format!("`namespace` must be a string, found {other}"),
+                    );
                 }
             },
         };
@@ -176,11 +178,7 @@ impl Translator<'_> {
         if self.names.contains_key(&full) {
             return self.error(&at.join("name"), format!("`{full}` is defined twice"));
         }
-        let key = if self.definitions.contains_key(simple) || self.names.values().any(|k| k == simple) {
-            full.clone()
-        } else {
-            simple.to_owned()
-        };
+        let key = if self.definitions.contains_key(simple) { full.clone() } else { simple.to_owned() };
         // Defined from here on, so that a record can contain itself; listed
         // before what it contains.
         self.names.insert(full, key.clone());
