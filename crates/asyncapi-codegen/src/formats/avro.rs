@@ -19,7 +19,9 @@
 //! A logical type keeps its underlying type, as Avro's JSON encoding writes it;
 //! a `uuid` string is also checked as one. Named types (records, enums, fixed)
 //! go to `definitions`, under their name (their full name when two share one),
-//! so that the Rust types are named after them; `doc`s become descriptions.
+//! so that the Rust types are named after them; `doc`s become descriptions. One
+//! without a name (which Avro requires, but AsyncAPI's parser does not) is
+//! read in place, with a warning.
 
 use std::collections::BTreeMap;
 
@@ -150,9 +152,20 @@ impl Translator<'_> {
 
     /// A record, enum or fixed: defined in `definitions`, referenced here.
     fn named(&mut self, kind: &str, object: &Map<String, Value>, at: &Site, namespace: &str) -> Value {
-        let Some(Value::String(name)) = object.get("name") else {
-            return self
-                .error(at, format!("a{} {kind} needs a `name`", if kind == "enum" { "n" } else { "" }));
+        let name = match object.get("name") {
+            Some(Value::String(name)) => name,
+            // Avro requires the name, but AsyncAPI's Avro parser reads an unnamed type in place.
+            None => {
+                self.diagnostics.push(
+                    Diagnostic::warning(format!("this Avro {kind} has no `name`, which Avro requires"))
+                        .at(self.sources.locate(at))
+                        .with_help("it is read in place; name it to give its Rust type that name"),
+                );
+                return self.body(kind, object, at, namespace);
+            }
+            Some(other) => {
+                return self.error(&at.join("name"), format!("`name` must be a string, found {other}"));
+            }
         };
         let (namespace, simple) = match name.rsplit_once('.') {
             Some((written, simple)) => (written.to_owned(), simple),
@@ -183,16 +196,22 @@ impl Translator<'_> {
         // before what it contains.
         self.names.insert(full, key.clone());
         self.definitions.insert(key.clone(), Value::Null);
+        let translated = self.body(kind, object, at, &namespace);
+        self.definitions.insert(key.clone(), translated);
+        self.reference(&key)
+    }
+
+    /// What a record, enum or fixed holds, described by its `doc`.
+    fn body(&mut self, kind: &str, object: &Map<String, Value>, at: &Site, namespace: &str) -> Value {
         let mut translated = match kind {
             "enum" => self.enumeration(object, at),
             "fixed" => self.fixed(object, at),
-            _ => self.record(object, at, &namespace),
+            _ => self.record(object, at, namespace),
         };
         if let (Some(Value::String(doc)), Value::Object(translated)) = (object.get("doc"), &mut translated) {
             translated.insert("description".to_owned(), Value::String(doc.clone()));
         }
-        self.definitions.insert(key.clone(), translated);
-        self.reference(&key)
+        translated
     }
 
     fn record(&mut self, object: &Map<String, Value>, at: &Site, namespace: &str) -> Value {
@@ -459,7 +478,7 @@ mod tests {
                 "/payload/name",
             ),
             ("{type: fixed, name: int, size: 1}", "`int` is a primitive type", "/payload/name"),
-            ("{type: record, fields: []}", "a record needs a `name`", "/payload"),
+            ("{type: record, name: 7, fields: []}", "`name` must be a string", "/payload/name"),
             ("{type: record, name: R}", "a record needs a list of `fields`", "/payload"),
             (
                 "{type: record, name: R, fields: [{name: a}]}",
@@ -506,6 +525,36 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn an_unnamed_type_is_read_in_place_with_a_warning() {
+        let text = "payload: {type: record, doc: Anonymous., fields: [{name: a, type: {type: enum, symbols: [X]}}]}\n";
+        let mut sources = Sources::from_text(text, "test.yaml").expect("valid YAML");
+        let site = sources.root_site().join("payload");
+        let diagnostics = translate(&mut sources, &site);
+        let warnings: Vec<(String, String)> = diagnostics
+            .iter()
+            .map(|d| (d.message.clone(), d.location.as_ref().map(|l| l.pointer.clone()).unwrap_or_default()))
+            .collect();
+        assert!(!diagnostics.has_errors());
+        assert_eq!(
+            warnings,
+            [
+                ("this Avro record has no `name`, which Avro requires".to_owned(), "/payload".to_owned()),
+                (
+                    "this Avro enum has no `name`, which Avro requires".to_owned(),
+                    "/payload/fields/0/type".to_owned()
+                ),
+            ]
+        );
+        let expected = json!({
+            "type": "object",
+            "description": "Anonymous.",
+            "properties": {"a": {"type": "string", "enum": ["X"]}},
+            "required": ["a"],
+        });
+        assert_eq!(sources.get(&site), Some(&expected));
     }
 
     #[test]

@@ -8,10 +8,11 @@
 //! - `exclusiveMinimum: true` beside `minimum: m` becomes `exclusiveMinimum: m`
 //!   (a `false` one, or one without its bound, says nothing and is dropped);
 //!   the same for `exclusiveMaximum`;
-//! - `discriminator: {propertyName: p}` becomes AsyncAPI's `discriminator: p`
-//!   where `p` is a required property of the same schema; elsewhere it only
-//!   hints at what the `oneOf` alternatives already decide, and is dropped
-//!   (so is a `mapping`: the IR tells alternatives apart by their values);
+//! - `discriminator: {propertyName: p}` (or AsyncAPI's `discriminator: p`, which
+//!   documents write here too) is AsyncAPI's `discriminator: p` where `p` is a
+//!   required property of the same schema; elsewhere it only hints at what the
+//!   `oneOf` alternatives already decide, and is dropped (so is a `mapping`:
+//!   the IR tells alternatives apart by their values);
 //! - `xml` only says how to write the value as XML, and is dropped.
 
 use std::collections::HashSet;
@@ -66,17 +67,24 @@ fn subschemas(schema: &Map<String, Value>, site: &Site) -> Vec<Site> {
 fn rewrite(schema: &mut Map<String, Value>) -> bool {
     let mut changed = exclusive_bound(schema, "exclusiveMinimum", "minimum");
     changed |= exclusive_bound(schema, "exclusiveMaximum", "maximum");
-    if let Some(Value::Object(discriminator)) = schema.get("discriminator") {
-        let property = discriminator.get("propertyName").and_then(Value::as_str).map(str::to_owned);
-        let defined = |name: &str| schema.get("properties").and_then(|p| p.get(name)).is_some();
-        let required = |name: &str| {
-            schema.get("required").and_then(Value::as_array).is_some_and(|r| r.iter().any(|n| n == name))
-        };
-        match property.filter(|name| defined(name) && required(name)) {
-            Some(name) => schema.insert("discriminator".to_owned(), Value::String(name)),
-            None => schema.remove("discriminator"),
-        };
-        changed = true;
+    let property = match schema.get("discriminator") {
+        Some(Value::Object(discriminator)) => discriminator.get("propertyName").and_then(Value::as_str),
+        // The AsyncAPI form, which documents also write in OpenAPI schemas.
+        Some(Value::String(property)) => Some(property.as_str()),
+        _ => None,
+    };
+    if let Some(property) = property.map(str::to_owned) {
+        let defined = schema.get("properties").and_then(|p| p.get(&property)).is_some();
+        let required = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|r| r.iter().any(|n| *n == property));
+        let said_the_asyncapi_way = schema.get("discriminator").is_some_and(|d| *d == property);
+        match defined && required {
+            true if said_the_asyncapi_way => {}
+            true => changed |= schema.insert("discriminator".to_owned(), Value::String(property)).is_some(),
+            false => changed |= schema.remove("discriminator").is_some(),
+        }
     }
     changed |= schema.remove("xml").is_some();
     changed
@@ -131,7 +139,10 @@ mod tests {
         let union =
             json!({"oneOf": [{"$ref": "#/a"}, {"$ref": "#/b"}], "discriminator": {"propertyName": "kind"}});
         assert_eq!(rewritten(union), json!({"oneOf": [{"$ref": "#/a"}, {"$ref": "#/b"}]}));
-        assert_eq!(rewritten(json!({"discriminator": "kind"})), json!({"discriminator": "kind"}));
+        // The AsyncAPI form: kept where AsyncAPI reads it, else a hint like the other.
+        let kept = json!({"properties": {"kind": {}}, "required": ["kind"], "discriminator": "kind"});
+        assert_eq!(rewritten(kept.clone()), kept);
+        assert_eq!(rewritten(json!({"oneOf": [{}], "discriminator": "kind"})), json!({"oneOf": [{}]}));
     }
 
     #[test]
