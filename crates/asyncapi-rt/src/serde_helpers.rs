@@ -9,7 +9,10 @@
 //!   although the schema says string keep every digit (`4810975311936405773`
 //!   stays that string, never rounded through `f64`).
 //!
-//! Each helper has an `option_` twin for optional fields.
+//! Each helper has twins for the other shapes of a field: `option_` (a
+//! required nullable property, `Option<T>`), `present_` (an optional one,
+//! `Option<T>`: `null` refused) and `present_option_` (an optional nullable
+//! one, `Option<Option<T>>`: `null` is `Some(None)`).
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use serde::{Serialize, Serializer};
@@ -105,6 +108,34 @@ macro_rules! present_twin {
     };
 }
 
+/// Defines the `present_option_` twin of a helper module: for an optional
+/// property whose schema allows `null`, absent is `None` (through
+/// `#[serde(default)]`) and `null` is `Some(None)`.
+macro_rules! present_option_twin {
+    ($present_option:ident, $option:ident, $ty:ty) => {
+        pub mod $present_option {
+            use super::*;
+
+            pub fn deserialize<'de, D: Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Option<Option<$ty>>, D::Error> {
+                super::$option::deserialize(deserializer).map(Some)
+            }
+
+            #[allow(clippy::ref_option)] // serde passes `&Option<T>`.
+            pub fn serialize<S: Serializer>(
+                value: &Option<Option<$ty>>,
+                serializer: S,
+            ) -> Result<S::Ok, S::Error> {
+                match value {
+                    Some(value) => super::$option::serialize(value, serializer),
+                    None => serializer.serialize_none(),
+                }
+            }
+        }
+    };
+}
+
 option_twin!(option_string_or_integer, string_or_integer, String);
 option_twin!(option_date_time, date_time, chrono::DateTime<chrono::FixedOffset>);
 option_twin!(option_date, date, chrono::NaiveDate);
@@ -115,10 +146,16 @@ present_twin!(present_date_time, date_time, chrono::DateTime<chrono::FixedOffset
 present_twin!(present_date, date, chrono::NaiveDate);
 present_twin!(present_url, url, ::url::Url);
 present_twin!(present_uuid, uuid, ::uuid::Uuid);
+present_option_twin!(present_option_string_or_integer, option_string_or_integer, String);
+present_option_twin!(present_option_date_time, option_date_time, chrono::DateTime<chrono::FixedOffset>);
+present_option_twin!(present_option_date, option_date, chrono::NaiveDate);
+present_option_twin!(present_option_url, option_url, ::url::Url);
+present_option_twin!(present_option_uuid, option_uuid, ::uuid::Uuid);
 
-/// For an optional property whose schema does not allow `null`: serde reads
-/// `null` as absent, the schema calls it a violation, and so does this
-/// (`#[serde(default, deserialize_with = "...::present")]`).
+/// For an optional property: serde would read `null` as absent. This reads
+/// what is present as `T` (`#[serde(default, deserialize_with =
+/// "...::present")]`), so `null` is a violation where the schema does not allow
+/// it, and `Some(None)` (or `null` itself) where it does.
 pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     deserializer: D,
 ) -> Result<Option<T>, D::Error> {
@@ -239,6 +276,36 @@ mod tests {
         let absent = serde_json::from_str::<Present>("{}").unwrap();
         assert!(absent.name.is_none() && absent.at.is_none());
         assert_eq!(serde_json::from_str::<Present>(r#"{"name": "x"}"#).unwrap().name.as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn optional_nullable_fields_keep_null_apart_from_absent() {
+        #[derive(Debug, Deserialize, Serialize)]
+        struct Nullable {
+            #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "super::present")]
+            name: Option<Option<String>>,
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                with = "super::present_option_date_time"
+            )]
+            at: Option<Option<chrono::DateTime<chrono::FixedOffset>>>,
+        }
+        let round_trip = |json: &str| {
+            let parsed = serde_json::from_str::<Nullable>(json).unwrap();
+            (serde_json::to_string(&parsed).unwrap(), parsed)
+        };
+        let (written, null) = round_trip(r#"{"name":null,"at":null}"#);
+        assert_eq!((null.name, null.at), (Some(None), Some(None)));
+        assert_eq!(written, r#"{"name":null,"at":null}"#);
+        let (written, absent) = round_trip("{}");
+        assert_eq!((absent.name, absent.at), (None, None));
+        assert_eq!(written, "{}");
+        let (written, given) = round_trip(r#"{"name":"x","at":"2026-10-02T14:03:11Z"}"#);
+        assert_eq!(given.name, Some(Some("x".to_owned())));
+        assert_eq!(written, r#"{"name":"x","at":"2026-10-02T14:03:11Z"}"#);
+        // The format is still checked.
+        assert!(serde_json::from_str::<Nullable>(r#"{"at":"2026-10-02 14:03:11Z"}"#).is_err());
     }
 
     #[test]

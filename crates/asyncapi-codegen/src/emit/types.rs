@@ -135,9 +135,7 @@ fn emit_field(field: &Field, types: &TypeSpace, rename_all: bool) -> TokenStream
         let note = format!("Example{}: {}.", if values.len() > 1 { "s" } else { "" }, values.join(", "));
         text = if text.is_empty() { note } else { format!("{text}\n\n{note}") };
     }
-    if matches!(field.ty, TypeRef::LenientString)
-        || matches!(&field.ty, TypeRef::Option(inner) if **inner == TypeRef::LenientString)
-    {
+    if *innermost(&field.ty) == TypeRef::LenientString {
         let note = "Also accepted as a JSON integer, which real traffic sends; every digit is kept.";
         text = if text.is_empty() { note.to_owned() } else { format!("{text}\n\n{note}") };
     }
@@ -159,30 +157,32 @@ fn emit_field(field: &Field, types: &TypeSpace, rename_all: bool) -> TokenStream
         let wire = &field.wire;
         serde.push(quote!(rename = #wire));
     }
-    let optional = field.ty.is_option();
-    // Absent and `null` are both `None`: absent is allowed only when the
-    // property is not required, and `null` is written back only when it is.
-    if !field.required {
+    // An optional property is `Option<T>`: absent is `None`, and anything
+    // present is read as `T`, which reads `null` only where the schema allows
+    // it (`T` is then `Option<_>`, `()` or a JSON value), so that `null` and
+    // absent stay apart and each is written back as it came.
+    let optional = !field.required;
+    if optional {
         serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
     }
-    // serde reads `null` as `None` for an `Option`; where the schema does not
-    // allow `null`, the `present` helpers refuse it.
-    let refuses_null = optional && !field.required && !field.nullable;
+    let nullable = match &field.ty {
+        TypeRef::Option(inner) => !optional || inner.is_option(),
+        _ => false,
+    };
     match serde_helper(&field.ty, types) {
         Some(helper) => {
-            let twin = match (optional, refuses_null) {
-                (false, _) => "",
-                (true, true) => "present_",
-                (true, false) => "option_",
+            let twin = match (optional, nullable) {
+                (false, false) => "",
+                (false, true) => "option_",
+                (true, false) => "present_",
+                (true, true) => "present_option_",
             };
             let path = format!("asyncapi_rt::serde_helpers::{twin}{helper}");
             serde.push(quote!(with = #path));
         }
-        None if refuses_null => serde.push(quote!(deserialize_with = "asyncapi_rt::serde_helpers::present")),
+        None if optional => serde.push(quote!(deserialize_with = "asyncapi_rt::serde_helpers::present")),
         // serde reads an absent `Option` as `None` unless told how to read it.
-        None if optional && field.required => {
-            serde.push(quote!(deserialize_with = "serde::Deserialize::deserialize"))
-        }
+        None if nullable => serde.push(quote!(deserialize_with = "serde::Deserialize::deserialize")),
         None => {}
     }
     let serde = if serde.is_empty() { quote!() } else { quote!(#[serde(#(#serde),*)]) };
@@ -197,17 +197,21 @@ fn emit_field(field: &Field, types: &TypeSpace, rename_all: bool) -> TokenStream
 /// `asyncapi_rt::serde_helpers`): typed formats accept exactly what JSON Schema
 /// allows, lenient strings accept integers.
 fn serde_helper(ty: &TypeRef, types: &TypeSpace) -> Option<&'static str> {
-    let inner = match ty {
-        TypeRef::Option(inner) => inner,
-        other => other,
-    };
-    match resolve_alias(inner, types) {
+    match resolve_alias(innermost(ty), types) {
         TypeRef::LenientString => Some("string_or_integer"),
         TypeRef::DateTime => Some("date_time"),
         TypeRef::Date => Some("date"),
         TypeRef::Url => Some("url"),
         TypeRef::Uuid => Some("uuid"),
         _ => None,
+    }
+}
+
+/// The type inside any `Option`s.
+fn innermost(ty: &TypeRef) -> &TypeRef {
+    match ty {
+        TypeRef::Option(inner) => innermost(inner),
+        other => other,
     }
 }
 

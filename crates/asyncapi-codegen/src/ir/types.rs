@@ -751,8 +751,10 @@ impl<'a> TypeBuilder<'a> {
                 ty = lenient(ty);
             }
             let required = keywords.required.contains(wire);
-            if !required && !ty.is_option() {
-                ty = option(ty);
+            // The outer `Option` is whether the property is there; a nullable
+            // one's type already says `null` (`Option<Option<T>>` in all).
+            if !required {
+                ty = TypeRef::Option(Box::new(ty));
             }
             let property = self.property_annotations(*schema);
             fields.push(Field {
