@@ -109,7 +109,6 @@ impl Linter<'_> {
 
     /// Lints a message object (one of [`Sources::message_sites`]).
     fn message(&mut self, site: &Site) {
-        let site = site.clone();
         for (index, _) in
             self.sources.get(&site.join("traits")).and_then(Value::as_array).into_iter().flatten().enumerate()
         {
@@ -118,7 +117,7 @@ impl Linter<'_> {
         }
         self.schema(&site.join("headers"));
         // Payloads in the other formats this generator reads are JSON Schema by now.
-        let format = self.sources.member_after_traits(&site, "schemaFormat");
+        let format = self.sources.member_after_traits(site, "schemaFormat");
         match format.as_ref().and_then(|at| Some((at, self.sources.get(at)?.as_str()?))) {
             Some((at, format)) if SchemaFormat::parse(format).is_none() => {
                 self.diagnostics.push(
