@@ -85,9 +85,10 @@ macro_rules! option_twin {
     };
 }
 
-/// Defines the `present_` twin of a helper module: for an optional property
-/// whose schema does not allow `null`, `null` is an error (absent is `None`,
-/// through `#[serde(default)]`).
+/// Defines the `present_` twin of a helper module: for an optional property,
+/// absent is `None` (through `#[serde(default)]`) and what is present is read
+/// by the helper. Over a plain helper, `null` is an error; over an `option_`
+/// one (`present_option_`), `null` is `Some(None)`.
 macro_rules! present_twin {
     ($present:ident, $plain:ident, $ty:ty) => {
         pub mod $present {
@@ -108,34 +109,6 @@ macro_rules! present_twin {
     };
 }
 
-/// Defines the `present_option_` twin of a helper module: for an optional
-/// property whose schema allows `null`, absent is `None` (through
-/// `#[serde(default)]`) and `null` is `Some(None)`.
-macro_rules! present_option_twin {
-    ($present_option:ident, $option:ident, $ty:ty) => {
-        pub mod $present_option {
-            use super::*;
-
-            pub fn deserialize<'de, D: Deserializer<'de>>(
-                deserializer: D,
-            ) -> Result<Option<Option<$ty>>, D::Error> {
-                super::$option::deserialize(deserializer).map(Some)
-            }
-
-            #[allow(clippy::ref_option)] // serde passes `&Option<T>`.
-            pub fn serialize<S: Serializer>(
-                value: &Option<Option<$ty>>,
-                serializer: S,
-            ) -> Result<S::Ok, S::Error> {
-                match value {
-                    Some(value) => super::$option::serialize(value, serializer),
-                    None => serializer.serialize_none(),
-                }
-            }
-        }
-    };
-}
-
 option_twin!(option_string_or_integer, string_or_integer, String);
 option_twin!(option_date_time, date_time, chrono::DateTime<chrono::FixedOffset>);
 option_twin!(option_date, date, chrono::NaiveDate);
@@ -146,11 +119,11 @@ present_twin!(present_date_time, date_time, chrono::DateTime<chrono::FixedOffset
 present_twin!(present_date, date, chrono::NaiveDate);
 present_twin!(present_url, url, ::url::Url);
 present_twin!(present_uuid, uuid, ::uuid::Uuid);
-present_option_twin!(present_option_string_or_integer, option_string_or_integer, String);
-present_option_twin!(present_option_date_time, option_date_time, chrono::DateTime<chrono::FixedOffset>);
-present_option_twin!(present_option_date, option_date, chrono::NaiveDate);
-present_option_twin!(present_option_url, option_url, ::url::Url);
-present_option_twin!(present_option_uuid, option_uuid, ::uuid::Uuid);
+present_twin!(present_option_string_or_integer, option_string_or_integer, Option<String>);
+present_twin!(present_option_date_time, option_date_time, Option<chrono::DateTime<chrono::FixedOffset>>);
+present_twin!(present_option_date, option_date, Option<chrono::NaiveDate>);
+present_twin!(present_option_url, option_url, Option<::url::Url>);
+present_twin!(present_option_uuid, option_uuid, Option<::uuid::Uuid>);
 
 /// For an optional property: serde would read `null` as absent. This reads
 /// what is present as `T` (`#[serde(default, deserialize_with =

@@ -246,7 +246,7 @@ impl Resolver {
 
     /// Merges the operation's traits into it (JSON Merge Patch, in order, as
     /// AsyncAPI 2.6 says): a trait can give the operation its `operationId`.
-    fn apply_operation_traits(&mut self, sources: &mut Sources, operation: &Site) -> Map<String, Value> {
+    fn apply_operation_traits(&mut self, sources: &Sources, operation: &Site) -> Map<String, Value> {
         let mut merged = match sources.get(operation) {
             Some(Value::Object(object)) => object.clone(),
             _ => Map::new(),
