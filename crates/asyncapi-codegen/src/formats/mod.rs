@@ -17,8 +17,6 @@
 mod avro;
 mod openapi;
 
-use std::collections::HashSet;
-
 use serde_json::Value;
 
 use crate::diagnostic::Diagnostics;
@@ -66,8 +64,9 @@ impl SchemaFormat {
 /// Schema, in place. Errors say what in an Avro schema is wrong; a payload with
 /// an unknown `schemaFormat` is left for the check stage to report.
 pub fn translate(sources: &mut Sources) -> Diagnostics {
-    let mut diagnostics = Diagnostics::new();
-    let mut avro_done: HashSet<Site> = HashSet::new();
+    // Every payload is found before any is rewritten: a translated Avro schema
+    // holds a `$ref` of its own, which a later look would follow.
+    let mut avro_schemas: Vec<Site> = Vec::new();
     let mut openapi_roots = Vec::new();
     for message in sources.message_sites() {
         let format = sources
@@ -84,12 +83,16 @@ pub fn translate(sources: &mut Sources) -> Diagnostics {
             Some(SchemaFormat::Avro) => {
                 // An Avro schema in another file, or shared, is translated once, where it is written.
                 let schema = sources.follow_refs(&payload);
-                if avro_done.insert(schema.clone()) {
-                    diagnostics.extend(avro::translate(sources, &schema));
+                if !avro_schemas.contains(&schema) {
+                    avro_schemas.push(schema);
                 }
             }
             Some(SchemaFormat::JsonSchema) | None => {}
         }
+    }
+    let mut diagnostics = Diagnostics::new();
+    for schema in &avro_schemas {
+        diagnostics.extend(avro::translate(sources, schema));
     }
     openapi::translate(sources, &openapi_roots);
     diagnostics
@@ -98,6 +101,21 @@ pub fn translate(sources: &mut Sources) -> Diagnostics {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn translates_each_payload_once_with_the_format_its_traits_give() {
+        let avro = "'application/vnd.apache.avro;version=1.9.0'";
+        let text = format!(
+            "asyncapi: 2.6.0\ninfo: {{title: T, version: '1'}}\nchannels:\n  a:\n    subscribe:\n      message: {{$ref: '#/components/messages/viaTrait'}}\n  b:\n    subscribe:\n      message: {{schemaFormat: {avro}, payload: {{$ref: '#/components/schemas/User'}}}}\ncomponents:\n  messages:\n    viaTrait:\n      traits: [{{$ref: '#/components/messageTraits/avro'}}]\n      payload: {{$ref: '#/components/schemas/User'}}\n  messageTraits:\n    avro: {{schemaFormat: {avro}}}\n  schemas:\n    User: {{type: record, name: User, fields: [{{name: id, type: string}}]}}\n"
+        );
+        let mut sources = Sources::from_text(&text, "d.yaml").expect("valid YAML");
+        // A second translation would read the JSON Schema as Avro, and fail.
+        let diagnostics = translate(&mut sources);
+        assert!(diagnostics.is_empty(), "{diagnostics}");
+        let user = sources.get(&Site::new(sources.root(), "/components/schemas/User")).expect("User");
+        assert_eq!(user["$ref"], "#/components/schemas/User/definitions/User");
+        assert_eq!(user["definitions"]["User"]["required"], serde_json::json!(["id"]));
+    }
 
     #[test]
     fn reads_the_formats_asyncapi_names() {
