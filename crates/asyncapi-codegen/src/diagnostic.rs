@@ -77,6 +77,11 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// The JSON pointer of the node it is about (empty when it has no location).
+    pub fn pointer(&self) -> &str {
+        self.location.as_ref().map_or("", |l| l.pointer.as_str())
+    }
 }
 
 impl fmt::Display for Diagnostic {

@@ -422,10 +422,7 @@ mod tests {
 
     fn lint_text(text: &str) -> Vec<(String, String)> {
         let sources = Sources::from_text(text, "d.yaml").unwrap();
-        lint(&sources)
-            .iter()
-            .map(|d| (d.message.clone(), d.location.as_ref().map(|l| l.pointer.clone()).unwrap_or_default()))
-            .collect()
+        lint(&sources).iter().map(|d| (d.message.clone(), d.pointer().to_owned())).collect()
     }
 
     #[test]

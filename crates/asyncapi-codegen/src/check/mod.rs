@@ -47,12 +47,12 @@ pub fn check(sources: &Sources) -> Diagnostics {
     // Only an error says what a meta-schema error would: a warning leaves it standing.
     let precise_pointers: Vec<String> = precise
         .iter()
-        .filter(|d| d.is_error())
-        .filter_map(|d| d.location.as_ref().map(|l| l.pointer.clone()))
+        .filter(|d| d.is_error() && d.location.is_some())
+        .map(|d| d.pointer().to_owned())
         .collect();
     diagnostics.extend(precise);
     for diagnostic in meta {
-        let pointer = diagnostic.location.as_ref().map(|l| l.pointer.as_str()).unwrap_or("");
+        let pointer = diagnostic.pointer();
         let below =
             |p: &String| p.starts_with(&format!("{pointer}/")) && !meta_schema::is_about_fields(&diagnostic);
         let covered = precise_pointers.iter().any(|p| p == pointer || below(p))

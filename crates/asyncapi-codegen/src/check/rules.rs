@@ -237,7 +237,7 @@ mod tests {
             .iter()
             .map(|d| {
                 let warning = if d.is_error() { "" } else { "warning: " };
-                let pointer = d.location.as_ref().map(|l| l.pointer.clone()).unwrap_or_default();
+                let pointer = d.pointer().to_owned();
                 (format!("{warning}{}", d.message), pointer)
             })
             .collect()

@@ -386,7 +386,7 @@ mod tests {
         let diagnostics = translate(&mut sources, &site);
         match diagnostics.iter().next() {
             Some(first) => {
-                let pointer = first.location.as_ref().map(|l| l.pointer.clone()).unwrap_or_default();
+                let pointer = first.pointer().to_owned();
                 Err((first.message.clone(), pointer))
             }
             None => Ok(sources.get(&site).cloned().expect("the payload")),
@@ -533,10 +533,8 @@ mod tests {
         let mut sources = Sources::from_text(text, "test.yaml").expect("valid YAML");
         let site = sources.root_site().join("payload");
         let diagnostics = translate(&mut sources, &site);
-        let warnings: Vec<(String, String)> = diagnostics
-            .iter()
-            .map(|d| (d.message.clone(), d.location.as_ref().map(|l| l.pointer.clone()).unwrap_or_default()))
-            .collect();
+        let warnings: Vec<(String, String)> =
+            diagnostics.iter().map(|d| (d.message.clone(), d.pointer().to_owned())).collect();
         assert!(!diagnostics.has_errors());
         assert_eq!(
             warnings,
