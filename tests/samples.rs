@@ -94,3 +94,53 @@ fn a_nested_event_name_does_not_misroute() {
     let pointers: Vec<&str> = rejection.violations.iter().map(|v| v.pointer.as_str()).collect();
     assert_eq!(pointers, ["/status"]);
 }
+
+/// An enum value is a JSON string: serde_json alone would also read the unit
+/// variant from `{"g2w": null}`, which the schema's `enum` refuses.
+#[test]
+fn an_enum_value_written_as_an_object_is_refused() {
+    let mut body: serde_json::Value = serde_json::from_slice(CREATED).expect("the sample is JSON");
+    body["product"] = serde_json::json!({"g2w": null});
+    let bytes = serde_json::to_vec(&body).expect("serializes");
+    let rejection = Event::parse(&bytes, Mode::Lenient).expect_err("product is not a string");
+    let found: Vec<(&str, &str)> =
+        rejection.violations.iter().map(|v| (v.pointer.as_str(), v.keyword.as_str())).collect();
+    assert!(found.contains(&("/product", "type")), "{found:?}");
+    assert!(found.iter().all(|(pointer, _)| *pointer == "/product"), "{found:?}");
+    assert!(Message::WebinarCreated.validate_body(&bytes, Mode::Lenient).is_err(), "the raw walk agrees");
+}
+
+/// What is wrong with the discriminator is said where it is: a value that is
+/// not a string at `/eventName`, a missing one at the root; a repeated member
+/// counts as its last occurrence, as the validators read the body.
+#[test]
+fn the_event_name_is_judged_where_it_is() {
+    let mut body: serde_json::Value = serde_json::from_slice(CREATED).expect("the sample is JSON");
+    let judged = |body: &serde_json::Value| {
+        let bytes = serde_json::to_vec(body).expect("serializes");
+        let rejection = Event::parse(&bytes, Mode::Lenient).expect_err("no event named");
+        assert_eq!(rejection.kind, RejectionKind::UnknownMessage);
+        let violation = rejection.violations.iter().next().expect("one violation").clone();
+        (violation.pointer, violation.keyword.as_str(), violation.message)
+    };
+    body["eventName"] = serde_json::json!(5);
+    let (pointer, keyword, message) = judged(&body);
+    assert_eq!((pointer.as_str(), keyword), ("/eventName", "type"));
+    assert!(message.starts_with("eventName is a number, not a string"), "{message}");
+    body["eventName"] = serde_json::json!("webinar.deleted");
+    let (pointer, keyword, message) = judged(&body);
+    assert_eq!((pointer.as_str(), keyword), ("/eventName", "discriminator"));
+    assert!(message.starts_with("unknown eventName `webinar.deleted`"), "{message}");
+    body.as_object_mut().expect("an object").remove("eventName");
+    let (pointer, _, message) = judged(&body);
+    assert_eq!(pointer, "");
+    assert!(message.starts_with("missing string property `eventName`"), "{message}");
+
+    let text = String::from_utf8(CREATED.to_vec()).expect("UTF-8");
+    let repeated = text.replacen('{', r#"{"eventName":"registrant.joined","#, 1);
+    let rejection = Event::parse(repeated.as_bytes(), Mode::Lenient).expect_err("a repeated member");
+    assert_eq!(rejection.kind, RejectionKind::Invalid);
+    assert_eq!(rejection.message.as_deref(), Some("webinar.created"), "the last eventName routes");
+    // The typed read meets the first one, which the message's type refuses.
+    assert!(rejection.to_string().contains("registrant.joined"), "{rejection}");
+}

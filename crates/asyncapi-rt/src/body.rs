@@ -1,7 +1,14 @@
-//! What a body is at a glance, read from its bytes without parsing: its JSON
-//! kind (from its first significant byte, for documents whose messages differ
-//! in kind, an object event and a string heartbeat, before they differ in
-//! content), and a guess at its discriminator value.
+//! What a body is at a glance, read from its bytes without parsing it into
+//! values: its JSON kind (from its first significant byte, for documents whose
+//! messages differ in kind, an object event and a string heartbeat, before they
+//! differ in content), a guess at its discriminator value, and the
+//! discriminator members read for certain ([`probe`]).
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserializer as _;
+use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::message::{Rejection, RejectionKind};
 use crate::violation::{Keyword, Violation};
@@ -86,6 +93,143 @@ fn skip_whitespace(bytes: &[u8]) -> &[u8] {
     &bytes[start..]
 }
 
+/// The value of a discriminator member, as [`probe`] read it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Tag<'b> {
+    /// A string: borrowed from the body unless it holds escapes.
+    Text(Cow<'b, str>),
+    /// Any other JSON value, which names no message.
+    NotText(JsonKind),
+    /// Not in the body.
+    #[default]
+    Missing,
+}
+
+impl Tag<'_> {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Tag::Text(text) => Some(text),
+            Tag::NotText(_) | Tag::Missing => None,
+        }
+    }
+}
+
+/// The top-level members `names` of the JSON object in `body`, read to route
+/// it: everything else is skipped, nothing allocated but unescaped strings. A
+/// member written twice counts as its last occurrence, as a
+/// `serde_json::Value` (and so the validators) reads it.
+///
+/// A body that is not JSON, or not an object, is rejected as such.
+pub fn probe<'b, const N: usize>(body: &'b [u8], names: [&str; N]) -> Result<[Tag<'b>; N], Rejection> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let read = (&mut deserializer)
+        .deserialize_map(Members { names })
+        .and_then(|tags| deserializer.end().map(|()| tags));
+    read.map_err(|error| match error.classify() {
+        // JSON of another kind than an object: the only data error the visitors raise.
+        serde_json::error::Category::Data => unexpected_kind(json_kind(body), &[JsonKind::Object]),
+        _ => Rejection::not_json(&error),
+    })
+}
+
+/// [`probe`]'s visitor of the body's object.
+struct Members<'n, const N: usize> {
+    names: [&'n str; N],
+}
+
+impl<'de, const N: usize> Visitor<'de> for Members<'_, N> {
+    type Value = [Tag<'de>; N];
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut tags = std::array::from_fn(|_| Tag::Missing);
+        while let Some(Text(key)) = map.next_key()? {
+            match self.names.iter().position(|name| *name == key) {
+                Some(index) => tags[index] = map.next_value()?,
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(tags)
+    }
+}
+
+/// A string, borrowed when the body allows.
+struct Text<'de>(Cow<'de, str>);
+
+impl<'de> de::Deserialize<'de> for Text<'de> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(TagVisitor).map(|tag| match tag {
+            Tag::Text(text) => Text(text),
+            // `deserialize_str` visits strings only.
+            Tag::NotText(_) | Tag::Missing => Text(Cow::Borrowed("")),
+        })
+    }
+}
+
+impl<'de> de::Deserialize<'de> for Tag<'de> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TagVisitor)
+    }
+}
+
+/// Reads any JSON value as a [`Tag`], skipping what is not a string.
+struct TagVisitor;
+
+impl<'de> Visitor<'de> for TagVisitor {
+    type Value = Tag<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
+        Ok(Tag::Text(Cow::Borrowed(text)))
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
+        Ok(Tag::Text(Cow::Owned(text.to_owned())))
+    }
+
+    fn visit_string<E>(self, text: String) -> Result<Self::Value, E> {
+        Ok(Tag::Text(Cow::Owned(text)))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Tag::NotText(JsonKind::Boolean))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Tag::NotText(JsonKind::Number))
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Tag::NotText(JsonKind::Number))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Tag::NotText(JsonKind::Number))
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Tag::NotText(JsonKind::Null))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Tag::NotText(JsonKind::Array))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Tag::NotText(JsonKind::Object))
+    }
+}
+
 /// The rejection of a body whose kind no message has.
 pub fn unexpected_kind(found: Option<JsonKind>, expected: &[JsonKind]) -> Rejection {
     let expected: Vec<&str> = expected.iter().map(|kind| kind.name()).collect();
@@ -145,6 +289,49 @@ mod tests {
         assert_eq!(sniff_string(b"{\"k\":\"\xff\"}", "k"), None, "not UTF-8");
         assert_eq!(sniff_string(br#"{"k":"#, "k"), None);
         assert_eq!(sniff_string(br#"k":"v""#, "k"), None, "no quote before the name");
+    }
+
+    #[test]
+    fn probes_read_the_named_top_level_members() {
+        let body = br#"{"n":{"kind":"nested"},"kind":"order","sub\u0074ype":"a\u002eb","count":3}"#;
+        let [kind, subtype, count, absent] = probe(body, ["kind", "subtype", "count", "absent"]).expect("an object");
+        assert_eq!(kind, Tag::Text(Cow::Borrowed("order")), "the top-level member, not the nested one");
+        assert!(matches!(kind, Tag::Text(Cow::Borrowed(_))), "borrowed when unescaped");
+        assert_eq!(subtype.as_str(), Some("a.b"), "escapes in names and values are read");
+        assert_eq!(count, Tag::NotText(JsonKind::Number));
+        assert_eq!(absent, Tag::Missing);
+        for (value, kind) in [
+            ("true", JsonKind::Boolean),
+            ("null", JsonKind::Null),
+            ("[1, [2]]", JsonKind::Array),
+            (r#"{"kind": "x"}"#, JsonKind::Object),
+            ("1.5", JsonKind::Number),
+            ("-1", JsonKind::Number),
+        ] {
+            let body = format!(r#"{{"kind": {value}}}"#);
+            assert_eq!(probe(body.as_bytes(), ["kind"]).expect("an object"), [Tag::NotText(kind)], "{value}");
+        }
+    }
+
+    #[test]
+    fn a_repeated_member_counts_as_its_last_occurrence() {
+        let [kind] = probe(br#"{"kind":"a","kind":"b"}"#, ["kind"]).expect("an object");
+        assert_eq!(kind.as_str(), Some("b"));
+        let value: serde_json::Value = serde_json::from_slice(br#"{"kind":"a","kind":"b"}"#).expect("JSON");
+        assert_eq!(value["kind"], "b", "as serde_json::Value reads it");
+    }
+
+    #[test]
+    fn probes_reject_what_is_not_a_json_object() {
+        for body in [&b"[1]"[..], b"\"kind\"", b"3"] {
+            let rejection = probe(body, ["kind"]).expect_err("not an object");
+            assert_eq!(rejection.kind, RejectionKind::UnknownMessage, "{body:?}");
+            assert_eq!(rejection.violations.iter().next().map(|v| v.keyword), Some(Keyword::Type));
+        }
+        for body in [&b"{"[..], b"", b"{\"kind\":\"a\"} x", b"{\"kind\":\"\xff\"}"] {
+            let rejection = probe(body, ["kind"]).expect_err("not JSON");
+            assert_eq!(rejection.kind, RejectionKind::NotJson, "{body:?}");
+        }
     }
 
     #[test]

@@ -11,16 +11,16 @@
 //! to judge a re-serialized value ([`check_serialized`]), which may lack
 //! properties the type drops, the body is walked too.
 
-use std::borrow::Cow;
 use std::cell::Cell;
 use std::fmt;
 
 use serde::de::value::MapDeserializer;
-use serde::de::{DeserializeOwned, IgnoredAny};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use self::objects::Objects;
+use crate::body::Tag;
 use crate::check::JsonType;
 use crate::path::Path;
 use crate::violation::{Keyword, Violation, Violations};
@@ -371,21 +371,33 @@ impl Rejection {
         }
     }
 
-    /// The body holds a discriminator value no message has (or none at all).
-    pub fn unknown(property: &str, found: Option<&str>, expected: &[&str]) -> Self {
+    /// The body's discriminator property `property` (a top-level member, as
+    /// [`crate::body::probe`] read it) names no message: another value, not a
+    /// string, or missing.
+    pub fn unknown(property: &str, found: &Tag<'_>, expected: &[&str]) -> Self {
         let mut at = Path::root();
-        let message = match found {
-            Some(found) => {
-                at.push_key(property);
-                format!("unknown {property} `{found}`; expected one of {}", expected.join(", "))
+        let expected = expected.join(", ");
+        let (keyword, message) = match found {
+            Tag::Text(found) => {
+                (Keyword::Discriminator, format!("unknown {property} `{found}`; expected one of {expected}"))
             }
-            None => format!("missing string property `{property}`, which names the message"),
+            Tag::NotText(kind) => (
+                Keyword::Type,
+                format!("{property} is {}, not a string naming the message; expected one of {expected}", kind.name()),
+            ),
+            Tag::Missing => (
+                Keyword::Discriminator,
+                format!("missing string property `{property}`, which names the message"),
+            ),
         };
+        if !matches!(found, Tag::Missing) {
+            at.push_key(property);
+        }
         let pointer = at.to_pointer();
         Self {
             kind: RejectionKind::UnknownMessage,
-            message: found.map(str::to_owned),
-            violations: Violation { pointer, keyword: Keyword::Discriminator, message }.into(),
+            message: found.as_str().map(str::to_owned),
+            violations: Violation { pointer, keyword, message }.into(),
         }
     }
 
@@ -412,22 +424,6 @@ impl Rejection {
         Self { kind, message: Some(message.to_owned()), violations }
     }
 
-    /// A probe of the discriminator failed: the body is not JSON, or not an object.
-    pub fn from_probe_error(body: &[u8], error: &serde_json::Error) -> Self {
-        if serde_json::from_slice::<IgnoredAny>(body).is_err() {
-            return Self::not_json(error);
-        }
-        Self {
-            kind: RejectionKind::Invalid,
-            message: None,
-            violations: Violation {
-                pointer: String::new(),
-                keyword: Keyword::Type,
-                message: "expected an object".to_owned(),
-            }
-            .into(),
-        }
-    }
 }
 
 impl fmt::Display for Rejection {
@@ -442,72 +438,6 @@ impl fmt::Display for Rejection {
 }
 
 impl std::error::Error for Rejection {}
-
-/// The value of a discriminator property, read without allocating: a string,
-/// or anything else (which names no message).
-#[derive(Debug, Default)]
-pub enum Tag<'a> {
-    Text(Cow<'a, str>),
-    #[default]
-    Other,
-}
-
-impl Tag<'_> {
-    pub fn as_str(&self) -> Option<&str> {
-        match self {
-            Tag::Text(text) => Some(text),
-            Tag::Other => None,
-        }
-    }
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Tag<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct TagVisitor;
-        impl<'de> serde::de::Visitor<'de> for TagVisitor {
-            type Value = Tag<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Tag<'de>, E> {
-                Ok(Tag::Text(Cow::Borrowed(text)))
-            }
-            fn visit_str<E>(self, text: &str) -> Result<Tag<'de>, E> {
-                Ok(Tag::Text(Cow::Owned(text.to_owned())))
-            }
-            fn visit_string<E>(self, text: String) -> Result<Tag<'de>, E> {
-                Ok(Tag::Text(Cow::Owned(text)))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Tag<'de>, E> {
-                Ok(Tag::Other)
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Tag<'de>, E> {
-                Ok(Tag::Other)
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Tag<'de>, E> {
-                Ok(Tag::Other)
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Tag<'de>, E> {
-                Ok(Tag::Other)
-            }
-            fn visit_unit<E>(self) -> Result<Tag<'de>, E> {
-                Ok(Tag::Other)
-            }
-            fn visit_none<E>(self) -> Result<Tag<'de>, E> {
-                Ok(Tag::Other)
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Tag<'de>, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Tag::Other)
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Tag<'de>, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Tag::Other)
-            }
-        }
-        deserializer.deserialize_any(TagVisitor)
-    }
-}
 
 /// How a declared header's text becomes JSON for its schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -613,6 +543,7 @@ mod objects {
 
     use std::fmt;
 
+    use serde::de::value::{BorrowedStrDeserializer, StrDeserializer};
     use serde::de::{
         self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor,
     };
@@ -698,17 +629,40 @@ mod objects {
             self.0.deserialize_map(Wrap(visitor))
         }
 
+        /// Generated enums read through here are string enums (unions are
+        /// untagged): a variant is a JSON string, never `{"VARIANT": null}`,
+        /// which serde_json would also take and no schema's `enum` allows.
         fn deserialize_enum<V: Visitor<'de>>(
             self,
-            name: &'static str,
-            variants: &'static [&'static str],
+            _name: &'static str,
+            _variants: &'static [&'static str],
             visitor: V,
         ) -> Result<V::Value, Self::Error> {
-            self.0.deserialize_enum(name, variants, Wrap(visitor))
+            self.0.deserialize_str(StringVariant(visitor))
         }
 
         fn is_human_readable(&self) -> bool {
             self.0.is_human_readable()
+        }
+    }
+
+    /// A visitor of a string that hands it to an enum's visitor as the name of
+    /// a unit variant.
+    struct StringVariant<V>(V);
+
+    impl<'de, V: Visitor<'de>> Visitor<'de> for StringVariant<V> {
+        type Value = V::Value;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            self.0.expecting(f)
+        }
+
+        fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
+            self.0.visit_enum(BorrowedStrDeserializer::new(value))
+        }
+
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+            self.0.visit_enum(StrDeserializer::new(value))
         }
     }
 
@@ -918,11 +872,46 @@ mod objects {
             }
             assert!(parse::<Outer>(r#"{"inner": {}} x"#).is_err(), "trailing characters");
         }
+
+        #[derive(Debug, Deserialize, PartialEq)]
+        enum Status {
+            #[serde(rename = "ACTIVE")]
+            Active,
+        }
+
+        #[derive(Debug, Deserialize, PartialEq)]
+        struct WithStatus {
+            status: Status,
+            #[serde(default)]
+            statuses: Vec<Status>,
+        }
+
+        #[test]
+        fn enums_read_from_strings_only() {
+            let parsed: WithStatus =
+                parse(r#"{"status": "ACTIVE", "statuses": ["ACTIVE"]}"#).expect("strings are variants");
+            assert_eq!(parsed, WithStatus { status: Status::Active, statuses: vec![Status::Active] });
+            let escaped: WithStatus = parse(r#"{"status": "\u0041CTIVE"}"#).expect("an escaped variant");
+            assert_eq!(escaped.status, Status::Active);
+            // Without the adapter, serde_json takes the first two as `ACTIVE`.
+            for json in [
+                r#"{"status": {"ACTIVE": null}}"#,
+                r#"{"status": "ACTIVE", "statuses": [{"ACTIVE": null}]}"#,
+                r#"{"status": "PAUSED"}"#,
+                r#"{"status": 1}"#,
+                r#"{"status": null}"#,
+            ] {
+                assert!(parse::<WithStatus>(json).is_err(), "{json}");
+            }
+            assert!(serde_json::from_str::<WithStatus>(r#"{"status": {"ACTIVE": null}}"#).is_ok());
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use serde::Deserialize;
+
     use super::*;
 
     #[derive(Debug, Deserialize, Serialize, PartialEq)]
@@ -1082,31 +1071,6 @@ mod tests {
         let mut out = Violations::new();
         check_serialized(&serde_json::json!({"x": "bad"}), &at, &mut out, raw);
         assert_eq!(pointers(&out), [("/point", Keyword::Required), ("/point/x", Keyword::Type)]);
-    }
-
-    #[test]
-    fn tags_read_strings_and_skip_anything_else() {
-        #[derive(Deserialize)]
-        struct Probe<'a> {
-            #[serde(borrow, default)]
-            kind: Tag<'a>,
-        }
-        let probe: Probe<'_> = serde_json::from_slice(br#"{"a": [1, {"b": 2}], "kind": "x"}"#).unwrap();
-        assert_eq!(probe.kind.as_str(), Some("x"));
-        let probe: Probe<'_> = serde_json::from_slice(br#"{"kind": {"nested": true}}"#).unwrap();
-        assert_eq!(probe.kind.as_str(), None);
-        let probe: Probe<'_> = serde_json::from_slice(br#"{"kind": "esc\u0061ped"}"#).unwrap();
-        assert_eq!(probe.kind.as_str(), Some("escaped"));
-        let probe: Probe<'_> = serde_json::from_slice(b"{}").unwrap();
-        assert_eq!(probe.kind.as_str(), None);
-    }
-
-    #[test]
-    fn probe_errors_tell_not_json_from_not_an_object() {
-        let error = serde_json::from_slice::<IgnoredAny>(b"{").unwrap_err();
-        assert_eq!(Rejection::from_probe_error(b"{", &error).kind, RejectionKind::NotJson);
-        let error = serde_json::from_slice::<IgnoredAny>(b"[").unwrap_err();
-        assert_eq!(Rejection::from_probe_error(b"[1]", &error).kind, RejectionKind::Invalid);
     }
 
     #[test]

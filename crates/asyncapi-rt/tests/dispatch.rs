@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use asyncapi_rt::body::Tag;
 use asyncapi_rt::dedupe::{Claim, ClaimToken, DedupeError, DedupeStore, MemoryDedupe, NoDedupe};
 use asyncapi_rt::dispatch::{DEFAULT_BODY_LIMIT, Delivery, Dispatcher, Inbound, Outcome, Route};
 use asyncapi_rt::message::{Mode, Rejection, RejectionKind};
@@ -42,9 +43,10 @@ impl Inbound for Msg {
         if let Some(channel) = delivery.channel.as_deref().filter(|channel| *channel != "shop") {
             return Err(Rejection::unknown_channel(channel, None));
         }
+        let [kind] = asyncapi_rt::body::probe(&delivery.body, ["kind"])?;
         let value: Value =
             serde_json::from_slice(&delivery.body).map_err(|error| Rejection::not_json(&error))?;
-        match value.get("kind").and_then(Value::as_str) {
+        match kind.as_str() {
             Some("order") => {
                 let mut violations = Violations::new();
                 let id = value.get("id").and_then(Value::as_str);
@@ -67,7 +69,7 @@ impl Inbound for Msg {
                 }
             }
             Some("ping") => Ok(Msg::Ping),
-            other => Err(Rejection::unknown("kind", other, &["order", "ping"])),
+            _ => Err(Rejection::unknown("kind", &kind, &["order", "ping"])),
         }
     }
 
@@ -884,7 +886,7 @@ fn each_delivery_has_a_span_with_its_message_key_and_outcome_and_failures_say_wh
 
 #[test]
 fn every_outcome_has_its_status_and_label() {
-    let rejection = Rejection::unknown("kind", Some("refund"), &["order"]);
+    let rejection = Rejection::unknown("kind", &Tag::Text("refund".into()), &["order"]);
     let outcomes: [(Outcome<HandlerError>, u16, &str); 9] = [
         (Outcome::Handled { message: "order", key: Some("k".to_owned()) }, 200, "handled"),
         (Outcome::Handled { message: "ping", key: None }, 200, "handled"),

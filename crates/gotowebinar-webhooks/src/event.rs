@@ -3,8 +3,8 @@
 
 use std::future::Future;
 use asyncapi_rt::dispatch::{Delivery, Inbound, Route};
+use asyncapi_rt::message::{Mode, Rejection};
 use crate::types;
-use asyncapi_rt::message::{Mode, Rejection, Tag};
 
 /// Every message this API sends to you, routed by `eventName`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -44,11 +44,6 @@ impl Event {
     /// intermediate `serde_json::Value`), picking the message by its
     /// discriminator, so that an error is about that message.
     pub fn parse(body: &[u8], mode: Mode) -> Result<Self, Rejection> {
-        #[derive(serde::Deserialize)]
-        struct Probe<'a> {
-            #[serde(rename = "eventName", borrow, default)]
-            event_name: Tag<'a>,
-        }
         let guessed = match asyncapi_rt::body::sniff_string(body, "eventName") {
             Some("registrant.added") => {
                 asyncapi_rt::message::try_parse_message(
@@ -95,9 +90,8 @@ impl Event {
         if let Some(parsed) = guessed {
             return parsed;
         }
-        let probe: Probe<'_> = serde_json::from_slice(body)
-            .map_err(|error| Rejection::from_probe_error(body, &error))?;
-        match probe.event_name.as_str() {
+        let [event_name] = asyncapi_rt::body::probe(body, ["eventName"])?;
+        match event_name.as_str() {
             Some("registrant.added") => {
                 asyncapi_rt::message::parse_message(
                         "registrant.added",
@@ -138,7 +132,7 @@ impl Event {
                     )
                     .map(Self::WebinarChanged)
             }
-            other => Err(Rejection::unknown("eventName", other, &Self::NAMES)),
+            _ => Err(Rejection::unknown("eventName", &event_name, &Self::NAMES)),
         }
     }
 

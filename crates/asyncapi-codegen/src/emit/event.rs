@@ -226,9 +226,10 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
         #router
     };
     let mentioned = |name: &str| super::rust::uses_ident(&items, name);
+    // In the order rustfmt would sort them; `crate` last, as in the other modules.
     let imports = [
+        super::rust::use_mentioned("asyncapi_rt::message", &["Mode", "Rejection"], mentioned),
         super::rust::use_mentioned("crate", &["types"], mentioned),
-        super::rust::use_mentioned("asyncapi_rt::message", &["Mode", "Rejection", "Tag"], mentioned),
     ];
     quote! {
         //! What this API sends you: parsed, validated and routed to your handler.
@@ -359,34 +360,15 @@ fn parse_leaf(ir: &Ir, validators: &Validators<'_>, index: usize) -> TokenStream
 }
 
 /// Parsing by body: the JSON kind where messages differ in kind, then the
-/// discriminator properties (probed borrowed, without allocating), then the one
+/// discriminator properties (probed, borrowed from the body), then the one
 /// message they name.
 fn route_tree(ir: &Ir, validators: &Validators<'_>, tree: &Tree) -> TokenStream {
     let properties = tree.properties();
-    let mut scope = NameScope::new();
+    // The probed values are locals of `Event::parse`: none may shadow another.
+    let mut scope = NameScope::with_reserved(&["body", "mode", "guessed", "parsed", "other", "error"]);
     let fields: Vec<(String, proc_macro2::Ident)> =
         properties.iter().map(|p| (p.clone(), ident(&scope.claim(&naming::snake(p))))).collect();
-    let probe = if fields.is_empty() {
-        quote!()
-    } else {
-        let declarations = fields.iter().map(|(wire, member)| {
-            quote! {
-                #[serde(rename = #wire, borrow, default)]
-                #member: Tag<'a>,
-            }
-        });
-        quote! {
-            #[derive(serde::Deserialize)]
-            struct Probe<'a> {
-                #(#declarations)*
-            }
-        }
-    };
-    let body = switch(ir, validators, tree, &fields, false);
-    quote! {
-        #probe
-        #body
-    }
+    switch(ir, validators, tree, &fields, false)
 }
 
 /// The code that follows `tree`; `probed` tells whether `probe` is read yet.
@@ -427,9 +409,11 @@ fn switch(
                 quote!()
             } else {
                 let guessed = guessed_route(ir, validators, property, cases);
+                let (wires, members): (Vec<&String>, Vec<&proc_macro2::Ident>) =
+                    fields.iter().map(|(wire, member)| (wire, member)).unzip();
                 quote! {
                     #guessed
-                    let probe: Probe<'_> = serde_json::from_slice(body).map_err(|error| Rejection::from_probe_error(body, &error))?;
+                    let [#(#members),*] = asyncapi_rt::body::probe(body, [#(#wires),*])?;
                 }
             };
             let all_names = ir.api.receives.len() == values.len()
@@ -437,9 +421,9 @@ fn switch(
             let expected = if all_names { quote!(&Self::NAMES) } else { quote!(&[#(#values),*]) };
             quote! {
                 #read
-                match probe.#member.as_str() {
+                match #member.as_str() {
                     #(#arms)*
-                    other => Err(Rejection::unknown(#property, other, #expected)),
+                    _ => Err(Rejection::unknown(#property, &#member, #expected)),
                 }
             }
         }
