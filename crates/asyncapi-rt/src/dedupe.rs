@@ -79,18 +79,33 @@ pub trait DedupeStore: Send + Sync + 'static {
     /// by spawning the release on its runtime; otherwise an abandoned claim
     /// holds its key until its lease ends.
     fn release_abandoned(&self, key: &str, token: ClaimToken) {
-        let release = std::pin::pin!(self.release(key, token));
-        match release.poll(&mut Context::from_waker(Waker::noop())) {
-            Poll::Ready(Ok(())) => {}
-            Poll::Ready(Err(error)) => {
-                tracing::error!(%error, key, "could not release an abandoned delivery's key");
-            }
-            Poll::Pending => tracing::error!(
-                key,
-                "could not release an abandoned delivery's key without waiting: its retries \
-                 are asked to wait until the claim's lease ends"
-            ),
-        }
+        settle_without_waiting(self.release(key, token), key, "release an abandoned delivery's key");
+    }
+
+    /// [`complete`](DedupeStore::complete) without waiting. The dispatcher
+    /// calls this when a delivery was abandoned after its handler answered,
+    /// while its key was being recorded: left unsettled, the claim would hold
+    /// off the sender's retries until its lease ends, and then let a copy be
+    /// handled a second time.
+    ///
+    /// The default polls `complete` once, as
+    /// [`release_abandoned`](DedupeStore::release_abandoned) polls `release`;
+    /// a store that must wait should override both.
+    fn complete_abandoned(&self, key: &str, token: ClaimToken) {
+        settle_without_waiting(self.complete(key, token), key, "record an abandoned handled delivery's key");
+    }
+}
+
+/// Polls `settle` once; logs what could not be done (`what`) without waiting.
+fn settle_without_waiting(settle: impl Future<Output = Result<(), DedupeError>>, key: &str, what: &str) {
+    let settle = std::pin::pin!(settle);
+    match settle.poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(Ok(())) => {}
+        Poll::Ready(Err(error)) => tracing::error!(%error, key, "could not {what}"),
+        Poll::Pending => tracing::error!(
+            key,
+            "could not {what} without waiting: its retries are asked to wait until the claim's lease ends"
+        ),
     }
 }
 

@@ -241,7 +241,12 @@ where
             delivery_span.record("outcome", outcome.label());
             match &outcome {
                 Outcome::Handled { .. } | Outcome::Duplicate { .. } => tracing::debug!("delivery handled"),
-                Outcome::Rejected(rejection) => tracing::warn!(%rejection, "delivery rejected"),
+                // Where, not what: violation messages quote the body's values.
+                Outcome::Rejected(rejection) => tracing::warn!(
+                    kind = ?rejection.kind,
+                    violations = %rejection.violations.locations(),
+                    "delivery rejected"
+                ),
                 Outcome::Unauthenticated(error) => tracing::warn!(%error, "delivery refused"),
                 Outcome::TooLarge { size, limit } => tracing::warn!(size, limit, "delivery too large"),
                 Outcome::InProgress { .. } => tracing::info!("a copy is being handled: asked to retry"),
@@ -288,12 +293,12 @@ where
         // Until the handler has answered and the claim is settled, a cancelled
         // request or a panicking handler must not leave the key claimed: the
         // sender's retries would be held off until the claim's lease ends.
-        let guard = ClaimGuard { store: &self.dedupe, claim };
+        let mut guard = ClaimGuard { store: &self.dedupe, claim, handled: false };
         match event.route(&self.handler, &delivery).await {
             Ok(()) => {
                 // Handled: from here on, a cancelled request must not give the
                 // key back, or a retry would be handled a second time.
-                guard.disarm();
+                guard.handled = true;
                 if let Some((claimed, token)) = claim
                     && let Err(error) = self.dedupe.complete(claimed, token).await
                 {
@@ -301,6 +306,7 @@ where
                     // lease would be handled a second time.
                     tracing::error!(%error, key = claimed, "could not record a handled delivery's key");
                 }
+                guard.disarm();
                 Outcome::Handled { message, key }
             }
             Err(error) => {
@@ -320,11 +326,14 @@ where
     }
 }
 
-/// Releases a claim when dropped armed: the handler's future was dropped (the
-/// request was cancelled) or unwound (the handler panicked) before it answered.
+/// Settles a claim when dropped armed: the request's future was dropped (the
+/// request was cancelled) or unwound (the handler panicked) before the claim
+/// was. It releases the key of a delivery whose handler had not answered, and
+/// records as handled the key of one whose handler had.
 struct ClaimGuard<'a, D: DedupeStore> {
     store: &'a D,
     claim: Option<(&'a str, ClaimToken)>,
+    handled: bool,
 }
 
 impl<D: DedupeStore> ClaimGuard<'_, D> {
@@ -336,7 +345,11 @@ impl<D: DedupeStore> ClaimGuard<'_, D> {
 
 impl<D: DedupeStore> Drop for ClaimGuard<'_, D> {
     fn drop(&mut self) {
-        if let Some((key, token)) = self.claim.take() {
+        let Some((key, token)) = self.claim.take() else { return };
+        if self.handled {
+            tracing::warn!(key, "a handled delivery was abandoned while its key was recorded: recording it");
+            self.store.complete_abandoned(key, token);
+        } else {
             tracing::warn!(key, "a delivery was abandoned before its handler answered: releasing its key");
             self.store.release_abandoned(key, token);
         }

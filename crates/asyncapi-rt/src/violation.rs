@@ -169,6 +169,28 @@ impl Violations {
     }
 }
 
+impl Violations {
+    /// Where the violations are and which keywords they break, without their
+    /// messages, which quote the body's values (personal data, in a webhook):
+    /// `/email (format), /status (enum)`. For logs.
+    pub fn locations(&self) -> impl fmt::Display + '_ {
+        Locations(&self.0)
+    }
+}
+
+struct Locations<'a>(&'a [Violation]);
+
+impl fmt::Display for Locations<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, violation) in self.0.iter().enumerate() {
+            let separator = if index == 0 { "" } else { ", " };
+            let pointer = if violation.pointer.is_empty() { "(root)" } else { &violation.pointer };
+            write!(f, "{separator}{pointer} ({})", violation.keyword)?;
+        }
+        Ok(())
+    }
+}
+
 impl fmt::Display for Violations {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0.len() {

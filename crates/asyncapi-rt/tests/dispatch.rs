@@ -276,6 +276,34 @@ impl DedupeStore for SlowReleaseStore {
     }
 }
 
+/// A store whose `complete` waits for ever, as a network store's might when
+/// the request is cancelled meanwhile; settled without waiting, it records
+/// the key at once (a network store would spawn the write).
+#[derive(Default)]
+struct SlowCompleteStore {
+    inner: MemoryDedupe,
+    abandoned_completes: Arc<AtomicUsize>,
+}
+
+impl DedupeStore for SlowCompleteStore {
+    async fn claim(&self, key: &str) -> Result<Claim, DedupeError> {
+        self.inner.claim(key).await
+    }
+
+    async fn complete(&self, _key: &str, _token: ClaimToken) -> Result<(), DedupeError> {
+        std::future::pending().await
+    }
+
+    async fn release(&self, key: &str, token: ClaimToken) -> Result<(), DedupeError> {
+        self.inner.release(key, token).await
+    }
+
+    fn complete_abandoned(&self, key: &str, token: ClaimToken) {
+        self.abandoned_completes.fetch_add(1, Ordering::SeqCst);
+        self.inner.complete_abandoned(key, token);
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Outcomes
 // ---------------------------------------------------------------------------
@@ -587,6 +615,23 @@ async fn a_cancelled_handler_releases_the_key_for_the_retry() {
 }
 
 #[tokio::test]
+async fn a_request_cancelled_after_its_handler_answered_records_the_key() {
+    let store = SlowCompleteStore::default();
+    let abandoned_completes = Arc::clone(&store.abandoned_completes);
+    let dispatcher = dispatcher().with_dedupe(store);
+    let body = order("o-14", 14);
+    // The handler answered; the sender hangs up while the key is being recorded.
+    let cancelled =
+        tokio::time::timeout(Duration::from_millis(20), dispatcher.dispatch(signed(body.clone()))).await;
+    assert!(cancelled.is_err(), "recording the key never finishes");
+    assert_eq!(dispatcher.handler().calls(), [order_call("o-14", 14)]);
+    assert_eq!(abandoned_completes.load(Ordering::SeqCst), 1, "the key was recorded");
+    // The sender's retry is a duplicate: not held off, not handled again.
+    assert_eq!(dispatcher.dispatch(signed(body)).await.label(), "duplicate");
+    assert_eq!(dispatcher.handler().calls(), [order_call("o-14", 14)]);
+}
+
+#[tokio::test]
 async fn a_panicking_handler_releases_the_key_for_the_retry() {
     let dispatcher = Arc::new(dispatcher());
     dispatcher.handler().panic_orders.store(1, Ordering::SeqCst);
@@ -882,6 +927,28 @@ fn each_delivery_has_a_span_with_its_message_key_and_outcome_and_failures_say_wh
         .find(|fields| field(fields, "message").as_deref() == Some("handler failed"))
         .expect("the failure is logged");
     assert_eq!(field(failure, "error").as_deref(), Some("the order handler failed"));
+}
+
+#[test]
+fn a_rejection_is_logged_by_where_it_broke_not_by_the_values() {
+    let recording = Recording::default();
+    let dispatcher = dispatcher();
+    tracing::subscriber::with_default(recording.clone(), || {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+        let body = r#"{"kind":"order","id":"jane.doe@example.com","total":"secret-total"}"#;
+        let outcome = runtime.block_on(dispatcher.dispatch(signed(body)));
+        let Outcome::Rejected(rejection) = &outcome else { panic!("{outcome:?}") };
+        assert!(rejection.to_string().contains("expected an integer"), "the rejection keeps the messages");
+    });
+    let logged = recording.0.lock().unwrap_or_else(PoisonError::into_inner);
+    let rejected = logged
+        .events
+        .iter()
+        .find(|fields| fields.iter().any(|(name, value)| name == "message" && value == "delivery rejected"))
+        .expect("the rejection is logged");
+    let text = format!("{rejected:?}");
+    assert!(text.contains("/total (type)"), "{text}");
+    assert!(!text.contains("expected an integer") && !text.contains("jane.doe"), "{text}");
 }
 
 #[test]
