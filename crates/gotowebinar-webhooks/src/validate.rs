@@ -189,10 +189,7 @@ pub(crate) fn check_registrant_joined<'v>(
             match key {
                 "eventName" => check_registrant_joined_event_name(value, at, out, mode),
                 "eventVersion" => check::string(value, None, at, out),
-                "product" => {
-                    check::types(value, &[JsonType::String], at, out);
-                    check::enum_strings(value, &["g2w"], at, out);
-                }
+                "product" => check_product(value, at, out, mode),
                 "eventKey" => check::lenient_string(value, mode, at, out),
                 "firstName" => check::string(value, None, at, out),
                 "lastName" => check::string(value, None, at, out),
@@ -247,10 +244,7 @@ pub(crate) fn check_webinar_created<'v>(
                 "eventVersion" => check::string(value, None, at, out),
                 "accountKey" => check::lenient_string(value, mode, at, out),
                 "organizerKey" => check::lenient_string(value, mode, at, out),
-                "product" => {
-                    check::types(value, &[JsonType::String], at, out);
-                    check::enum_strings(value, &["g2w"], at, out);
-                }
+                "product" => check_product(value, at, out, mode),
                 "eventKey" => check::lenient_string(value, mode, at, out),
                 "webinarKey" => check::lenient_string(value, mode, at, out),
                 "webinarTitle" => check::string(value, None, at, out),
@@ -347,10 +341,7 @@ pub(crate) fn check_webinar_changed<'v>(
                 "eventVersion" => check::string(value, None, at, out),
                 "accountKey" => check::lenient_string(value, mode, at, out),
                 "organizerKey" => check::lenient_string(value, mode, at, out),
-                "product" => {
-                    check::types(value, &[JsonType::String], at, out);
-                    check::enum_strings(value, &["g2w"], at, out);
-                }
+                "product" => check_product(value, at, out, mode),
                 "eventKey" => check::lenient_string(value, mode, at, out),
                 "webinarKey" => check::lenient_string(value, mode, at, out),
                 "webinarTitle" => check::string(value, None, at, out),
@@ -363,23 +354,7 @@ pub(crate) fn check_webinar_changed<'v>(
                     if let Some(array) = value.as_array() {
                         for (index, value) in array.iter().enumerate() {
                             at.push_index(index);
-                            check::types(value, &[JsonType::Object], at, out);
-                            if let Some(object) = value.as_object() {
-                                for (key, value) in object {
-                                    let key: &str = key;
-                                    at.push_key(key);
-                                    match key {
-                                        "startTime" => {
-                                            check::string(value, Some(Format::DateTime), at, out)
-                                        }
-                                        "endTime" => {
-                                            check::string(value, Some(Format::DateTime), at, out)
-                                        }
-                                        _ => {}
-                                    }
-                                    at.pop();
-                                }
-                            }
+                            check_time(value, at, out, mode);
                             at.pop();
                         }
                     }

@@ -12,7 +12,7 @@
 //! target, a message's payload or headers, or a channel parameter's; the
 //! others are inlined where used. Identical schemas share one function.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use proc_macro2::{Delimiter, Ident, Literal, TokenStream, TokenTree};
 use quote::{format_ident, quote};
@@ -32,8 +32,9 @@ use crate::pointer;
 /// Decides which schemas get functions, and emits them.
 pub struct Validators<'a> {
     ir: &'a Ir,
-    /// The function of each schema node that has one.
-    functions: BTreeMap<SchemaId, Ident>,
+    /// The check functions, by the fingerprint of the schema they check: every
+    /// node of that text, wherever written, is checked by the one function.
+    functions: HashMap<String, Ident>,
     /// Function bodies to emit, in order.
     order: Vec<(Ident, SchemaId)>,
     /// `static`s (patterns, JSON literals) the checks use, by their source text.
@@ -72,13 +73,12 @@ impl<'a> Validators<'a> {
     pub fn new(ir: &'a Ir) -> Self {
         let mut validators = Validators {
             ir,
-            functions: BTreeMap::new(),
+            functions: HashMap::new(),
             order: Vec::new(),
             statics: Default::default(),
             silent: Default::default(),
         };
         let mut scope = Scope::new();
-        let mut by_fingerprint: HashMap<String, Ident> = HashMap::new();
         let mut wanted: Vec<(SchemaId, String)> = Vec::new();
         for def in &ir.types.types {
             wanted.push((def.schema, def.name.clone()));
@@ -108,21 +108,14 @@ impl<'a> Validators<'a> {
         for (schema, label) in wanted {
             // A `$ref` node checks as its target does.
             let schema = validators.function_node(schema);
-            if validators.functions.contains_key(&schema) {
+            let fingerprint = &ir.schemas.get(schema).fingerprint;
+            if validators.functions.contains_key(fingerprint) {
                 continue;
             }
-            let fingerprint = ir.schemas.get(schema).fingerprint.clone();
-            let function = match by_fingerprint.get(&fingerprint) {
-                Some(existing) => existing.clone(),
-                None => {
-                    let name = scope.claim(&format!("check_{}", naming::unraw(&naming::snake(&label))));
-                    let function = format_ident!("{}", name);
-                    by_fingerprint.insert(fingerprint, function.clone());
-                    validators.order.push((function.clone(), schema));
-                    function
-                }
-            };
-            validators.functions.insert(schema, function);
+            let name = scope.claim(&format!("check_{}", naming::unraw(&naming::snake(&label))));
+            let function = format_ident!("{}", name);
+            validators.functions.insert(fingerprint.clone(), function.clone());
+            validators.order.push((function, schema));
         }
         validators.register_statics();
         validators
@@ -165,7 +158,7 @@ impl<'a> Validators<'a> {
 
     /// The raw check function of `schema` (which must have one).
     pub fn function(&self, schema: SchemaId) -> Option<&Ident> {
-        self.functions.get(&self.function_node(schema))
+        self.functions.get(&self.ir.schemas.get(self.function_node(schema)).fingerprint)
     }
 
     /// How many items `validate.rs` holds besides its header: check functions,
@@ -340,7 +333,7 @@ impl<'a> Validators<'a> {
         match &self.ir.schemas.get(id).kind {
             SchemaKind::Any => quote!(),
             SchemaKind::Nothing => quote!(check::nothing(at, out);),
-            SchemaKind::Ref { target, .. } => self.child(*target, false),
+            SchemaKind::Ref { target, .. } => self.child(*target, lenient),
             SchemaKind::Keywords(keywords) => self.keywords(keywords, lenient),
         }
     }
@@ -355,8 +348,14 @@ impl<'a> Validators<'a> {
             if k.nullable && !types.contains(&JsonType::Null) {
                 types.push(JsonType::Null);
             }
-            if lenient && types == [JsonType::String] {
-                out.extend(quote!(check::lenient_string(value, mode, at, out);));
+            // The type mapping makes only a string, or a string or null, lenient.
+            if lenient && types.contains(&JsonType::String) {
+                let check = quote!(check::lenient_string(value, mode, at, out););
+                out.extend(if types.contains(&JsonType::Null) {
+                    quote!(if !value.is_null() { #check })
+                } else {
+                    check
+                });
             } else {
                 let names = types.iter().map(|t| json_type(*t));
                 out.extend(quote!(check::types(value, &[#(#names),*], at, out);));
@@ -596,30 +595,9 @@ impl<'a> Validators<'a> {
     }
 
     /// Whether `property` accepts integers for a string (the codegen option),
-    /// judged as the type mapping does: a plain `type: string` schema.
+    /// as the type mapping decided.
     fn is_lenient(&self, property: &str, schema: SchemaId) -> bool {
-        let patterns = &self.ir.lenient_properties;
-        let SchemaKind::Keywords(keywords) = &self.ir.schemas.get(schema).kind else { return false };
-        keywords.types.as_deref() == Some(&[JsonType::String])
-            && keywords.format.as_ref().is_none_or(|f| {
-                matches!(
-                    f,
-                    Format::Checked(
-                        "email"
-                            | "hostname"
-                            | "ipv4"
-                            | "ipv6"
-                            | "uri-reference"
-                            | "iri"
-                            | "iri-reference"
-                            | "regex"
-                            | "time"
-                    ) | Format::Other(_)
-                )
-            })
-            && keywords.enum_values.is_none()
-            && keywords.const_value.is_none()
-            && patterns.iter().any(|pattern| crate::ir::types::glob_matches(pattern, property))
+        self.ir.types.is_lenient(property, &self.ir.schemas.get(schema).fingerprint)
     }
 
     fn array_keywords(&self, k: &Keywords) -> TokenStream {

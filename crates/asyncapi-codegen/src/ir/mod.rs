@@ -26,8 +26,6 @@ pub struct Ir {
     pub api: Api,
     pub types: TypeSpace,
     pub schemas: SchemaArena,
-    /// Property-name patterns whose string values also accept JSON integers.
-    pub lenient_properties: Vec<String>,
 }
 
 /// Builds the IR; warnings come back with it, errors instead of it.
@@ -74,6 +72,5 @@ pub fn build(
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    let lenient_properties = type_options.lenient_numeric_strings.clone();
-    Ok((Ir { api, types, schemas, lenient_properties }, diagnostics))
+    Ok((Ir { api, types, schemas }, diagnostics))
 }

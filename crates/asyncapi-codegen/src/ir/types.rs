@@ -101,9 +101,6 @@ pub struct Field {
     pub deprecated: bool,
     /// Example values the document gives.
     pub examples: Vec<Value>,
-    /// Whether the property's schema allows `null` (then `null` reads as
-    /// `None`; otherwise it is refused, as the schema says).
-    pub nullable: bool,
 }
 
 /// What a struct does with properties its schema does not list.
@@ -199,9 +196,19 @@ pub struct TypeDef {
 #[derive(Debug, Default)]
 pub struct TypeSpace {
     pub types: Vec<TypeDef>,
+    /// The properties whose strings are also read from JSON integers (the
+    /// codegen option), by name and schema fingerprint: the one decision that
+    /// the types and the raw validators both follow.
+    lenient: BTreeSet<(String, String)>,
 }
 
 impl TypeSpace {
+    /// Whether property `wire`, of the schema with `fingerprint`, reads JSON
+    /// integers as strings.
+    pub fn is_lenient(&self, wire: &str, fingerprint: &str) -> bool {
+        self.lenient.contains(&(wire.to_owned(), fingerprint.to_owned()))
+    }
+
     pub fn get(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
     }
@@ -250,7 +257,9 @@ pub struct TypeBuilder<'a> {
     pub diagnostics: Diagnostics,
     types: Vec<TypeDef>,
     memo: HashMap<SchemaId, TypeRef>,
-    by_fingerprint: HashMap<String, TypeId>,
+    /// The type of each schema text built so far: a named type, in an `Option`
+    /// when that text allows `null`.
+    by_fingerprint: HashMap<String, TypeRef>,
     /// Nodes whose type is being built, to report cycles that no named type breaks.
     in_progress: BTreeSet<SchemaId>,
     /// `allOf` merges in progress, to report cycles instead of looping.
@@ -258,6 +267,8 @@ pub struct TypeBuilder<'a> {
     /// Finished merges, by target: a schema that many `allOf` paths reach is
     /// merged once, not once per path (which is exponential in the depth).
     merges: HashMap<SchemaId, Option<Keywords>>,
+    /// See [`TypeSpace::is_lenient`].
+    lenient: BTreeSet<(String, String)>,
 }
 
 impl<'a> TypeBuilder<'a> {
@@ -273,6 +284,7 @@ impl<'a> TypeBuilder<'a> {
             in_progress: BTreeSet::new(),
             merging: Vec::new(),
             merges: HashMap::new(),
+            lenient: BTreeSet::new(),
         }
     }
 
@@ -311,10 +323,10 @@ impl<'a> TypeBuilder<'a> {
             }
             SchemaKind::Keywords(keywords) => {
                 let fingerprint = node.fingerprint.clone();
-                match self.by_fingerprint.get(&fingerprint).copied() {
+                match self.by_fingerprint.get(&fingerprint).cloned() {
                     Some(existing) => {
-                        self.add_hint(&TypeRef::Named(existing), hint);
-                        TypeRef::Named(existing)
+                        self.add_hint(&existing, hint);
+                        existing
                     }
                     None => {
                         let keywords = (**keywords).clone();
@@ -343,6 +355,10 @@ impl<'a> TypeBuilder<'a> {
         if hint == NameHint::None {
             return;
         }
+        let ty = match ty {
+            TypeRef::Option(inner) => inner,
+            ty => ty,
+        };
         let (TypeRef::Named(id) | TypeRef::Boxed(id)) = ty else { return };
         let hints = &mut self.types[id.0].hints;
         if !hints.contains(&hint) {
@@ -351,8 +367,10 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// Reserves a named type before its parts are built, so that recursive uses
-    /// find it; [`Self::define`] fills it in.
-    fn reserve(&mut self, id: SchemaId, hint: NameHint, fingerprint: &str) -> TypeId {
+    /// find it; [`Self::define`] fills it in. A use of a `nullable` schema is
+    /// the type in an `Option`, found so by recursion and by any schema of the
+    /// same text.
+    fn reserve(&mut self, id: SchemaId, hint: NameHint, fingerprint: &str, nullable: bool) -> TypeId {
         let type_id = TypeId(self.types.len());
         let hints = if hint == NameHint::None { Vec::new() } else { vec![hint] };
         self.types.push(TypeDef {
@@ -363,8 +381,9 @@ impl<'a> TypeBuilder<'a> {
             hints,
             deprecated: false,
         });
-        self.memo.insert(id, TypeRef::Named(type_id));
-        self.by_fingerprint.insert(fingerprint.to_owned(), type_id);
+        let use_of = if nullable { option(TypeRef::Named(type_id)) } else { TypeRef::Named(type_id) };
+        self.memo.insert(id, use_of.clone());
+        self.by_fingerprint.insert(fingerprint.to_owned(), use_of);
         type_id
     }
 
@@ -382,11 +401,11 @@ impl<'a> TypeBuilder<'a> {
             return ty;
         }
         let fingerprint = format!("alias {}", self.arena.get(id).fingerprint);
-        if let Some(existing) = self.by_fingerprint.get(&fingerprint).copied() {
-            self.add_hint(&TypeRef::Named(existing), hint);
-            return TypeRef::Named(existing);
+        if let Some(existing) = self.by_fingerprint.get(&fingerprint).cloned() {
+            self.add_hint(&existing, hint);
+            return existing;
         }
-        let type_id = self.reserve(id, hint, &fingerprint);
+        let type_id = self.reserve(id, hint, &fingerprint, false);
         let def = &mut self.types[type_id.0];
         def.kind = TypeKind::Alias(ty);
         def.docs = docs;
@@ -617,23 +636,22 @@ impl<'a> TypeBuilder<'a> {
             let others: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
             let fits =
                 |json_type: JsonType| keywords.types.as_ref().is_none_or(|types| types.contains(&json_type));
+            let nullable = allows_null && fits(JsonType::Null);
             let enum_ty =
                 if !others.is_empty() && others.iter().all(|v| v.is_string()) && fits(JsonType::String) {
                     let strings: Vec<String> =
                         others.iter().filter_map(|v| v.as_str()).map(str::to_owned).collect();
-                    Some(self.string_enum(id, keywords, strings, hint.clone(), fingerprint))
+                    Some(self.string_enum(id, keywords, strings, hint.clone(), fingerprint, nullable))
                 } else if !others.is_empty()
                     && others.iter().all(|v| v.as_i64().is_some())
                     && fits(JsonType::Integer)
                 {
                     let integers: Vec<i64> = others.iter().filter_map(|v| v.as_i64()).collect();
-                    Some(self.integer_enum(id, keywords, integers, hint.clone(), fingerprint))
+                    Some(self.integer_enum(id, keywords, integers, hint.clone(), fingerprint, nullable))
                 } else {
                     None
                 };
             if let Some(ty) = enum_ty {
-                let nullable =
-                    allows_null && keywords.types.as_ref().is_none_or(|t| t.contains(&JsonType::Null));
                 return if nullable { self.named_if_exact(id, option(ty), hint, docs) } else { ty };
             }
         }
@@ -741,14 +759,18 @@ impl<'a> TypeBuilder<'a> {
             let ty = if nullable { option(ty) } else { ty };
             return self.named_if_exact(id, ty, hint, docs);
         }
-        let type_id = self.reserve(id, hint, fingerprint);
+        let type_id = self.reserve(id, hint, fingerprint, nullable);
         let mut scope = Scope::new();
         let mut fields = Vec::new();
         for (wire, schema) in &keywords.properties {
             let mut ty =
                 self.type_of(*schema, NameHint::Property { parent: type_id, property: wire.clone() });
-            if self.options.is_lenient(wire) {
-                ty = lenient(ty);
+            if self.options.is_lenient(wire)
+                && self.is_plain_string(*schema)
+                && let Some(reads_integers) = lenient(&ty)
+            {
+                ty = reads_integers;
+                self.lenient.insert((wire.clone(), self.arena.get(*schema).fingerprint.clone()));
             }
             let required = keywords.required.contains(wire);
             // The outer `Option` is whether the property is there; a nullable
@@ -767,7 +789,6 @@ impl<'a> TypeBuilder<'a> {
                 default: property.default,
                 deprecated: property.deprecated,
                 examples: property.examples,
-                nullable: self.allows_null(*schema, 0),
             });
         }
         let undeclared_required =
@@ -787,32 +808,17 @@ impl<'a> TypeBuilder<'a> {
         if nullable { option(ty) } else { ty }
     }
 
-    /// Whether the schema `id` allows `null`, judged by its type keywords (a
-    /// schema that says nothing of types allows everything).
-    fn allows_null(&self, id: SchemaId, depth: usize) -> bool {
-        let target = self.arena.target(id);
-        let keywords = match &self.arena.get(target).kind {
-            SchemaKind::Any => return true,
-            SchemaKind::Nothing | SchemaKind::Ref { .. } => return false,
-            SchemaKind::Keywords(keywords) => keywords,
-        };
-        if depth > 16 {
-            return true;
-        }
-        let by_type = match &keywords.types {
-            Some(types) => types.contains(&JsonType::Null) || keywords.nullable,
-            None => true,
-        };
-        let by_values = match (&keywords.enum_values, &keywords.const_value) {
-            (Some(values), _) => values.contains(&Value::Null),
-            (None, Some(value)) => value.is_null(),
-            (None, None) => true,
-        };
-        let alternatives = if keywords.one_of.is_empty() { &keywords.any_of } else { &keywords.one_of };
-        let by_alternatives = alternatives.is_empty()
-            || alternatives.iter().any(|alternative| self.allows_null(*alternative, depth + 1));
-        let by_parts = keywords.all_of.iter().all(|part| self.allows_null(*part, depth + 1));
-        by_type && by_values && by_alternatives && by_parts
+    /// Whether `id` says "a string" (or "a string or null") in its `type` and
+    /// nothing that picks among alternatives: the shape the raw validators
+    /// judge leniently too.
+    fn is_plain_string(&self, id: SchemaId) -> bool {
+        let Some(keywords) = self.arena.keywords(id) else { return false };
+        let Some(types) = &keywords.types else { return false };
+        types.contains(&JsonType::String)
+            && types.iter().all(|t| matches!(t, JsonType::String | JsonType::Null))
+            && keywords.one_of.is_empty()
+            && keywords.any_of.is_empty()
+            && keywords.all_of.is_empty()
     }
 
     /// The docs of a property: its own, or those written next to its `$ref` or
@@ -851,8 +857,9 @@ impl<'a> TypeBuilder<'a> {
         values: Vec<String>,
         hint: NameHint,
         fingerprint: &str,
+        nullable: bool,
     ) -> TypeRef {
-        let type_id = self.reserve(id, hint, fingerprint);
+        let type_id = self.reserve(id, hint, fingerprint, nullable);
         let mut scope = Scope::new();
         // A value listed twice is one variant (a second would be unreachable).
         let mut seen = HashSet::new();
@@ -872,8 +879,9 @@ impl<'a> TypeBuilder<'a> {
         values: Vec<i64>,
         hint: NameHint,
         fingerprint: &str,
+        nullable: bool,
     ) -> TypeRef {
-        let type_id = self.reserve(id, hint, fingerprint);
+        let type_id = self.reserve(id, hint, fingerprint, nullable);
         let mut scope = Scope::new();
         let mut seen = HashSet::new();
         let variants = values
@@ -897,7 +905,7 @@ impl<'a> TypeBuilder<'a> {
         hint: NameHint,
         fingerprint: &str,
     ) -> TypeRef {
-        let type_id = self.reserve(id, hint, fingerprint);
+        let type_id = self.reserve(id, hint, fingerprint, false);
         let mut variants = Vec::new();
         for (index, alternative) in alternatives.iter().enumerate() {
             let ty = self.type_of(*alternative, NameHint::Variant { parent: type_id, index });
@@ -979,7 +987,7 @@ impl<'a> TypeBuilder<'a> {
             def.name = name.clone();
         }
         self.name_union_variants();
-        (TypeSpace { types: self.types }, self.diagnostics)
+        (TypeSpace { types: self.types, lenient: self.lenient }, self.diagnostics)
     }
 
     /// Direct (unboxed, not behind a `Vec` or map) uses of named types, by slot.
@@ -1199,13 +1207,14 @@ fn option(ty: TypeRef) -> TypeRef {
     if ty.is_option() { ty } else { TypeRef::Option(Box::new(ty)) }
 }
 
-fn lenient(ty: TypeRef) -> TypeRef {
+/// `ty` reading JSON integers too, when it is a string.
+fn lenient(ty: &TypeRef) -> Option<TypeRef> {
     match ty {
-        TypeRef::String => TypeRef::LenientString,
-        TypeRef::Option(inner) if *inner == TypeRef::String => {
-            TypeRef::Option(Box::new(TypeRef::LenientString))
+        TypeRef::String => Some(TypeRef::LenientString),
+        TypeRef::Option(inner) if **inner == TypeRef::String => {
+            Some(TypeRef::Option(Box::new(TypeRef::LenientString)))
         }
-        other => other,
+        _ => None,
     }
 }
 
