@@ -320,3 +320,62 @@ Signed:
     // Data that looks like a reference is data: copied, not rewritten.
     assert!(validate.contains("#/Signature") && !validate.contains("traits.yaml"), "{validate}");
 }
+
+/// `--lenient-numeric-strings` is one decision, made by the type mapping: a
+/// property whose type reads JSON integers is judged leniently by its raw
+/// check too, and every other property strictly (a disagreement rejects in one
+/// path what the other accepts).
+#[test]
+fn lenient_properties_are_lenient_in_types_and_validators_alike() {
+    let files = generate_text(
+        "asyncapi: 2.6.0
+info: {title: Keys, version: 1.0.0}
+channels:
+  keys:
+    subscribe:
+      message:
+        payload:
+          type: object
+          properties:
+            plainKey: {type: string}
+            int64Key: {type: string, format: int64}
+            nullableKey: {type: [string, 'null']}
+            openApiKey: {type: string, nullable: true}
+            pickedKey: {oneOf: [{type: string}, {type: 'null'}]}
+            dateKey: {type: string, format: date-time}
+            enumKey: {enum: [a, b]}
+            plain: {type: string}
+",
+    );
+    let (types, validate) = (&files["src/types.rs"], &files["src/validate.rs"]);
+    // The attributes of field `name`: the lines since the previous field.
+    let field = |name: &str| {
+        let end = types.find(&format!("pub {name}:")).unwrap_or_else(|| panic!("field {name}"));
+        let start = types[..end].rfind(',').unwrap_or(0);
+        &types[start..end]
+    };
+    // The raw check of property `wire`: its match arm.
+    let arm = |wire: &str| {
+        let start = validate.find(&format!("\"{wire}\" =>")).unwrap_or_else(|| panic!("arm {wire}"));
+        let rest = &validate[start + wire.len() + 5..];
+        &rest[..rest.find(" =>").unwrap_or(rest.len())]
+    };
+    let lenient = [
+        ("plainKey", "plain_key"),
+        ("int64Key", "int64_key"),
+        ("nullableKey", "nullable_key"),
+        ("openApiKey", "open_api_key"),
+    ];
+    let strict =
+        [("pickedKey", "picked_key"), ("dateKey", "date_key"), ("enumKey", "enum_key"), ("plain", "plain")];
+    for (wire, name) in lenient {
+        assert!(field(name).contains("string_or_integer"), "{wire} reads integers: {}", field(name));
+        assert!(arm(wire).contains("check::lenient_string"), "{wire} is checked leniently: {}", arm(wire));
+    }
+    for (wire, name) in strict {
+        assert!(!field(name).contains("string_or_integer"), "{wire} reads no integers: {}", field(name));
+        assert!(!arm(wire).contains("lenient_string"), "{wire} is checked strictly: {}", arm(wire));
+    }
+    // A nullable one takes null too.
+    assert!(arm("nullableKey").contains("if !value.is_null()"), "{}", arm("nullableKey"));
+}

@@ -294,7 +294,8 @@ mod tests {
     #[test]
     fn probes_read_the_named_top_level_members() {
         let body = br#"{"n":{"kind":"nested"},"kind":"order","sub\u0074ype":"a\u002eb","count":3}"#;
-        let [kind, subtype, count, absent] = probe(body, ["kind", "subtype", "count", "absent"]).expect("an object");
+        let [kind, subtype, count, absent] =
+            probe(body, ["kind", "subtype", "count", "absent"]).expect("an object");
         assert_eq!(kind, Tag::Text(Cow::Borrowed("order")), "the top-level member, not the nested one");
         assert!(matches!(kind, Tag::Text(Cow::Borrowed(_))), "borrowed when unescaped");
         assert_eq!(subtype.as_str(), Some("a.b"), "escapes in names and values are read");

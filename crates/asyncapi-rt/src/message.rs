@@ -14,9 +14,9 @@
 use std::cell::Cell;
 use std::fmt;
 
-use serde::de::value::MapDeserializer;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::de::value::MapDeserializer;
 use serde_json::Value;
 
 use self::objects::Objects;
@@ -383,7 +383,10 @@ impl Rejection {
             }
             Tag::NotText(kind) => (
                 Keyword::Type,
-                format!("{property} is {}, not a string naming the message; expected one of {expected}", kind.name()),
+                format!(
+                    "{property} is {}, not a string naming the message; expected one of {expected}",
+                    kind.name()
+                ),
             ),
             Tag::Missing => (
                 Keyword::Discriminator,
@@ -423,7 +426,6 @@ impl Rejection {
         };
         Self { kind, message: Some(message.to_owned()), violations }
     }
-
 }
 
 impl fmt::Display for Rejection {
