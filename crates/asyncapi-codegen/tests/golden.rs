@@ -379,3 +379,41 @@ channels:
     // A nullable one takes null too.
     assert!(arm("nullableKey").contains("if !value.is_null()"), "{}", arm("nullableKey"));
 }
+
+/// Events routed by two discriminators are named by both when the last value
+/// alone would name two of them alike (`reaction/added`, `emoji/added`).
+#[test]
+fn nested_discriminator_values_name_events_apart() {
+    let message = |kind: &str, change: &str| {
+        format!(
+            "
+          - payload:
+              type: object
+              required: [type, subtype]
+              properties:
+                type: {{const: {kind}}}
+                subtype: {{const: {change}}}"
+        )
+    };
+    let text = format!(
+        "asyncapi: 2.6.0
+info: {{title: Changes, version: 1.0.0}}
+channels:
+  changes:
+    subscribe:
+      message:
+        oneOf:{}{}{}{}{}",
+        message("reaction", "added"),
+        message("reaction", "removed"),
+        message("emoji", "added"),
+        message("emoji", "removed"),
+        message("user", "joined"),
+    );
+    let files = generate_text(&text);
+    let event = &files["src/event.rs"];
+    let names = event.find("pub const NAMES").map(|start| &event[start..]).expect("NAMES");
+    let names = &names[..names.find("];").expect("the end of NAMES")];
+    let names: Vec<&str> = names.split('"').skip(1).step_by(2).collect();
+    // A value that names one event alone stays as it is.
+    assert_eq!(names, ["reaction/added", "reaction/removed", "emoji/added", "emoji/removed", "user"]);
+}
