@@ -764,6 +764,26 @@ async fn a_chunked_request_carries_no_content_length() {
     assert!(!head.contains(CONTENT_LENGTH.as_str()), "{head}");
 }
 
+/// A body that breaks off (here, a chunk whose size is not hex) cannot be
+/// read: 400, and nothing reaches the dispatcher.
+#[tokio::test]
+async fn an_unreadable_body_answers_400_and_dispatches_nothing() {
+    let dispatcher = receiver();
+    let address = serve(Arc::clone(&dispatcher)).await;
+    let mut stream = TcpStream::connect(address).await.expect("connects");
+    let head = format!(
+        "POST {WEBHOOK_PATH} HTTP/1.1\r\nhost: {address}\r\ncontent-type: application/json\r\n\
+         transfer-encoding: chunked\r\n\r\n5\r\n{{\"a\":\r\nzz\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.expect("writes");
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer)).await;
+    read.expect("the server answers and closes").expect("reads");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert_eq!(dispatcher.handler().calls(), 0);
+}
+
 #[tokio::test]
 async fn a_failed_handler_answers_500_and_the_retry_is_handled() {
     let dispatcher = receiver();

@@ -8,7 +8,8 @@
 //! | bad or missing signature | 401 |
 //! | body over the limit | 413 (the handler is not called) |
 //! | handler failed | 500 (the sender retries) |
-//! | de-duplication store failed | 503 (the sender retries) |
+//! | another copy being handled, or de-duplication store failed | 503 (the sender retries) |
+//! | body not readable (the connection broke mid-body) | 400 (nothing dispatched, no [`Summary`]) |
 
 use std::sync::Arc;
 

@@ -7,7 +7,8 @@
 //!   typed parse and the schema agree.
 //! - Lenient strings: properties that real traffic sends as JSON integers
 //!   although the schema says string keep every digit (`4810975311936405773`
-//!   stays that string, never rounded through `f64`).
+//!   stays that string, never rounded through `f64`); an integer beyond 64
+//!   bits, which serde_json hands out as `f64`, is refused.
 //!
 //! Each helper has twins for the other shapes of a field: `option_` (a
 //! required nullable property, `Option<T>`), `present_` (an optional one,

@@ -12,7 +12,7 @@ pub struct RegistrantAdded {
     /// Example: `"1.0.0"`.
     pub event_version: String,
     pub product: Product,
-    /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
+    /// Also accepted as a JSON integer (up to 64 bits), which real traffic sends; every digit is kept.
     #[serde(with = "asyncapi_rt::serde_helpers::string_or_integer")]
     pub event_key: String,
     #[serde(
@@ -70,7 +70,7 @@ pub struct RegistrantAdded {
         deserialize_with = "asyncapi_rt::serde_helpers::present"
     )]
     pub status: Option<String>,
-    /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
+    /// Also accepted as a JSON integer (up to 64 bits), which real traffic sends; every digit is kept.
     #[serde(with = "asyncapi_rt::serde_helpers::string_or_integer")]
     pub webinar_key: String,
     #[serde(
@@ -91,7 +91,7 @@ pub struct RegistrantAdded {
         deserialize_with = "asyncapi_rt::serde_helpers::present"
     )]
     pub recurrence_type: Option<String>,
-    /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
+    /// Also accepted as a JSON integer (up to 64 bits), which real traffic sends; every digit is kept.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -110,7 +110,7 @@ pub struct RegistrantAdded {
         with = "asyncapi_rt::serde_helpers::present_url"
     )]
     pub join_url: Option<url::Url>,
-    /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
+    /// Also accepted as a JSON integer (up to 64 bits), which real traffic sends; every digit is kept.
     #[serde(with = "asyncapi_rt::serde_helpers::string_or_integer")]
     pub registrant_key: String,
     #[serde(
@@ -247,7 +247,7 @@ pub struct RegistrantJoined {
     /// Example: `"1.0.0"`.
     pub event_version: String,
     pub product: Product,
-    /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
+    /// Also accepted as a JSON integer (up to 64 bits), which real traffic sends; every digit is kept.
     #[serde(with = "asyncapi_rt::serde_helpers::string_or_integer")]
     pub event_key: String,
     #[serde(
@@ -268,10 +268,10 @@ pub struct RegistrantJoined {
         deserialize_with = "asyncapi_rt::serde_helpers::present"
     )]
     pub email: Option<String>,
-    /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
+    /// Also accepted as a JSON integer (up to 64 bits), which real traffic sends; every digit is kept.
     #[serde(with = "asyncapi_rt::serde_helpers::string_or_integer")]
     pub webinar_key: String,
-    /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
+    /// Also accepted as a JSON integer (up to 64 bits), which real traffic sends; every digit is kept.
     #[serde(with = "asyncapi_rt::serde_helpers::string_or_integer")]
     pub session_key: String,
     #[serde(
@@ -292,10 +292,10 @@ pub struct RegistrantJoined {
         deserialize_with = "asyncapi_rt::serde_helpers::present"
     )]
     pub recurrence_type: Option<String>,
-    /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
+    /// Also accepted as a JSON integer (up to 64 bits), which real traffic sends; every digit is kept.
     #[serde(with = "asyncapi_rt::serde_helpers::string_or_integer")]
     pub registrant_key: String,
-    /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
+    /// Also accepted as a JSON integer (up to 64 bits), which real traffic sends; every digit is kept.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -351,14 +351,14 @@ pub struct WebinarCreated {
     pub event_name: WebinarCreatedEventName,
     /// Example: `"1.0.0"`.
     pub event_version: String,
-    /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
+    /// Also accepted as a JSON integer (up to 64 bits), which real traffic sends; every digit is kept.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "asyncapi_rt::serde_helpers::present_string_or_integer"
     )]
     pub account_key: Option<String>,
-    /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
+    /// Also accepted as a JSON integer (up to 64 bits), which real traffic sends; every digit is kept.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -366,10 +366,10 @@ pub struct WebinarCreated {
     )]
     pub organizer_key: Option<String>,
     pub product: Product,
-    /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
+    /// Also accepted as a JSON integer (up to 64 bits), which real traffic sends; every digit is kept.
     #[serde(with = "asyncapi_rt::serde_helpers::string_or_integer")]
     pub event_key: String,
-    /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
+    /// Also accepted as a JSON integer (up to 64 bits), which real traffic sends; every digit is kept.
     #[serde(with = "asyncapi_rt::serde_helpers::string_or_integer")]
     pub webinar_key: String,
     #[serde(
@@ -396,7 +396,7 @@ pub struct WebinarCreated {
         deserialize_with = "asyncapi_rt::serde_helpers::present"
     )]
     pub recurrence_type: Option<String>,
-    /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
+    /// Also accepted as a JSON integer (up to 64 bits), which real traffic sends; every digit is kept.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -505,14 +505,14 @@ pub struct WebinarChanged {
     pub event_name: WebinarChangedEventName,
     /// Example: `"1.0.0"`.
     pub event_version: String,
-    /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
+    /// Also accepted as a JSON integer (up to 64 bits), which real traffic sends; every digit is kept.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "asyncapi_rt::serde_helpers::present_string_or_integer"
     )]
     pub account_key: Option<String>,
-    /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
+    /// Also accepted as a JSON integer (up to 64 bits), which real traffic sends; every digit is kept.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -520,10 +520,10 @@ pub struct WebinarChanged {
     )]
     pub organizer_key: Option<String>,
     pub product: Product,
-    /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
+    /// Also accepted as a JSON integer (up to 64 bits), which real traffic sends; every digit is kept.
     #[serde(with = "asyncapi_rt::serde_helpers::string_or_integer")]
     pub event_key: String,
-    /// Also accepted as a JSON integer, which real traffic sends; every digit is kept.
+    /// Also accepted as a JSON integer (up to 64 bits), which real traffic sends; every digit is kept.
     #[serde(with = "asyncapi_rt::serde_helpers::string_or_integer")]
     pub webinar_key: String,
     #[serde(

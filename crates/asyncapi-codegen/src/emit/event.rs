@@ -200,9 +200,10 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
             #(#methods)*
 
             /// Receives a delivery with a valid signature that could not be typed:
-            /// not JSON, an unknown message, or a message that breaks its schema.
-            /// `delivery.body` holds the bytes, `rejection` every reason: store
-            /// them, nothing else will.
+            /// not JSON, an unknown message, a message that breaks its schema, or
+            /// headers that break the message's headers schema (those violations
+            /// point at the header's name: `/Content-Type`). `delivery.body` holds
+            /// the bytes, `rejection` every reason: store them, nothing else will.
             fn on_rejected(&self, rejection: Rejection, delivery: &Delivery) -> impl Future<Output = Result<(), Self::Error>> + Send;
         }
 

@@ -136,7 +136,8 @@ fn emit_field(field: &Field, types: &TypeSpace, rename_all: bool) -> TokenStream
         text = if text.is_empty() { note } else { format!("{text}\n\n{note}") };
     }
     if *innermost(&field.ty) == TypeRef::LenientString {
-        let note = "Also accepted as a JSON integer, which real traffic sends; every digit is kept.";
+        let note =
+            "Also accepted as a JSON integer (up to 64 bits), which real traffic sends; every digit is kept.";
         text = if text.is_empty() { note.to_owned() } else { format!("{text}\n\n{note}") };
     }
     if field.deprecated {
