@@ -347,8 +347,11 @@ pub fn receiver_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
     let types_import = super::rust::use_mentioned(&krate.to_string(), &["types"], |name| {
         methods.iter().any(|method| super::rust::uses_ident(method, name))
     });
-    let about =
-        doc_lines(&format!("Receives {} deliveries and prints one JSON line per delivery.", ir.api.title));
+    let about = doc_lines(&format!(
+        "Receives {} deliveries and prints one JSON line per delivery to stdout; a delivery that \
+             cannot be typed also goes to stderr, with its reasons and its body.",
+        ir.api.title
+    ));
     quote! {
         //! The `receiver` example (see `main.rs`).
 
@@ -387,7 +390,14 @@ pub fn receiver_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
 
             #(#methods)*
 
-            async fn on_rejected(&self, _rejection: Rejection, _delivery: &Delivery) -> Result<(), Self::Error> {
+            /// Prints what could not be typed to stderr, with its bytes: a real
+            /// handler stores them.
+            async fn on_rejected(&self, rejection: Rejection, delivery: &Delivery) -> Result<(), Self::Error> {
+                let line = serde_json::Value::from_iter([
+                    ("rejected", serde_json::to_value(&rejection).unwrap_or_default()),
+                    ("body", serde_json::Value::from(String::from_utf8_lossy(&delivery.body))),
+                ]);
+                eprintln!("{line}");
                 Ok(())
             }
         }
@@ -415,11 +425,11 @@ pub fn receiver_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
             };
             let dispatcher = Arc::new(Dispatcher::new(Accept, verifier).with_body_limit(args.body_limit));
             let app = #krate::rt::axum::router_with_observer(dispatcher, &args.path, |summary| {
-                let line = serde_json::json!({
-                    "outcome": summary.outcome,
-                    "event": summary.message,
-                    #key_name: summary.key,
-                });
+                let line = serde_json::Value::from_iter([
+                    ("outcome", serde_json::Value::from(summary.outcome)),
+                    ("event", serde_json::Value::from(summary.message.as_deref())),
+                    (#key_name, serde_json::Value::from(summary.key.as_deref())),
+                ]);
                 println!("{line}");
             });
             let listener = match tokio::net::TcpListener::bind(args.listen).await {

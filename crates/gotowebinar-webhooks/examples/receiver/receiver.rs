@@ -10,7 +10,7 @@ use gotowebinar_webhooks::rt::signature::{Secret, SignatureScheme, Verifier};
 use gotowebinar_webhooks::types;
 use gotowebinar_webhooks::{Delivery, Dispatcher, Handler, Rejection};
 
-/// Receives GoToWebinar Webhook Events deliveries and prints one JSON line per delivery.
+/// Receives GoToWebinar Webhook Events deliveries and prints one JSON line per delivery to stdout; a delivery that cannot be typed also goes to stderr, with its reasons and its body.
 #[derive(Parser)]
 struct Args {
     /// The address to listen on.
@@ -67,11 +67,18 @@ impl Handler for Accept {
         Ok(())
     }
 
+    /// Prints what could not be typed to stderr, with its bytes: a real
+    /// handler stores them.
     async fn on_rejected(
         &self,
-        _rejection: Rejection,
-        _delivery: &Delivery,
+        rejection: Rejection,
+        delivery: &Delivery,
     ) -> Result<(), Self::Error> {
+        let line = serde_json::Value::from_iter([
+            ("rejected", serde_json::to_value(&rejection).unwrap_or_default()),
+            ("body", serde_json::Value::from(String::from_utf8_lossy(&delivery.body))),
+        ]);
+        eprintln!("{line}");
         Ok(())
     }
 }
@@ -106,10 +113,11 @@ pub async fn main() -> ExitCode {
         dispatcher,
         &args.path,
         |summary| {
-            let line = serde_json::json!(
-                { "outcome" : summary.outcome, "event" : summary.message, "eventKey" :
-                summary.key, }
-            );
+            let line = serde_json::Value::from_iter([
+                ("outcome", serde_json::Value::from(summary.outcome)),
+                ("event", serde_json::Value::from(summary.message.as_deref())),
+                ("eventKey", serde_json::Value::from(summary.key.as_deref())),
+            ]);
             println!("{line}");
         },
     );
