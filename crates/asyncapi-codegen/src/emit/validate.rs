@@ -1095,15 +1095,19 @@ fn parameters<const N: usize>(body: &TokenStream, names: [&str; N]) -> [TokenStr
 }
 
 /// Whether `body` uses a `mode` of its own scope: closures that take their own
-/// `mode` (the checks of serialized values) do not count.
+/// `mode` (the checks of serialized values) do not count, nor does a field
+/// called `mode` (`self.mode`).
 fn uses_outer_mode(body: &TokenStream) -> bool {
     let is_bar = |tree: &TokenTree| matches!(tree, TokenTree::Punct(p) if p.as_char() == '|');
+    let is_dot = |tree: &TokenTree| matches!(tree, TokenTree::Punct(p) if p.as_char() == '.');
     let trees: Vec<TokenTree> = body.clone().into_iter().collect();
     let mut index = 0;
     while let Some(tree) = trees.get(index) {
+        let after_dot = index.checked_sub(1).and_then(|before| trees.get(before)).is_some_and(is_dot);
         match tree {
             TokenTree::Punct(_) if is_bar(tree) => {
-                // A closure: its parameters run to the next `|`, its body follows.
+                // A closure: its parameters run to the next `|`, its body follows,
+                // always one block (`check_serialized`'s closures, written above).
                 let rest = trees.get(index + 1..).unwrap_or_default();
                 if let Some(end) = rest.iter().position(is_bar)
                     && rest[..end]
@@ -1114,7 +1118,7 @@ fn uses_outer_mode(body: &TokenStream) -> bool {
                     continue;
                 }
             }
-            TokenTree::Ident(ident) if ident == "mode" => return true,
+            TokenTree::Ident(ident) if ident == "mode" && !after_dot => return true,
             TokenTree::Group(group) if uses_outer_mode(&group.stream()) => return true,
             _ => {}
         }
@@ -1214,6 +1218,15 @@ mod tests {
             f(value, mode);
         })));
         assert!(!uses_outer_mode(&quote!(check_serialized(value, at, out, |_value, _at, _out, _mode| {});)));
+        // A property called `mode` is a field, not the binding.
+        assert!(!uses_outer_mode(&quote!({
+            let value = &self.mode;
+            at.push_key("mode");
+        })));
+        assert!(uses_outer_mode(&quote!({
+            let value = &self.mode;
+            f(value, mode);
+        })));
     }
 
     #[test]
