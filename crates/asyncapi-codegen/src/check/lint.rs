@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, near_miss};
 use crate::formats::SchemaFormat;
 use crate::load::{Site, Sources};
 
@@ -317,7 +317,7 @@ impl Linter<'_> {
         let mut diagnostic = Diagnostic::error(format!("unknown type {found}"))
             .at(self.sources.locate(&site))
             .with_help(format!("JSON Schema types are {}", TYPE_NAMES.join(", ")));
-        if let Some(suggestion) = TYPE_NAMES.iter().find(|t| similar(t, found.trim_matches('`'))) {
+        if let Some(suggestion) = TYPE_NAMES.iter().find(|t| near_miss(found.trim_matches('`'), t)) {
             diagnostic = diagnostic.with_help(format!(
                 "did you mean `{suggestion}`? (JSON Schema types are {})",
                 TYPE_NAMES.join(", ")
@@ -399,21 +399,6 @@ pub fn pattern_problem(pattern: &str) -> Option<String> {
                 .map_or_else(|| "it is not valid in Unicode mode".to_owned(), |error| error.to_string()),
         ),
     }
-}
-
-/// A cheap "probably a typo of" test: same letters give or take one.
-fn similar(known: &str, found: &str) -> bool {
-    let found = found.to_ascii_lowercase();
-    if found == known {
-        return true;
-    }
-    let (a, b) = (known.as_bytes(), found.as_bytes());
-    if a.len().abs_diff(b.len()) > 1 {
-        return false;
-    }
-    let common_prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let common_suffix = a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count();
-    common_prefix + common_suffix + 1 >= a.len().max(b.len())
 }
 
 #[cfg(test)]

@@ -8,7 +8,6 @@ use super::rust::{Scope, doc_lines, ident, type_tokens};
 use super::validate::Validators;
 use crate::ir::Ir;
 use crate::ir::api::{AddressPart, ChannelDef};
-use crate::ir::schema::{JsonType, SchemaKind};
 
 pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
     let structs: Vec<TokenStream> = ir
@@ -65,19 +64,16 @@ fn channel(ir: &Ir, validators: &Validators<'_>, channel: &ChannelDef) -> TokenS
         let member = ident(&parameter.name);
         let wire = &parameter.wire;
         let text = format_ident!("text_{}", index);
-        let scalar = parameter.schema.is_some_and(|schema| match &ir.schemas.get(ir.schemas.target(schema)).kind {
-            SchemaKind::Keywords(k) => k.types.as_ref().is_some_and(|t| {
-                t.iter().any(|t| matches!(t, JsonType::Integer | JsonType::Number | JsonType::Boolean))
-            }),
-            _ => false,
-        });
-        let kind = if scalar { quote!(Scalar) } else { quote!(Text) };
+        let kind = match parameter.schema {
+            Some(schema) => super::messages::text_kind(schema, ir),
+            None => quote!(asyncapi_rt::message::HeaderKind::Text),
+        };
         let check = match parameter.schema.and_then(|schema| validators.function(schema)) {
             Some(function) => quote!(crate::validate::#function),
             None => quote!(|_, _, _, _| {}),
         };
         quote! {
-            let #member = asyncapi_rt::channel::parameter(#wire, #text, asyncapi_rt::message::HeaderKind::#kind, #check, &mut violations);
+            let #member = asyncapi_rt::channel::parameter(#wire, #text, #kind, #check, &mut violations);
         }
     });
     // The address as a `format!` string: literal text with braces doubled,

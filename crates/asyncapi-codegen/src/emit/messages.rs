@@ -9,7 +9,7 @@ use super::rust::{doc_lines, ident, resolve_alias};
 use super::validate::Validators;
 use crate::ir::Ir;
 use crate::ir::api::MessageDef;
-use crate::ir::schema::{JsonType, SchemaId, SchemaKind};
+use crate::ir::schema::{JsonType, SchemaId};
 use crate::ir::types::{TypeDef, TypeKind, TypeRef};
 
 /// The crate-private name of the typed check of a message's payload (in
@@ -171,18 +171,23 @@ pub fn declared_headers(schema: SchemaId, ir: &Ir) -> Vec<TokenStream> {
         .properties
         .iter()
         .map(|(name, property)| {
-            let scalar = match &ir.schemas.get(ir.schemas.target(*property)).kind {
-                SchemaKind::Keywords(k) => k.types.as_ref().is_some_and(|types| {
-                    types
-                        .iter()
-                        .any(|t| matches!(t, JsonType::Integer | JsonType::Number | JsonType::Boolean))
-                }),
-                _ => false,
-            };
-            let kind = if scalar { quote!(Scalar) } else { quote!(Text) };
-            quote!((#name, asyncapi_rt::message::HeaderKind::#kind))
+            let kind = text_kind(*property, ir);
+            quote!((#name, #kind))
         })
         .collect()
+}
+
+/// How the text of a header or a channel parameter becomes JSON for `schema`:
+/// read as a scalar (number, boolean) when the schema's type allows one, else
+/// kept as a string.
+pub fn text_kind(schema: SchemaId, ir: &Ir) -> TokenStream {
+    let scalar = ir.schemas.keywords(schema).is_some_and(|keywords| {
+        keywords.types.as_ref().is_some_and(|types| {
+            types.iter().any(|t| matches!(t, JsonType::Integer | JsonType::Number | JsonType::Boolean))
+        })
+    });
+    let kind = if scalar { quote!(Scalar) } else { quote!(Text) };
+    quote!(asyncapi_rt::message::HeaderKind::#kind)
 }
 
 /// Whether a payload type implements `Validate` (named, not an alias).

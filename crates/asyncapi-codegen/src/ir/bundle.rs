@@ -21,14 +21,13 @@ pub fn bundle(sources: &Sources, site: &Site) -> Value {
         let rewritten = bundler.rewrite(value, &target);
         bundler.definitions.insert(name, rewritten);
     }
-    if let Value::Object(object) = &mut root {
-        if !bundler.definitions.is_empty() {
-            let mut definitions = std::mem::take(&mut bundler.definitions);
-            definitions.sort_keys();
-            object.insert("definitions".to_owned(), Value::Object(definitions));
-        }
-    } else if !bundler.definitions.is_empty() {
-        // A boolean root with references cannot exist: `true`/`false` hold none.
+    // A boolean root holds no references, so only an object root has definitions.
+    if let Value::Object(object) = &mut root
+        && !bundler.definitions.is_empty()
+    {
+        let mut definitions = std::mem::take(&mut bundler.definitions);
+        definitions.sort_keys();
+        object.insert("definitions".to_owned(), Value::Object(definitions));
     }
     root
 }

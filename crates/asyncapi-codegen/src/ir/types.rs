@@ -672,7 +672,7 @@ impl<'a> TypeBuilder<'a> {
             [] if nullable => TypeRef::Unit,
             [single] => match single {
                 JsonType::Object => return self.object(id, keywords, hint, fingerprint, nullable),
-                other => self.primitive(id, *other, keywords, &hint),
+                other => self.primitive(*other, keywords, &hint),
             },
             _ => TypeRef::Any,
         };
@@ -684,13 +684,7 @@ impl<'a> TypeBuilder<'a> {
         self.arena.keywords(id).is_some_and(|k| k.types.as_deref() == Some(&[JsonType::Null]))
     }
 
-    fn primitive(
-        &mut self,
-        id: SchemaId,
-        json_type: JsonType,
-        keywords: &Keywords,
-        hint: &NameHint,
-    ) -> TypeRef {
+    fn primitive(&mut self, json_type: JsonType, keywords: &Keywords, hint: &NameHint) -> TypeRef {
         match json_type {
             JsonType::String => match &keywords.format {
                 Some(Format::Checked("date-time")) => TypeRef::DateTime,
@@ -726,7 +720,6 @@ impl<'a> TypeBuilder<'a> {
                     }
                     _ => TypeRef::Any,
                 };
-                let _ = id;
                 TypeRef::List(Box::new(items))
             }
         }
@@ -748,8 +741,7 @@ impl<'a> TypeBuilder<'a> {
             let ty = if !keywords.pattern_properties.is_empty() {
                 TypeRef::Object
             } else if let Some(additional) = keywords.additional_properties {
-                let value_hint = NameHint::None;
-                match self.type_of(additional, value_hint) {
+                match self.type_of(additional, NameHint::None) {
                     TypeRef::Any => TypeRef::Object,
                     value => TypeRef::Map(Box::new(value)),
                 }
@@ -1142,9 +1134,8 @@ impl<'a> TypeBuilder<'a> {
         if let Some(tag) = &variant.tag_value {
             return naming::pascal(tag);
         }
-        let kind = kind_label(&variant.ty, &self.types);
-        let unique = u.variants.iter().filter(|v| kind_label(&v.ty, &self.types) == kind).count() == 1;
-        if unique { kind } else { format!("Variant{}", index + 1) }
+        let kinds: Vec<String> = u.variants.iter().map(|v| kind_label(&v.ty, &self.types)).collect();
+        label_by_kind(&kinds, index)
     }
 
     fn name_union_variants(&mut self) {
@@ -1175,14 +1166,7 @@ impl<'a> TypeBuilder<'a> {
                     _ => match (&variant.title, &variant.tag_value) {
                         (Some(title), _) => naming::pascal(title),
                         (None, Some(tag)) => naming::pascal(tag),
-                        (None, None) => {
-                            let kind = &kinds[index][position];
-                            if kinds[index].iter().filter(|k| *k == kind).count() == 1 {
-                                kind.clone()
-                            } else {
-                                format!("Variant{}", position + 1)
-                            }
-                        }
+                        (None, None) => label_by_kind(&kinds[index], position),
                     },
                 };
                 variant.name = scope.claim(&candidate);
@@ -1200,6 +1184,15 @@ pub fn single_string_value(arena: &SchemaArena, id: SchemaId) -> Option<String> 
     match keywords.enum_values.as_deref() {
         Some([Value::String(value)]) => Some(value.clone()),
         _ => None,
+    }
+}
+
+/// The label of the union alternative at `position`, of the JSON kinds `kinds`:
+/// its kind when no other alternative has it, else its position.
+fn label_by_kind(kinds: &[String], position: usize) -> String {
+    match kinds.get(position) {
+        Some(kind) if kinds.iter().filter(|other| *other == kind).count() == 1 => kind.clone(),
+        _ => format!("Variant{}", position + 1),
     }
 }
 
