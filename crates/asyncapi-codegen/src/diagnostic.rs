@@ -243,8 +243,8 @@ impl fmt::Display for Diagnostics {
 impl std::error::Error for Diagnostics {}
 
 /// Whether `found` looks like a slip for `known`, for a "did you mean"
-/// suggestion: the same but for case, or one edit away (two for names of five
-/// characters or more).
+/// suggestion: the same but for case, or, case aside, one edit away (two for
+/// names of five characters or more).
 pub fn near_miss(found: &str, known: &str) -> bool {
     if found.eq_ignore_ascii_case(known) {
         return true;
@@ -253,7 +253,7 @@ pub fn near_miss(found: &str, known: &str) -> bool {
     if a.max(b) > 64 || a.abs_diff(b) > 2 || a.min(b) < 3 {
         return false;
     }
-    strsim::levenshtein(found, known) <= if a.min(b) <= 4 { 1 } else { 2 }
+    strsim::levenshtein(&found.to_lowercase(), &known.to_lowercase()) <= if a.min(b) <= 4 { 1 } else { 2 }
 }
 
 #[cfg(test)]
@@ -267,6 +267,7 @@ mod tests {
         assert!(near_miss("strng", "string"));
         assert!(near_miss("Intger", "integer"));
         assert!(near_miss("nul", "null"));
+        assert!(near_miss("Nul", "null") && near_miss("NUMBR", "number"), "case aside");
         assert!(!near_miss("a", "b"), "too short to judge");
         assert!(!near_miss("bool", "null"), "two edits in a short name");
         assert!(!near_miss("number", "object"));

@@ -417,3 +417,100 @@ channels:
     // A value that names one event alone stays as it is.
     assert_eq!(names, ["reaction/added", "reaction/removed", "emoji/added", "emoji/removed", "user"]);
 }
+
+/// Leniency follows the node, not the text: a property typed by an alias (a
+/// `$ref` elsewhere named the node) reads no integers, and its struct's raw
+/// check stays strict though the same text is lenient in another message.
+#[test]
+fn leniency_follows_the_schema_node_not_its_text() {
+    let files = generate_text(
+        "asyncapi: 2.6.0
+info: {title: Keys, version: 1.0.0}
+channels:
+  first:
+    subscribe:
+      message:
+        payload:
+          type: object
+          properties:
+            kind: {const: first}
+            webinarKey: {$ref: '#/components/schemas/Webinar/properties/webinarKey'}
+  second:
+    subscribe:
+      message:
+        payload: {$ref: '#/components/schemas/Webinar'}
+  third:
+    subscribe:
+      message:
+        payload:
+          type: object
+          properties:
+            kind: {const: third}
+            webinarKey: {type: string}
+components:
+  schemas:
+    Webinar:
+      type: object
+      properties:
+        kind: {const: second}
+        webinarKey: {type: string}
+",
+    );
+    let (types, validate) = (&files["src/types.rs"], &files["src/validate.rs"]);
+    // The item of `text` that starts with `start`, to its closing brace.
+    fn item<'t>(text: &'t str, start: &str) -> &'t str {
+        let from = text.find(start).unwrap_or_else(|| panic!("{start}"));
+        let rest = &text[from + start.len()..];
+        &rest[..rest.find("\n}\n").unwrap_or(rest.len())]
+    }
+    let webinar = item(types, "pub struct Webinar {");
+    let check = item(validate, "fn check_webinar<");
+    assert!(!webinar.contains("string_or_integer"), "the aliased key reads no integers: {webinar}");
+    assert!(!check.contains("lenient_string"), "so its raw check is strict: {check}");
+    let third = item(types, "pub struct ThirdSubscribe {");
+    assert!(third.contains("string_or_integer"), "the inline key reads integers: {third}");
+}
+
+/// Event names stay apart even when a discriminator value holds the `/` that
+/// joins nested values: the clashing events fall back to their variants' names.
+#[test]
+fn event_names_that_would_clash_fall_back_to_variants() {
+    let message = |kind: &str, change: Option<&str>| {
+        let (required, subtype) = match change {
+            Some(change) => ("[type, subtype]", format!("\n                subtype: {{const: {change}}}")),
+            None => ("[type]", String::new()),
+        };
+        format!(
+            "
+          - payload:
+              type: object
+              required: {required}
+              properties:
+                type: {{const: '{kind}'}}{subtype}"
+        )
+    };
+    let text = format!(
+        "asyncapi: 2.6.0
+info: {{title: Changes, version: 1.0.0}}
+channels:
+  changes:
+    subscribe:
+      message:
+        oneOf:{}{}{}{}{}",
+        message("reaction", Some("added")),
+        message("reaction", Some("removed")),
+        message("emoji", Some("added")),
+        message("reaction/added", None),
+        message("emoji", Some("removed")),
+    );
+    let files = generate_text(&text);
+    let event = &files["src/event.rs"];
+    let names = event.find("pub const NAMES").map(|start| &event[start..]).expect("NAMES");
+    let names: Vec<&str> =
+        names[..names.find("];").expect("the end of NAMES")].split('"').skip(1).step_by(2).collect();
+    let mut distinct = names.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(distinct.len(), names.len(), "{names:?}");
+    assert!(names.contains(&"emoji/added") && !names.contains(&"reaction/added"), "{names:?}");
+}

@@ -121,13 +121,16 @@ impl Tag<'_> {
 ///
 /// A body that is not JSON, or not an object, is rejected as such.
 pub fn probe<'b, const N: usize>(body: &'b [u8], names: [&str; N]) -> Result<[Tag<'b>; N], Rejection> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    // UTF-8 checked once, for the whole body: the members skipped are checked too.
+    let text = std::str::from_utf8(body).map_err(|error| Rejection::not_json(&error))?;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
     let read = (&mut deserializer)
         .deserialize_map(Members { names })
         .and_then(|tags| deserializer.end().map(|()| tags));
     read.map_err(|error| match error.classify() {
-        // JSON of another kind than an object: the only data error the visitors raise.
-        serde_json::error::Category::Data => unexpected_kind(json_kind(body), &[JsonKind::Object]),
+        // Not an object: serde_json says so before reading the rest, which
+        // `unexpected_kind` reads to tell another kind from a broken body.
+        serde_json::error::Category::Data => unexpected_kind(body, &[JsonKind::Object]),
         _ => Rejection::not_json(&error),
     })
 }
@@ -230,21 +233,26 @@ impl<'de> Visitor<'de> for TagVisitor {
     }
 }
 
-/// The rejection of a body whose kind no message has.
-pub fn unexpected_kind(found: Option<JsonKind>, expected: &[JsonKind]) -> Rejection {
+/// The rejection of `body`, whose JSON kind no message has (theirs are
+/// `expected`); one that is not JSON at all is rejected as such.
+pub fn unexpected_kind(body: &[u8], expected: &[JsonKind]) -> Rejection {
+    let parsed = std::str::from_utf8(body).map_err(|error| Rejection::not_json(&error)).and_then(|text| {
+        serde_json::from_str::<IgnoredAny>(text).map_err(|error| Rejection::not_json(&error))
+    });
+    if let Err(not_json) = parsed {
+        return not_json;
+    }
     let expected: Vec<&str> = expected.iter().map(|kind| kind.name()).collect();
-    let message = match found {
-        Some(kind) => format!("the body is {}; messages here are {}", kind.name(), expected.join(" or ")),
-        None => "the body is not JSON".to_owned(),
-    };
-    let (kind, keyword) = match found {
-        Some(_) => (RejectionKind::UnknownMessage, Keyword::Type),
-        None => (RejectionKind::NotJson, Keyword::Json),
-    };
+    let found = json_kind(body).map_or("empty", JsonKind::name);
     Rejection {
-        kind,
+        kind: RejectionKind::UnknownMessage,
         message: None,
-        violations: Violation { pointer: String::new(), keyword, message }.into(),
+        violations: Violation {
+            pointer: String::new(),
+            keyword: Keyword::Type,
+            message: format!("the body is {found}; messages here are {}", expected.join(" or ")),
+        }
+        .into(),
     }
 }
 
@@ -329,7 +337,19 @@ mod tests {
             assert_eq!(rejection.kind, RejectionKind::UnknownMessage, "{body:?}");
             assert_eq!(rejection.violations.iter().next().map(|v| v.keyword), Some(Keyword::Type));
         }
-        for body in [&b"{"[..], b"", b"{\"kind\":\"a\"} x", b"{\"kind\":\"\xff\"}"] {
+        // Broken bodies that start like another kind are not JSON either; nor is
+        // a member skipped that is not UTF-8.
+        for body in [
+            &b"{"[..],
+            b"",
+            b"{\"kind\":\"a\"} x",
+            b"{\"kind\":\"\xff\"}",
+            b"{\"x\":\"\xff\",\"kind\":\"nope\"}",
+            b"[",
+            b"[1,",
+            b"123abc",
+            b"nullx",
+        ] {
             let rejection = probe(body, ["kind"]).expect_err("not JSON");
             assert_eq!(rejection.kind, RejectionKind::NotJson, "{body:?}");
         }
@@ -337,12 +357,14 @@ mod tests {
 
     #[test]
     fn rejections_say_what_was_expected() {
-        let rejection = unexpected_kind(Some(JsonKind::Array), &[JsonKind::Object, JsonKind::String]);
+        let rejection = unexpected_kind(b"[1]", &[JsonKind::Object, JsonKind::String]);
         assert_eq!(rejection.kind, RejectionKind::UnknownMessage);
         assert_eq!(
             rejection.violations.iter().next().map(|v| v.message.as_str()),
             Some("the body is an array; messages here are an object or a string")
         );
-        assert_eq!(unexpected_kind(None, &[JsonKind::Object]).kind, RejectionKind::NotJson);
+        for body in [&b"<xml/>"[..], b"[1,", b"[}", b"123abc", b"\"x\" junk", b"nullx", b"[\"\xff\"]"] {
+            assert_eq!(unexpected_kind(body, &[JsonKind::Object]).kind, RejectionKind::NotJson, "{body:?}");
+        }
     }
 }

@@ -241,7 +241,8 @@ where
             delivery_span.record("outcome", outcome.label());
             match &outcome {
                 Outcome::Handled { .. } | Outcome::Duplicate { .. } => tracing::debug!("delivery handled"),
-                // Where, not what: violation messages quote the body's values.
+                // Where, not what: violation messages quote the body's values
+                // (a pointer holds only names, some of them the body's own keys).
                 Outcome::Rejected(rejection) => tracing::warn!(
                     kind = ?rejection.kind,
                     violations = %rejection.violations.locations(),

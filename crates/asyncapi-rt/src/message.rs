@@ -358,7 +358,8 @@ pub struct Rejection {
 }
 
 impl Rejection {
-    pub fn not_json(error: &serde_json::Error) -> Self {
+    /// The body is not JSON: `error` says why (a parser's error, or invalid UTF-8).
+    pub fn not_json(error: &dyn fmt::Display) -> Self {
         Self {
             kind: RejectionKind::NotJson,
             message: None,

@@ -172,7 +172,8 @@ impl Violations {
 impl Violations {
     /// Where the violations are and which keywords they break, without their
     /// messages, which quote the body's values (personal data, in a webhook):
-    /// `/email (format), /status (enum)`. For logs.
+    /// `/email (format), /status (enum)`. For logs. A pointer names the keys
+    /// that lead to a value, an undeclared property's name among them.
     pub fn locations(&self) -> impl fmt::Display + '_ {
         Locations(&self.0)
     }

@@ -244,18 +244,9 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
     }
 }
 
-/// The name of received message `index`: its discriminator value when routed
-/// by body (the values that lead to it, joined by `/`, when the last one alone
-/// also names another message), else the document's name for the message.
+/// The name of received message `index` (decided by the IR).
 fn event_name(ir: &Ir, index: usize) -> String {
-    let label = || ir.api.messages[ir.api.receives[index].message].label.clone();
-    let EventRouting::Body(tree) = &ir.api.routing else { return label() };
-    let last_value = |index: usize| tree.path_to(index)?.pop().map(|(_, value)| value);
-    let Some(path) = tree.path_to(index).filter(|path| !path.is_empty()) else { return label() };
-    let value = last_value(index);
-    let shared = (0..ir.api.receives.len()).any(|other| other != index && last_value(other) == value);
-    let values: Vec<&str> = path.iter().map(|(_, value)| value.as_str()).collect();
-    if shared { values.join("/") } else { values.last().copied().unwrap_or_default().to_owned() }
+    ir.api.receives[index].name.clone()
 }
 
 fn receive_docs(ir: &Ir, receive: &Receive) -> TokenStream {
@@ -397,7 +388,7 @@ fn switch(
                 use asyncapi_rt::body::JsonKind;
                 match asyncapi_rt::body::json_kind(body) {
                     #(#arms)*
-                    other => Err(asyncapi_rt::body::unexpected_kind(other, &[#(#expected),*])),
+                    _ => Err(asyncapi_rt::body::unexpected_kind(body, &[#(#expected),*])),
                 }
             }
         }

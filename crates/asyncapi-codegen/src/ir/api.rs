@@ -45,6 +45,9 @@ impl MessageDef {
 /// method of `Handler`.
 #[derive(Debug, Clone)]
 pub struct Receive {
+    /// What the generated code calls the message (`Event::name`, `NAMES`,
+    /// rejections): see [`event_names`].
+    pub name: String,
     pub variant: String,
     pub method: String,
     pub message: usize,
@@ -223,6 +226,7 @@ pub fn build(
                 };
                 channel_receives.push(receives.len());
                 receives.push(Receive {
+                    name: String::new(),
                     variant: variant_scope.claim(&variant),
                     method: method_scope.claim(&method),
                     message: message.0,
@@ -314,6 +318,10 @@ pub fn build(
             EventRouting::Channel
         }
     };
+    let names = event_names(&routing, &receives, &messages);
+    for (receive, name) in receives.iter_mut().zip(names) {
+        receive.name = name;
+    }
 
     let dedupe_key = match &options.dedupe_key {
         Some(key) => Some(key.clone()),
@@ -548,6 +556,46 @@ fn signature_header(arena: &SchemaArena, headers: SchemaId) -> Option<String> {
         .map(|(name, _)| name)
         .find(|name| name.to_ascii_lowercase().contains("signature"))
         .cloned()
+}
+
+/// What each received message is called: its discriminator value when routed
+/// by body (the values that lead to it, joined by `/`, when the last one alone
+/// also names another), else the document's name for the message. A name that
+/// still names two falls back to the variant's, which is unique.
+fn event_names(routing: &EventRouting, receives: &[Receive], messages: &[MessageDef]) -> Vec<String> {
+    let paths: Vec<Vec<String>> = (0..receives.len())
+        .map(|index| match routing {
+            EventRouting::Body(tree) => {
+                tree.path_to(index).unwrap_or_default().into_iter().map(|(_, value)| value).collect()
+            }
+            EventRouting::Channel => Vec::new(),
+        })
+        .collect();
+    let mut names: Vec<String> = receives
+        .iter()
+        .zip(&paths)
+        .map(|(receive, path)| match path.last() {
+            None => messages[receive.message].label.clone(),
+            Some(value) if paths.iter().filter(|other| other.last() == Some(value)).count() == 1 => {
+                value.clone()
+            }
+            Some(_) => path.join("/"),
+        })
+        .collect();
+    // The same message received on two channels is one name; two messages are not.
+    let clashing: Vec<bool> = (0..names.len())
+        .map(|index| {
+            (0..names.len()).any(|other| {
+                names[other] == names[index] && receives[other].message != receives[index].message
+            })
+        })
+        .collect();
+    for ((name, receive), clashes) in names.iter_mut().zip(receives).zip(clashing) {
+        if clashes {
+            *name = receive.variant.clone();
+        }
+    }
+    names
 }
 
 fn find_dedupe_key(

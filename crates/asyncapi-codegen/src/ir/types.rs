@@ -196,17 +196,19 @@ pub struct TypeDef {
 #[derive(Debug, Default)]
 pub struct TypeSpace {
     pub types: Vec<TypeDef>,
-    /// The properties whose strings are also read from JSON integers (the
-    /// codegen option), by name and schema fingerprint: the one decision that
-    /// the types and the raw validators both follow.
-    lenient: BTreeSet<(String, String)>,
+    /// The property schemas whose strings are also read from JSON integers
+    /// (the codegen option): the one decision that the types and the raw
+    /// validators both follow. By node, not by text: the same text may be typed
+    /// by an alias elsewhere, which reads no integers (and the check function
+    /// of a struct walks the very nodes its type was built from).
+    lenient: BTreeSet<SchemaId>,
 }
 
 impl TypeSpace {
-    /// Whether property `wire`, of the schema with `fingerprint`, reads JSON
-    /// integers as strings.
-    pub fn is_lenient(&self, wire: &str, fingerprint: &str) -> bool {
-        self.lenient.contains(&(wire.to_owned(), fingerprint.to_owned()))
+    /// Whether the property whose schema is `schema` reads JSON integers as
+    /// strings.
+    pub fn is_lenient(&self, schema: SchemaId) -> bool {
+        self.lenient.contains(&schema)
     }
 
     pub fn get(&self, id: TypeId) -> &TypeDef {
@@ -268,7 +270,7 @@ pub struct TypeBuilder<'a> {
     /// merged once, not once per path (which is exponential in the depth).
     merges: HashMap<SchemaId, Option<Keywords>>,
     /// See [`TypeSpace::is_lenient`].
-    lenient: BTreeSet<(String, String)>,
+    lenient: BTreeSet<SchemaId>,
 }
 
 impl<'a> TypeBuilder<'a> {
@@ -762,7 +764,7 @@ impl<'a> TypeBuilder<'a> {
                 && let Some(reads_integers) = lenient(&ty)
             {
                 ty = reads_integers;
-                self.lenient.insert((wire.clone(), self.arena.get(*schema).fingerprint.clone()));
+                self.lenient.insert(*schema);
             }
             let required = keywords.required.contains(wire);
             // The outer `Option` is whether the property is there; a nullable
