@@ -380,6 +380,13 @@ channels:
     assert!(arm("nullableKey").contains("if !value.is_null()"), "{}", arm("nullableKey"));
 }
 
+/// The generated `Event::NAMES`.
+fn event_names(files: &Files) -> Vec<&str> {
+    let event = &files["src/event.rs"];
+    let names = event.find("pub const NAMES").map(|start| &event[start..]).expect("NAMES");
+    names[..names.find("];").expect("the end of NAMES")].split('"').skip(1).step_by(2).collect()
+}
+
 /// Events routed by two discriminators are named by both when the last value
 /// alone would name two of them alike (`reaction/added`, `emoji/added`).
 #[test]
@@ -410,10 +417,7 @@ channels:
         message("user", "joined"),
     );
     let files = generate_text(&text);
-    let event = &files["src/event.rs"];
-    let names = event.find("pub const NAMES").map(|start| &event[start..]).expect("NAMES");
-    let names = &names[..names.find("];").expect("the end of NAMES")];
-    let names: Vec<&str> = names.split('"').skip(1).step_by(2).collect();
+    let names = event_names(&files);
     // A value that names one event alone stays as it is.
     assert_eq!(names, ["reaction/added", "reaction/removed", "emoji/added", "emoji/removed", "user"]);
 }
@@ -504,10 +508,7 @@ channels:
         message("emoji", Some("removed")),
     );
     let files = generate_text(&text);
-    let event = &files["src/event.rs"];
-    let names = event.find("pub const NAMES").map(|start| &event[start..]).expect("NAMES");
-    let names: Vec<&str> =
-        names[..names.find("];").expect("the end of NAMES")].split('"').skip(1).step_by(2).collect();
+    let names = event_names(&files);
     let mut distinct = names.clone();
     distinct.sort_unstable();
     distinct.dedup();
