@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde::Deserializer as _;
-use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
 
 use crate::message::{Rejection, RejectionKind};
 use crate::violation::{Keyword, Violation};
@@ -153,7 +153,7 @@ impl<'de, const N: usize> Visitor<'de> for Members<'_, N> {
             match self.names.iter().position(|name| *name == key) {
                 Some(index) => tags[index] = map.next_value()?,
                 None => {
-                    map.next_value::<IgnoredAny>()?;
+                    map.next_value::<Skip>()?;
                 }
             }
         }
@@ -177,6 +177,62 @@ impl<'de> de::Deserialize<'de> for Text<'de> {
 impl<'de> de::Deserialize<'de> for Tag<'de> {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(TagVisitor)
+    }
+}
+
+/// A JSON value read and dropped, checked as a `serde_json::Value` would be (and
+/// so as the validators read the body): strings with their escapes, numbers in
+/// range, nesting within serde_json's depth limit. serde's `IgnoredAny` skips
+/// less carefully, and would take for JSON what the validators call broken.
+struct Skip;
+
+impl<'de> de::Deserialize<'de> for Skip {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(SkipVisitor)
+    }
+}
+
+struct SkipVisitor;
+
+impl<'de> Visitor<'de> for SkipVisitor {
+    type Value = Skip;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_unit<E>(self) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skip, A::Error> {
+        while seq.next_element::<Skip>()?.is_some() {}
+        Ok(Skip)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
+        while map.next_entry::<Skip, Skip>()?.is_some() {}
+        Ok(Skip)
     }
 }
 
@@ -223,12 +279,12 @@ impl<'de> Visitor<'de> for TagVisitor {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        while seq.next_element::<Skip>()?.is_some() {}
         Ok(Tag::NotText(JsonKind::Array))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        while map.next_entry::<Skip, Skip>()?.is_some() {}
         Ok(Tag::NotText(JsonKind::Object))
     }
 }
@@ -236,9 +292,9 @@ impl<'de> Visitor<'de> for TagVisitor {
 /// The rejection of `body`, whose JSON kind no message has (theirs are
 /// `expected`); one that is not JSON at all is rejected as such.
 pub fn unexpected_kind(body: &[u8], expected: &[JsonKind]) -> Rejection {
-    let parsed = std::str::from_utf8(body).map_err(|error| Rejection::not_json(&error)).and_then(|text| {
-        serde_json::from_str::<IgnoredAny>(text).map_err(|error| Rejection::not_json(&error))
-    });
+    let parsed = std::str::from_utf8(body)
+        .map_err(|error| Rejection::not_json(&error))
+        .and_then(|text| serde_json::from_str::<Skip>(text).map_err(|error| Rejection::not_json(&error)));
     if let Err(not_json) = parsed {
         return not_json;
     }
@@ -349,10 +405,16 @@ mod tests {
             b"[1,",
             b"123abc",
             b"nullx",
+            br#"{"x":"\ud800","kind":"nope"}"#,
+            br#"{"x":1e999,"kind":"nope"}"#,
         ] {
             let rejection = probe(body, ["kind"]).expect_err("not JSON");
             assert_eq!(rejection.kind, RejectionKind::NotJson, "{body:?}");
+            assert!(serde_json::from_slice::<serde_json::Value>(body).is_err(), "the validators agree");
         }
+        // Nested deeper than serde_json reads a `Value`.
+        let deep = format!(r#"{{"x":{}{},"kind":"nope"}}"#, "[".repeat(200), "]".repeat(200));
+        assert_eq!(probe(deep.as_bytes(), ["kind"]).expect_err("too deep").kind, RejectionKind::NotJson);
     }
 
     #[test]
