@@ -514,4 +514,88 @@ channels:
     distinct.dedup();
     assert_eq!(distinct.len(), names.len(), "{names:?}");
     assert!(names.contains(&"emoji/added") && !names.contains(&"reaction/added"), "{names:?}");
+
+    // A variant's name may be another event's: the fallback is numbered then.
+    let files = generate_text(
+        "asyncapi: 2.6.0
+info: {title: Beats, version: 1.0.0}
+channels:
+  beats:
+    subscribe:
+      message:
+        oneOf:
+          - $ref: '#/components/messages/Heartbeat'
+          - $ref: '#/components/messages/Tick'
+          - $ref: '#/components/messages/Tock'
+components:
+  messages:
+    Heartbeat: {payload: {type: string}}
+    Tick: {payload: {type: object, required: [type], properties: {type: {const: Heartbeat}}}}
+    Tock: {payload: {type: object, required: [type], properties: {type: {const: Tick}}}}
+",
+    );
+    let names = event_names(&files);
+    let mut distinct = names.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(distinct.len(), names.len(), "{names:?}");
+}
+
+/// A property two `allOf` parts declare alike is one field; the raw check
+/// walks both parts, and judges both as the field reads (leniently here). A
+/// property no struct holds (under `then`) is lenient by the option's name.
+#[test]
+fn every_raw_check_of_a_lenient_field_is_lenient() {
+    let files = generate_text(
+        "asyncapi: 2.6.0
+info: {title: Keys, version: 1.0.0}
+channels:
+  codes:
+    subscribe:
+      message:
+        payload:
+          allOf:
+            - {type: object, properties: {codeKey: {type: string}}}
+            - {type: object, required: [codeKey], properties: {codeKey: {type: string}}}
+          if: {required: [codeKey]}
+          then: {properties: {otherKey: {type: string}}}
+",
+    );
+    let (types, validate) = (&files["src/types.rs"], &files["src/validate.rs"]);
+    assert!(types.contains("string_or_integer"), "{types}");
+    // Each check of a property: from its name to the end of its block.
+    let checks = |wire: &str| -> Vec<&str> {
+        let test = format!("key == \"{wire}\"");
+        validate
+            .match_indices(&test)
+            .map(|(at, _)| &validate[at..at + validate[at..].find('}').unwrap_or(0)])
+            .collect()
+    };
+    let (code, other) = (checks("codeKey"), checks("otherKey"));
+    assert_eq!((code.len(), other.len()), (2, 1), "one check per part, and the `then` one: {validate}");
+    for check in code.iter().chain(&other) {
+        assert!(check.contains("check::lenient_string"), "{check}");
+    }
+
+    // The same, for a field typed by an alias (a named component), which reads
+    // no integers: both parts are checked strictly.
+    let files = generate_text(
+        "asyncapi: 2.6.0
+info: {title: Keys, version: 1.0.0}
+channels:
+  codes:
+    subscribe:
+      message:
+        payload:
+          allOf:
+            - {type: object, properties: {codeKey: {$ref: '#/components/schemas/Code'}}}
+            - {type: object, required: [codeKey], properties: {codeKey: {$ref: '#/components/schemas/Code'}}}
+components:
+  schemas:
+    Code: {type: string}
+",
+    );
+    let (types, validate) = (&files["src/types.rs"], &files["src/validate.rs"]);
+    assert!(!types.contains("string_or_integer"), "{types}");
+    assert!(!validate.contains("lenient_string"), "{validate}");
 }

@@ -527,7 +527,7 @@ impl<'a> Validators<'a> {
         let mut arms: Vec<(&String, TokenStream)> = Vec::new();
         let mut unchecked: Vec<&String> = Vec::new();
         for (property, schema) in &k.properties {
-            let check = self.child(*schema, self.is_lenient(*schema));
+            let check = self.child(*schema, self.is_lenient(property, *schema));
             if check.is_empty() { unchecked.push(property) } else { arms.push((property, check)) }
         }
         let additional_check = match additional {
@@ -594,10 +594,10 @@ impl<'a> Validators<'a> {
         quote!(if let Some(object) = value.as_object() { #body })
     }
 
-    /// Whether a property whose schema is `schema` accepts integers for a
-    /// string (the codegen option), as the type mapping decided.
-    fn is_lenient(&self, schema: SchemaId) -> bool {
-        self.ir.types.is_lenient(schema)
+    /// Whether property `wire`, whose schema is `schema`, accepts integers for
+    /// a string (the codegen option), as the type mapping decided.
+    fn is_lenient(&self, wire: &str, schema: SchemaId) -> bool {
+        self.ir.types.is_lenient(&self.ir.schemas, wire, schema)
     }
 
     fn array_keywords(&self, k: &Keywords) -> TokenStream {

@@ -2,7 +2,7 @@
 //! handler methods, how a body is routed), what the user sends (constructors),
 //! and the channels with their parameters.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use super::discriminator::{self, Candidate, Collision, Routing, Tree};
 use super::naming::{self, Scope};
@@ -561,7 +561,8 @@ fn signature_header(arena: &SchemaArena, headers: SchemaId) -> Option<String> {
 /// What each received message is called: its discriminator value when routed
 /// by body (the values that lead to it, joined by `/`, when the last one alone
 /// also names another), else the document's name for the message. A name that
-/// still names two falls back to the variant's, which is unique.
+/// still names two falls back to the variant's (numbered if another event has
+/// that name).
 fn event_names(routing: &EventRouting, receives: &[Receive], messages: &[MessageDef]) -> Vec<String> {
     let paths: Vec<Vec<String>> = (0..receives.len())
         .map(|index| match routing {
@@ -590,9 +591,18 @@ fn event_names(routing: &EventRouting, receives: &[Receive], messages: &[Message
             })
         })
         .collect();
+    let mut taken: HashSet<String> =
+        names.iter().zip(&clashing).filter(|(_, clashes)| !**clashes).map(|(name, _)| name.clone()).collect();
     for ((name, receive), clashes) in names.iter_mut().zip(receives).zip(clashing) {
         if clashes {
-            *name = receive.variant.clone();
+            let mut candidate = receive.variant.clone();
+            for number in 2.. {
+                if taken.insert(candidate.clone()) {
+                    break;
+                }
+                candidate = format!("{}{number}", receive.variant);
+            }
+            *name = candidate;
         }
     }
     names

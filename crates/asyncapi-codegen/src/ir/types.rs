@@ -202,13 +202,22 @@ pub struct TypeSpace {
     /// by an alias elsewhere, which reads no integers (and the check function
     /// of a struct walks the very nodes its type was built from).
     lenient: BTreeSet<SchemaId>,
+    /// The property schemas that are fields of a struct (`lenient` decided).
+    fields: BTreeSet<SchemaId>,
+    /// The option's property-name patterns, for properties no struct holds.
+    patterns: Vec<String>,
 }
 
 impl TypeSpace {
-    /// Whether the property whose schema is `schema` reads JSON integers as
-    /// strings.
-    pub fn is_lenient(&self, schema: SchemaId) -> bool {
-        self.lenient.contains(&schema)
+    /// Whether property `wire`, whose schema is `schema`, reads JSON integers
+    /// as strings: as its field does, or, for a property no struct holds (one
+    /// under `then`, `not` or `dependencies`), when the option names it and it
+    /// is a string.
+    pub fn is_lenient(&self, arena: &SchemaArena, wire: &str, schema: SchemaId) -> bool {
+        if self.fields.contains(&schema) {
+            return self.lenient.contains(&schema);
+        }
+        self.patterns.iter().any(|pattern| glob_matches(pattern, wire)) && is_plain_string(arena, schema)
     }
 
     pub fn get(&self, id: TypeId) -> &TypeDef {
@@ -271,6 +280,10 @@ pub struct TypeBuilder<'a> {
     merges: HashMap<SchemaId, Option<Keywords>>,
     /// See [`TypeSpace::is_lenient`].
     lenient: BTreeSet<SchemaId>,
+    fields: BTreeSet<SchemaId>,
+    /// The property schemas an `allOf` merge dropped as copies of the one it
+    /// kept, by the one kept.
+    twins: HashMap<SchemaId, Vec<SchemaId>>,
 }
 
 impl<'a> TypeBuilder<'a> {
@@ -287,6 +300,8 @@ impl<'a> TypeBuilder<'a> {
             merging: Vec::new(),
             merges: HashMap::new(),
             lenient: BTreeSet::new(),
+            fields: BTreeSet::new(),
+            twins: HashMap::new(),
         }
     }
 
@@ -517,7 +532,7 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// Merges `part` into `into`; keywords that shape the Rust type must agree.
-    fn merge_into(&self, into: &mut Keywords, part: Keywords) -> Result<(), Conflict> {
+    fn merge_into(&mut self, into: &mut Keywords, part: Keywords) -> Result<(), Conflict> {
         into.types = match (into.types.take(), part.types) {
             (None, other) | (other, None) => other,
             (Some(a), Some(b)) => {
@@ -560,6 +575,9 @@ impl<'a> TypeBuilder<'a> {
                         return Err(Conflict::Unrepresentable(format!(
                             "property `{name}` is defined differently in two parts"
                         )));
+                    } else {
+                        // The raw check walks both parts: both are the field's.
+                        self.twins.entry(*existing).or_default().push(schema);
                     }
                 }
             }
@@ -759,13 +777,17 @@ impl<'a> TypeBuilder<'a> {
         for (wire, schema) in &keywords.properties {
             let mut ty =
                 self.type_of(*schema, NameHint::Property { parent: type_id, property: wire.clone() });
+            let nodes: Vec<SchemaId> = std::iter::once(*schema)
+                .chain(self.twins.get(schema).into_iter().flatten().copied())
+                .collect();
             if self.options.is_lenient(wire)
-                && self.is_plain_string(*schema)
+                && is_plain_string(self.arena, *schema)
                 && let Some(reads_integers) = lenient(&ty)
             {
                 ty = reads_integers;
-                self.lenient.insert(*schema);
+                self.lenient.extend(&nodes);
             }
+            self.fields.extend(nodes);
             let required = keywords.required.contains(wire);
             // The outer `Option` is whether the property is there; a nullable
             // one's type already says `null` (`Option<Option<T>>` in all).
@@ -800,19 +822,6 @@ impl<'a> TypeBuilder<'a> {
         self.define(type_id, TypeKind::Struct(Struct { fields, unknown }), keywords);
         let ty = TypeRef::Named(type_id);
         if nullable { option(ty) } else { ty }
-    }
-
-    /// Whether `id` says "a string" (or "a string or null") in its `type` and
-    /// nothing that picks among alternatives: the shape the raw validators
-    /// judge leniently too.
-    fn is_plain_string(&self, id: SchemaId) -> bool {
-        let Some(keywords) = self.arena.keywords(id) else { return false };
-        let Some(types) = &keywords.types else { return false };
-        types.contains(&JsonType::String)
-            && types.iter().all(|t| matches!(t, JsonType::String | JsonType::Null))
-            && keywords.one_of.is_empty()
-            && keywords.any_of.is_empty()
-            && keywords.all_of.is_empty()
     }
 
     /// The docs of a property: its own, or those written next to its `$ref` or
@@ -981,7 +990,13 @@ impl<'a> TypeBuilder<'a> {
             def.name = name.clone();
         }
         self.name_union_variants();
-        (TypeSpace { types: self.types, lenient: self.lenient }, self.diagnostics)
+        let space = TypeSpace {
+            types: self.types,
+            lenient: self.lenient,
+            fields: self.fields,
+            patterns: self.options.lenient_numeric_strings.clone(),
+        };
+        (space, self.diagnostics)
     }
 
     /// Direct (unboxed, not behind a `Vec` or map) uses of named types, by slot.
@@ -1200,6 +1215,19 @@ fn label_by_kind(kinds: &[String], position: usize) -> String {
 
 fn option(ty: TypeRef) -> TypeRef {
     if ty.is_option() { ty } else { TypeRef::Option(Box::new(ty)) }
+}
+
+/// Whether `id` says "a string" (or "a string or null") in its `type` and
+/// nothing that picks among alternatives: the shape the raw validators judge
+/// leniently too.
+fn is_plain_string(arena: &SchemaArena, id: SchemaId) -> bool {
+    let Some(keywords) = arena.keywords(id) else { return false };
+    let Some(types) = &keywords.types else { return false };
+    types.contains(&JsonType::String)
+        && types.iter().all(|t| matches!(t, JsonType::String | JsonType::Null))
+        && keywords.one_of.is_empty()
+        && keywords.any_of.is_empty()
+        && keywords.all_of.is_empty()
 }
 
 /// `ty` reading JSON integers too, when it is a string.
