@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, near_miss};
 use crate::formats::SchemaFormat;
+use crate::ir::schema::Member;
 use crate::load::{Site, Sources};
 
 /// JSON Schema's type names.
@@ -327,34 +328,21 @@ impl Linter<'_> {
     }
 }
 
-/// The schemas directly inside `schema` (written at `site`), with how each is reached.
+/// The schemas directly inside `schema` (written at `site`), with how each is
+/// reached: the members [`Member::of`] says hold schemas, as the IR reads them.
 fn children(site: &Site, schema: &serde_json::Map<String, Value>) -> Vec<(Site, Edge)> {
     let mut children = Vec::new();
-    for keyword in
-        ["additionalProperties", "additionalItems", "contains", "propertyNames", "not", "if", "then", "else"]
-    {
-        if schema.get(keyword).is_some_and(Value::is_object) {
-            children.push((site.join(keyword), Edge::Other));
-        }
-    }
-    for keyword in ["properties", "patternProperties", "definitions", "dependencies"] {
-        if let Some(Value::Object(members)) = schema.get(keyword) {
-            for (name, value) in members {
-                if value.is_object() {
-                    children.push((site.join(keyword).join(name), Edge::Other));
-                }
+    for (key, value) in schema {
+        let at = site.join(key);
+        let edge = if key == "allOf" { Edge::AllOf } else { Edge::Other };
+        match (Member::of(key), value) {
+            (Member::NamedSchemas, Value::Object(named)) => children.extend(
+                named.iter().filter(|(_, value)| value.is_object()).map(|(name, _)| (at.join(name), edge)),
+            ),
+            (Member::Schemas, Value::Array(items)) => {
+                children.extend((0..items.len()).map(|index| (at.item(index), edge)));
             }
-        }
-    }
-    for keyword in ["allOf", "anyOf", "oneOf", "items"] {
-        let edge = if keyword == "allOf" { Edge::AllOf } else { Edge::Other };
-        match schema.get(keyword) {
-            Some(Value::Array(items)) => {
-                for index in 0..items.len() {
-                    children.push((site.join(keyword).item(index), edge));
-                }
-            }
-            Some(Value::Object(_)) => children.push((site.join(keyword), edge)),
+            (Member::Schemas, Value::Object(_)) => children.push((at, edge)),
             _ => {}
         }
     }
@@ -408,6 +396,43 @@ mod tests {
     fn lint_text(text: &str) -> Vec<(String, String)> {
         let sources = Sources::from_text(text, "d.yaml").unwrap();
         lint(&sources).iter().map(|d| (d.message.clone(), d.pointer().to_owned())).collect()
+    }
+
+    #[test]
+    fn every_keyword_that_holds_a_schema_is_walked() {
+        let bad = "{type: strng}";
+        let text = format!(
+            "components:\n  schemas:\n    a:\n      \
+             properties: {{p: {bad}}}\n      patternProperties: {{'^x': {bad}}}\n      \
+             definitions: {{d: {bad}}}\n      dependencies: {{e: {bad}, f: [p]}}\n      \
+             additionalProperties: {bad}\n      propertyNames: {bad}\n      \
+             items: [{bad}]\n      additionalItems: {bad}\n      contains: {bad}\n      \
+             allOf: [{bad}]\n      anyOf: [{bad}]\n      oneOf: [{bad}]\n      \
+             not: {bad}\n      if: {bad}\n      then: {bad}\n      else: {bad}\n"
+        );
+        let mut found: Vec<String> = lint_text(&text).into_iter().map(|(_, pointer)| pointer).collect();
+        found.sort();
+        let expected = [
+            "additionalItems",
+            "additionalProperties",
+            "allOf/0",
+            "anyOf/0",
+            "contains",
+            "definitions/d",
+            "dependencies/e",
+            "else",
+            "if",
+            "items/0",
+            "not",
+            "oneOf/0",
+            "patternProperties/^x",
+            "properties/p",
+            "propertyNames",
+            "then",
+        ];
+        let expected: Vec<String> =
+            expected.iter().map(|at| format!("/components/schemas/a/{at}/type")).collect();
+        assert_eq!(found, expected);
     }
 
     #[test]
