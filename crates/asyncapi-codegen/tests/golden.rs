@@ -387,6 +387,13 @@ fn event_names(files: &Files) -> Vec<&str> {
     names[..names.find("];").expect("the end of NAMES")].split('"').skip(1).step_by(2).collect()
 }
 
+fn assert_distinct(names: &[&str]) {
+    let mut distinct = names.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(distinct.len(), names.len(), "{names:?}");
+}
+
 /// Events routed by two discriminators are named by both when the last value
 /// alone would name two of them alike (`reaction/added`, `emoji/added`).
 #[test]
@@ -509,10 +516,7 @@ channels:
     );
     let files = generate_text(&text);
     let names = event_names(&files);
-    let mut distinct = names.clone();
-    distinct.sort_unstable();
-    distinct.dedup();
-    assert_eq!(distinct.len(), names.len(), "{names:?}");
+    assert_distinct(&names);
     assert!(names.contains(&"emoji/added") && !names.contains(&"reaction/added"), "{names:?}");
 
     // A variant's name may be another event's: the fallback is numbered then.
@@ -535,15 +539,14 @@ components:
 ",
     );
     let names = event_names(&files);
-    let mut distinct = names.clone();
-    distinct.sort_unstable();
-    distinct.dedup();
-    assert_eq!(distinct.len(), names.len(), "{names:?}");
+    assert_distinct(&names);
 }
 
 /// A property two `allOf` parts declare alike is one field; the raw check
-/// walks both parts, and judges both as the field reads (leniently here). A
-/// property no struct holds (under `then`) is lenient by the option's name.
+/// walks both parts, and judges both as the field reads: leniently a string
+/// (`codeKey`), strictly one typed by an alias (a named component: `aliasKey`),
+/// which reads no integers. A property no struct holds (under `then`) is
+/// lenient by the option's name.
 #[test]
 fn every_raw_check_of_a_lenient_field_is_lenient() {
     let files = generate_text(
@@ -559,10 +562,19 @@ channels:
             - {type: object, required: [codeKey], properties: {codeKey: {type: string}}}
           if: {required: [codeKey]}
           then: {properties: {otherKey: {type: string}}}
+  aliases:
+    subscribe:
+      message:
+        payload:
+          allOf:
+            - {type: object, properties: {aliasKey: {$ref: '#/components/schemas/Code'}}}
+            - {type: object, required: [aliasKey], properties: {aliasKey: {$ref: '#/components/schemas/Code'}}}
+components:
+  schemas:
+    Code: {type: string}
 ",
     );
     let (types, validate) = (&files["src/types.rs"], &files["src/validate.rs"]);
-    assert!(types.contains("string_or_integer"), "{types}");
     // Each check of a property: from its name to the end of its block.
     let checks = |wire: &str| -> Vec<&str> {
         let test = format!("key == \"{wire}\"");
@@ -571,31 +583,22 @@ channels:
             .map(|(at, _)| &validate[at..at + validate[at..].find('}').unwrap_or(0)])
             .collect()
     };
-    let (code, other) = (checks("codeKey"), checks("otherKey"));
-    assert_eq!((code.len(), other.len()), (2, 1), "one check per part, and the `then` one: {validate}");
+    let (code, other, alias) = (checks("codeKey"), checks("otherKey"), checks("aliasKey"));
+    assert_eq!(
+        (code.len(), other.len(), alias.len()),
+        (2, 1, 2),
+        "one check per part, and the `then` one: {validate}"
+    );
     for check in code.iter().chain(&other) {
         assert!(check.contains("check::lenient_string"), "{check}");
     }
-
-    // The same, for a field typed by an alias (a named component), which reads
-    // no integers: both parts are checked strictly.
-    let files = generate_text(
-        "asyncapi: 2.6.0
-info: {title: Keys, version: 1.0.0}
-channels:
-  codes:
-    subscribe:
-      message:
-        payload:
-          allOf:
-            - {type: object, properties: {codeKey: {$ref: '#/components/schemas/Code'}}}
-            - {type: object, required: [codeKey], properties: {codeKey: {$ref: '#/components/schemas/Code'}}}
-components:
-  schemas:
-    Code: {type: string}
-",
-    );
-    let (types, validate) = (&files["src/types.rs"], &files["src/validate.rs"]);
-    assert!(!types.contains("string_or_integer"), "{types}");
-    assert!(!validate.contains("lenient_string"), "{validate}");
+    for check in &alias {
+        assert!(!check.contains("lenient_string"), "{check}");
+    }
+    let field = |name: &str| {
+        let end = types.find(&format!("pub {name}:")).unwrap_or_else(|| panic!("field {name}"));
+        &types[types[..end].rfind(',').unwrap_or(0)..end]
+    };
+    assert!(field("code_key").contains("string_or_integer"), "{types}");
+    assert!(!field("alias_key").contains("string_or_integer"), "{types}");
 }

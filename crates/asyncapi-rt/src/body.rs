@@ -149,28 +149,16 @@ impl<'de, const N: usize> Visitor<'de> for Members<'_, N> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut tags = std::array::from_fn(|_| Tag::Missing);
-        while let Some(Text(key)) = map.next_key()? {
-            match self.names.iter().position(|name| *name == key) {
+        // Keys are JSON strings, so every key is a `Tag::Text`.
+        while let Some(key) = map.next_key::<Tag<'de>>()? {
+            match self.names.iter().position(|name| key.as_str() == Some(name)) {
                 Some(index) => tags[index] = map.next_value()?,
                 None => {
-                    map.next_value::<Skip>()?;
+                    map.next_value::<Tag<'de>>()?;
                 }
             }
         }
         Ok(tags)
-    }
-}
-
-/// A string, borrowed when the body allows.
-struct Text<'de>(Cow<'de, str>);
-
-impl<'de> de::Deserialize<'de> for Text<'de> {
-    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(TagVisitor).map(|tag| match tag {
-            Tag::Text(text) => Text(text),
-            // `deserialize_str` visits strings only.
-            Tag::NotText(_) | Tag::Missing => Text(Cow::Borrowed("")),
-        })
     }
 }
 
@@ -180,63 +168,11 @@ impl<'de> de::Deserialize<'de> for Tag<'de> {
     }
 }
 
-/// A JSON value read and dropped, checked as a `serde_json::Value` would be (and
-/// so as the validators read the body): strings with their escapes, numbers in
-/// range, nesting within serde_json's depth limit. serde's `IgnoredAny` skips
-/// less carefully, and would take for JSON what the validators call broken.
-struct Skip;
-
-impl<'de> de::Deserialize<'de> for Skip {
-    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(SkipVisitor)
-    }
-}
-
-struct SkipVisitor;
-
-impl<'de> Visitor<'de> for SkipVisitor {
-    type Value = Skip;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-
-    fn visit_unit<E>(self) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skip, A::Error> {
-        while seq.next_element::<Skip>()?.is_some() {}
-        Ok(Skip)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
-        while map.next_entry::<Skip, Skip>()?.is_some() {}
-        Ok(Skip)
-    }
-}
-
-/// Reads any JSON value as a [`Tag`], skipping what is not a string.
+/// Reads any JSON value as a [`Tag`], skipping what is not a string. What it
+/// skips is checked as a `serde_json::Value` would check it, and so as the
+/// validators read the body: strings with their escapes, numbers in range,
+/// nesting within serde_json's depth limit (serde's `IgnoredAny` checks less,
+/// and would take for JSON what the validators call broken).
 struct TagVisitor;
 
 impl<'de> Visitor<'de> for TagVisitor {
@@ -279,12 +215,12 @@ impl<'de> Visitor<'de> for TagVisitor {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<Skip>()?.is_some() {}
+        while seq.next_element::<Tag<'de>>()?.is_some() {}
         Ok(Tag::NotText(JsonKind::Array))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        while map.next_entry::<Skip, Skip>()?.is_some() {}
+        while map.next_entry::<Tag<'de>, Tag<'de>>()?.is_some() {}
         Ok(Tag::NotText(JsonKind::Object))
     }
 }
@@ -294,7 +230,7 @@ impl<'de> Visitor<'de> for TagVisitor {
 pub fn unexpected_kind(body: &[u8], expected: &[JsonKind]) -> Rejection {
     let parsed = std::str::from_utf8(body)
         .map_err(|error| Rejection::not_json(&error))
-        .and_then(|text| serde_json::from_str::<Skip>(text).map_err(|error| Rejection::not_json(&error)));
+        .and_then(|text| serde_json::from_str::<Tag<'_>>(text).map_err(|error| Rejection::not_json(&error)));
     if let Err(not_json) = parsed {
         return not_json;
     }

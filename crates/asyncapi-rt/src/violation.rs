@@ -109,10 +109,16 @@ pub struct Violation {
     pub message: String,
 }
 
+impl Violation {
+    /// Where it is, for people: the pointer, or `(root)` for the whole body.
+    fn place(&self) -> &str {
+        if self.pointer.is_empty() { "(root)" } else { &self.pointer }
+    }
+}
+
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let pointer = if self.pointer.is_empty() { "(root)" } else { &self.pointer };
-        write!(f, "{pointer}: {} ({})", self.message, self.keyword)
+        write!(f, "{}: {} ({})", self.place(), self.message, self.keyword)
     }
 }
 
@@ -167,9 +173,7 @@ impl Violations {
     pub fn truncate(&mut self, mark: usize) {
         self.0.truncate(mark);
     }
-}
 
-impl Violations {
     /// Where the violations are and which keywords they break, without their
     /// messages, which quote the body's values (personal data, in a webhook):
     /// `/email (format), /status (enum)`. For logs. A pointer names the keys
@@ -185,8 +189,7 @@ impl fmt::Display for Locations<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (index, violation) in self.0.iter().enumerate() {
             let separator = if index == 0 { "" } else { ", " };
-            let pointer = if violation.pointer.is_empty() { "(root)" } else { &violation.pointer };
-            write!(f, "{separator}{pointer} ({})", violation.keyword)?;
+            write!(f, "{separator}{} ({})", violation.place(), violation.keyword)?;
         }
         Ok(())
     }

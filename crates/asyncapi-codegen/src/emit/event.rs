@@ -17,8 +17,7 @@ use crate::ir::types::{TypeKind, TypeRef};
 pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
     let api = &ir.api;
     let variants: Vec<_> = api.receives.iter().map(|r| ident(&r.variant)).collect();
-    let names: Vec<String> =
-        api.receives.iter().enumerate().map(|(index, _)| event_name(ir, index)).collect();
+    let names: Vec<&str> = api.receives.iter().map(|receive| receive.name.as_str()).collect();
     let count = proc_macro2::Literal::usize_unsuffixed(names.len());
     let payloads: Vec<_> = api
         .receives
@@ -244,11 +243,6 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
     }
 }
 
-/// The name of received message `index` (decided by the IR).
-fn event_name(ir: &Ir, index: usize) -> String {
-    ir.api.receives[index].name.clone()
-}
-
 fn receive_docs(ir: &Ir, receive: &Receive) -> TokenStream {
     let message = &ir.api.messages[receive.message];
     let mut paragraphs = Vec::new();
@@ -345,7 +339,7 @@ fn parse_leaf(ir: &Ir, validators: &Validators<'_>, index: usize) -> TokenStream
     let receive = &ir.api.receives[index];
     let message = &ir.api.messages[receive.message];
     let variant = ident(&receive.variant);
-    let name = event_name(ir, index);
+    let name = &receive.name;
     let typed = typed_check_name(message);
     let raw = raw_check(message, validators);
     quote! {
@@ -411,7 +405,8 @@ fn switch(
                 }
             };
             let all_names = ir.api.receives.len() == values.len()
-                && (0..ir.api.receives.len()).all(|index| values.contains(&event_name(ir, index).as_str()));
+                && (0..ir.api.receives.len())
+                    .all(|index| values.contains(&ir.api.receives[index].name.as_str()));
             let expected = if all_names { quote!(&Self::NAMES) } else { quote!(&[#(#values),*]) };
             quote! {
                 #read
@@ -442,7 +437,7 @@ fn guessed_route(
                 let receive = &ir.api.receives[*index];
                 let message = &ir.api.messages[receive.message];
                 let variant = ident(&receive.variant);
-                let name = event_name(ir, *index);
+                let name = &receive.name;
                 let typed = typed_check_name(message);
                 let raw = raw_check(message, validators);
                 Some(quote! {

@@ -79,11 +79,11 @@ fn rewrite(schema: &mut Map<String, Value>) -> bool {
             .get("required")
             .and_then(Value::as_array)
             .is_some_and(|r| r.iter().any(|n| *n == property));
-        let said_the_asyncapi_way = schema.get("discriminator").is_some_and(|d| *d == property);
-        match defined && required {
-            true if said_the_asyncapi_way => {}
-            true => changed |= schema.insert("discriminator".to_owned(), Value::String(property)).is_some(),
-            false => changed |= schema.remove("discriminator").is_some(),
+        if !(defined && required) {
+            changed |= schema.remove("discriminator").is_some();
+        } else if schema.get("discriminator").is_none_or(|d| *d != property) {
+            schema.insert("discriminator".to_owned(), Value::String(property));
+            changed = true;
         }
     }
     changed |= schema.remove("xml").is_some();

@@ -2,7 +2,7 @@
 //! handler methods, how a body is routed), what the user sends (constructors),
 //! and the channels with their parameters.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use super::discriminator::{self, Candidate, Collision, Routing, Tree};
 use super::naming::{self, Scope};
@@ -591,18 +591,16 @@ fn event_names(routing: &EventRouting, receives: &[Receive], messages: &[Message
             })
         })
         .collect();
-    let mut taken: HashSet<String> =
-        names.iter().zip(&clashing).filter(|(_, clashes)| !**clashes).map(|(name, _)| name.clone()).collect();
+    let kept: Vec<&str> = names
+        .iter()
+        .zip(&clashing)
+        .filter(|(_, clashes)| !**clashes)
+        .map(|(name, _)| name.as_str())
+        .collect();
+    let mut scope = Scope::with_reserved(&kept);
     for ((name, receive), clashes) in names.iter_mut().zip(receives).zip(clashing) {
         if clashes {
-            let mut candidate = receive.variant.clone();
-            for number in 2.. {
-                if taken.insert(candidate.clone()) {
-                    break;
-                }
-                candidate = format!("{}{number}", receive.variant);
-            }
-            *name = candidate;
+            *name = scope.claim(&receive.variant);
         }
     }
     names

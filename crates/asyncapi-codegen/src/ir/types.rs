@@ -204,8 +204,8 @@ pub struct TypeSpace {
     lenient: BTreeSet<SchemaId>,
     /// The property schemas that are fields of a struct (`lenient` decided).
     fields: BTreeSet<SchemaId>,
-    /// The option's property-name patterns, for properties no struct holds.
-    patterns: Vec<String>,
+    /// The option, for properties no struct holds.
+    options: TypeOptions,
 }
 
 impl TypeSpace {
@@ -217,7 +217,7 @@ impl TypeSpace {
         if self.fields.contains(&schema) {
             return self.lenient.contains(&schema);
         }
-        self.patterns.iter().any(|pattern| glob_matches(pattern, wire)) && is_plain_string(arena, schema)
+        self.options.reads_integers(arena, wire, schema)
     }
 
     pub fn get(&self, id: TypeId) -> &TypeDef {
@@ -238,8 +238,12 @@ pub struct TypeOptions {
 }
 
 impl TypeOptions {
-    fn is_lenient(&self, property: &str) -> bool {
-        self.lenient_numeric_strings.iter().any(|pattern| glob_matches(pattern, property))
+    /// Whether property `wire`, whose schema is `schema`, reads JSON integers as
+    /// strings by the option: it names the property, and the schema is a plain
+    /// string (see [`is_plain_string`]).
+    fn reads_integers(&self, arena: &SchemaArena, wire: &str, schema: SchemaId) -> bool {
+        self.lenient_numeric_strings.iter().any(|pattern| glob_matches(pattern, wire))
+            && is_plain_string(arena, schema)
     }
 }
 
@@ -780,8 +784,7 @@ impl<'a> TypeBuilder<'a> {
             let nodes: Vec<SchemaId> = std::iter::once(*schema)
                 .chain(self.twins.get(schema).into_iter().flatten().copied())
                 .collect();
-            if self.options.is_lenient(wire)
-                && is_plain_string(self.arena, *schema)
+            if self.options.reads_integers(self.arena, wire, *schema)
                 && let Some(reads_integers) = lenient(&ty)
             {
                 ty = reads_integers;
@@ -994,7 +997,7 @@ impl<'a> TypeBuilder<'a> {
             types: self.types,
             lenient: self.lenient,
             fields: self.fields,
-            patterns: self.options.lenient_numeric_strings.clone(),
+            options: self.options.clone(),
         };
         (space, self.diagnostics)
     }
