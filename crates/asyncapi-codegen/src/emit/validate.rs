@@ -548,7 +548,12 @@ impl<'a> Validators<'a> {
             .map(|(name, check)| quote!(if #name.is_match(key) { #check }))
             .collect();
         let by_name = match (arms.as_slice(), additional_check.is_empty()) {
-            ([], _) => additional_check,
+            ([], true) => TokenStream::new(),
+            // Declared but unchecked properties are not additional ones.
+            ([], false) if !unchecked.is_empty() => {
+                quote!(if !matches!(key, #(#unchecked)|*) { #additional_check })
+            }
+            ([], false) => additional_check,
             ([(property, check)], true) => quote!(if key == #property { #check }),
             (_, wildcard_empty) => {
                 let arms = arms.iter().map(|(property, check)| match single_expression(check) {
