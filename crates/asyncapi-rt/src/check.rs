@@ -497,6 +497,11 @@ fn is_multiple(number: &Number, divisor: &Number) -> bool {
 fn float_multiple(number: &Number, divisor: &Number) -> bool {
     let (Some(n), Some(d)) = (number.as_f64(), divisor.as_f64()) else { return false };
     let quotient = n / d;
+    if quotient.is_infinite() && n.is_finite() {
+        // The quotient overflows (`1e308 / 0.5`); the remainder, which IEEE 754
+        // computes exactly, still answers.
+        return n % d == 0.0;
+    }
     quotient.is_finite() && quotient.fract() == 0.0
 }
 
@@ -846,6 +851,9 @@ mod tests {
             [("/x".into(), Keyword::MultipleOf)]
         );
         assert!(run(|at, out| multiple_of(&10i64, Limit::I64(5), at, out)).is_empty());
+        // 1e308 / 0.5 overflows, but 1e308 is a whole number.
+        assert!(run(|at, out| multiple_of(&1e308f64, Limit::F64(0.5), at, out)).is_empty());
+        assert_eq!(run(|at, out| multiple_of(&1e308f64, Limit::F64(3e-300), at, out)).len(), 1);
         assert_eq!(run(|at, out| multiple_of(&7i64, Limit::I64(5), at, out)).len(), 1);
     }
 
