@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde_json::Value;
 
 /// Escapes one reference token (`~` becomes `~0`, `/` becomes `~1`).
@@ -72,6 +73,31 @@ pub fn last_token(pointer: &str) -> Option<String> {
 /// The pointer one level up (`None` for the root).
 pub fn parent(pointer: &str) -> Option<&str> {
     pointer.rfind('/').map(|at| &pointer[..at])
+}
+
+/// What a URI fragment cannot hold as it is (RFC 3986: a fragment is
+/// `pchar`s, `/` and `?`): controls, and ASCII outside those. Other bytes
+/// (non-ASCII) are always escaped.
+const NOT_IN_FRAGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// The URI fragment naming `pointer` (`/a b` is `#/a%20b`): the inverse of
+/// [`from_fragment`].
+pub fn to_fragment(pointer: &str) -> String {
+    format!("#{}", utf8_percent_encode(pointer, NOT_IN_FRAGMENT))
 }
 
 /// Decodes the percent-escapes a URI fragment may use (`#/paths/~1a%20b`).
@@ -149,5 +175,16 @@ mod tests {
         assert_eq!(from_fragment("/a%20b/c").unwrap(), "/a b/c");
         assert!(from_fragment("/a%2").is_err());
         assert!(from_fragment("/a%zz").is_err());
+    }
+
+    #[test]
+    fn fragments_escape_what_a_uri_cannot_hold() {
+        assert_eq!(to_fragment("/definitions/a~1b"), "#/definitions/a~1b");
+        assert_eq!(to_fragment("/d/percent%field"), "#/d/percent%25field");
+        assert_eq!(to_fragment("/d/foo\"bar é"), "#/d/foo%22bar%20%C3%A9");
+        assert_eq!(to_fragment("/d/a{b}|c"), "#/d/a%7Bb%7D%7Cc");
+        for pointer in ["", "/a b", "/%41", "/x\"y/ü/#", "/!$&'()*+,;=:@?"] {
+            assert_eq!(from_fragment(&to_fragment(pointer)[1..]).unwrap(), pointer);
+        }
     }
 }

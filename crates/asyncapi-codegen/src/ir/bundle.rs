@@ -52,7 +52,7 @@ impl Bundler<'_> {
         };
         if let Some(Value::String(reference)) = members.get("$ref") {
             let reference = match self.sources.resolve_ref(site.file, reference) {
-                Ok(target) => format!("#/definitions/{}", pointer::escape(&self.name(target))),
+                Ok(target) => pointer::to_fragment(&pointer::join("/definitions", &self.name(target))),
                 Err(_) => reference.clone(),
             };
             return Value::Object(Map::from_iter([("$ref".to_owned(), Value::String(reference))]));
@@ -202,5 +202,18 @@ mod tests {
                 },
             })
         );
+    }
+
+    #[test]
+    fn references_to_names_a_uri_cannot_hold_are_percent_encoded() {
+        let text = "root:\n  properties:\n    p: {$ref: '#/components/schemas/per%25cent'}\n    q: {$ref: '#/components/schemas/quo\"te'}\ncomponents:\n  schemas:\n    per%cent: {type: integer}\n    quo\"te: {type: number}\n";
+        let bundled = bundled(text);
+        assert_eq!(bundled["properties"]["p"], json!({"$ref": "#/definitions/per%25cent"}));
+        assert_eq!(bundled["properties"]["q"], json!({"$ref": "#/definitions/quo%22te"}));
+        // Another validator reads the bundle, and follows the references.
+        let validator = jsonschema::draft7::new(&bundled).expect("the bundle is a valid draft-07 schema");
+        assert!(validator.is_valid(&json!({"p": 1, "q": 1.5})));
+        assert!(!validator.is_valid(&json!({"p": "one"})));
+        assert!(!validator.is_valid(&json!({"q": "one"})));
     }
 }
