@@ -602,3 +602,105 @@ components:
     assert!(field("code_key").contains("string_or_integer"), "{types}");
     assert!(!field("alias_key").contains("string_or_integer"), "{types}");
 }
+
+/// `allOf: [base, refinement]` where both parts declare the same properties:
+/// a scalar takes the more precise of its two schemas (the const that then
+/// routes the message, an enum, a typed format), and an object that both
+/// parts shape is any JSON value, with a warning. The document generated no
+/// crate before ("cannot merge this `allOf` part").
+#[test]
+fn all_of_refinements_keep_the_more_precise_type() {
+    let document = "asyncapi: 2.6.0
+info: {title: Refined, version: '1'}
+channels:
+  events:
+    subscribe:
+      message:
+        oneOf:
+          - payload:
+              allOf:
+                - $ref: '#/components/schemas/Event'
+                - properties:
+                    kind: {const: opened}
+                    state: {enum: [open, closed]}
+                    at: {format: date-time}
+                    size: {type: integer}
+          - payload:
+              allOf:
+                - properties:
+                    kind: {const: moved}
+                    detail: {type: object, required: [to], properties: {to: {type: string}}}
+                - $ref: '#/components/schemas/Event'
+components:
+  schemas:
+    Event:
+      type: object
+      required: [kind]
+      properties:
+        kind: {type: string}
+        state: {type: string, minLength: 1}
+        at: {type: string}
+        size: {minimum: 0}
+        detail: {type: object, properties: {from: {type: string}}}
+";
+    let generated = asyncapi_codegen::generate_from_text(document, "spec.yaml", &options("spec.yaml"))
+        .unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
+    let types = &generated.files["src/types.rs"];
+    let event = &generated.files["src/event.rs"];
+    fn item<'t>(text: &'t str, start: &str) -> &'t str {
+        let from = text.find(start).unwrap_or_else(|| panic!("{start} in {text}"));
+        let rest = &text[from..];
+        &rest[..rest.find("\n}\n").unwrap_or(rest.len())]
+    }
+    let opened = item(types, "pub struct EventsSubscribe0 {");
+    for field in [
+        "pub kind: EventsSubscribe0Kind,",
+        "pub state: Option<State>,",
+        "pub at: Option<chrono::DateTime<chrono::FixedOffset>>,",
+        "pub size: Option<i64>,",
+        "pub detail: Option<Detail>,",
+    ] {
+        assert!(opened.contains(field), "{field} in {opened}");
+    }
+    let moved = item(types, "pub struct EventsSubscribe1 {");
+    assert!(moved.contains("pub kind: EventsSubscribe1Kind,"), "{moved}");
+    assert!(moved.contains("pub detail: Option<serde_json::Value>,"), "{moved}");
+    // Each routed by its own const.
+    for value in ["Some(\"opened\")", "Some(\"moved\")"] {
+        assert!(event.contains(value), "{value} in {event}");
+    }
+    let warnings = generated.warnings.to_string();
+    assert!(
+        warnings.contains("property `detail` is declared differently in two `allOf` parts"),
+        "{warnings}"
+    );
+    assert_eq!(generated.warnings.iter().count(), 1, "{warnings}");
+}
+
+/// Parts that give one node two different tuple `items` make it any JSON
+/// value, with a warning, instead of refusing the document.
+#[test]
+fn all_of_parts_that_no_one_type_merges_make_any_value() {
+    let document = "asyncapi: 2.6.0
+info: {title: Tuples, version: '1'}
+channels:
+  pairs:
+    subscribe:
+      message:
+        payload:
+          type: object
+          properties:
+            pair:
+              allOf: [{items: [{type: integer}, {type: string}]}]
+              items: [{type: integer}]
+";
+    let generated = asyncapi_codegen::generate_from_text(document, "spec.yaml", &options("spec.yaml"))
+        .unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
+    let types = &generated.files["src/types.rs"];
+    assert!(types.contains("pub pair: Option<serde_json::Value>,"), "{types}");
+    let warnings = generated.warnings.to_string();
+    assert!(
+        warnings.contains("does not merge into one Rust type (the parts give different `items`)"),
+        "{warnings}"
+    );
+}

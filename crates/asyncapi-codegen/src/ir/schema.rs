@@ -226,6 +226,36 @@ impl Keywords {
             || self.multiple_of.is_some()
     }
 
+    /// Whether the Rust type of the schema may be an object or an array (a
+    /// struct, map, list or union), whose members another schema could add
+    /// to; `false` for scalars and for any JSON value.
+    pub fn may_be_compound(&self) -> bool {
+        self.has_combinators()
+            || self.has_object_keywords()
+            || self.has_array_keywords()
+            || self
+                .types
+                .as_ref()
+                .is_some_and(|types| types.iter().any(|t| matches!(t, JsonType::Object | JsonType::Array)))
+    }
+
+    /// How closely the Rust type of a scalar schema fits its values: a
+    /// constant or enum, then a typed format, then an integer, then a declared
+    /// `type`, then types inferred from keywords (or none: any value).
+    pub fn type_precision(&self) -> u8 {
+        if self.enum_values.is_some() || self.const_value.is_some() {
+            4
+        } else if matches!(self.format, Some(Format::Checked(_) | Format::Int32 | Format::Int64)) {
+            3
+        } else if self.types.as_ref().is_some_and(|types| types.contains(&JsonType::Integer)) {
+            2
+        } else if self.types.is_some() {
+            1
+        } else {
+            0
+        }
+    }
+
     pub fn has_combinators(&self) -> bool {
         !self.all_of.is_empty()
             || !self.any_of.is_empty()

@@ -286,8 +286,12 @@ pub struct TypeBuilder<'a> {
     lenient: BTreeSet<SchemaId>,
     fields: BTreeSet<SchemaId>,
     /// The property schemas an `allOf` merge dropped as copies of the one it
-    /// kept, by the one kept.
+    /// kept, or as less precise scalars, by the one kept.
     twins: HashMap<SchemaId, Vec<SchemaId>>,
+    /// Properties that two `allOf` parts declare differently, where either
+    /// may be an object or an array: typed as `serde_json::Value`, by merge
+    /// target and property name.
+    loose: HashSet<(SchemaId, String)>,
 }
 
 impl<'a> TypeBuilder<'a> {
@@ -306,6 +310,7 @@ impl<'a> TypeBuilder<'a> {
             lenient: BTreeSet::new(),
             fields: BTreeSet::new(),
             twins: HashMap::new(),
+            loose: HashSet::new(),
         }
     }
 
@@ -465,11 +470,33 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
+    /// For a property two `allOf` parts declare as `a` and `b`, the one whose
+    /// Rust type holds every value valid for both, and best: when one may be
+    /// an object or an array, that one (the other adds no members); when
+    /// neither, the more precise (a value valid for both is valid for each).
+    /// `None` when both may be objects or arrays, whose members the two parts
+    /// could share out between them.
+    fn kept_of_two(&self, a: SchemaId, b: SchemaId) -> Option<SchemaId> {
+        let shape = |id: SchemaId| match &self.arena.get(self.arena.target(id)).kind {
+            SchemaKind::Keywords(keywords) => Some((keywords.may_be_compound(), keywords.type_precision())),
+            SchemaKind::Any => Some((false, 0)),
+            SchemaKind::Nothing | SchemaKind::Ref { .. } => None,
+        };
+        let ((compound_a, precision_a), (compound_b, precision_b)) = (shape(a)?, shape(b)?);
+        match (compound_a, compound_b) {
+            (true, true) => None,
+            (true, false) => Some(a),
+            (false, true) => Some(b),
+            (false, false) => Some(if precision_b > precision_a { b } else { a }),
+        }
+    }
+
     /// The keywords of `id` with its `allOf` parts merged in, for typing only
     /// (validators check the parts as written). Parts that no one Rust type
-    /// can merge are errors; parts that no value satisfies together get a
-    /// warning and no merge, so the schema is typed as any JSON value, which
-    /// validation then always rejects (as it does a `false` schema).
+    /// can merge, and parts that no value satisfies together, get a warning
+    /// and no merge: the schema is typed as any JSON value, which validation
+    /// checks against every part (and, in the second case, always rejects, as
+    /// it does a `false` schema).
     pub fn merged(&mut self, id: SchemaId) -> Option<Keywords> {
         let target = self.arena.target(id);
         if let Some(merged) = self.merges.get(&target) {
@@ -510,14 +537,29 @@ impl<'a> TypeBuilder<'a> {
                 return None;
             }
             let part_keywords = self.merged(*part)?;
-            match self.merge_into(&mut result, part_keywords) {
+            // A property loose in the part is loose in the whole.
+            let part_target = self.arena.target(*part);
+            let inherited: Vec<String> = part_keywords
+                .properties
+                .iter()
+                .filter(|(name, _)| self.loose.contains(&(part_target, name.clone())))
+                .map(|(name, _)| name.clone())
+                .collect();
+            self.loose.extend(inherited.into_iter().map(|name| (target, name)));
+            match self.merge_into(&mut result, part_keywords, *part, target) {
                 Ok(()) => {}
                 Err(Conflict::NoValue(reason)) => {
                     self.accepts_nothing(*part, &reason);
                     return None;
                 }
                 Err(Conflict::Unrepresentable(reason)) => {
-                    self.error(*part, format!("cannot merge this `allOf` part: {reason}"));
+                    self.warning(
+                        *part,
+                        format!(
+                            "this `allOf` part does not merge into one Rust type ({reason}): the schema \
+                             is typed as `serde_json::Value`, and validation checks every part"
+                        ),
+                    );
                     return None;
                 }
             }
@@ -535,8 +577,15 @@ impl<'a> TypeBuilder<'a> {
         );
     }
 
-    /// Merges `part` into `into`; keywords that shape the Rust type must agree.
-    fn merge_into(&mut self, into: &mut Keywords, part: Keywords) -> Result<(), Conflict> {
+    /// Merges `part` (the keywords of `part_id`) into `into`, the merge of
+    /// `target`'s parts so far; keywords that shape the Rust type must agree.
+    fn merge_into(
+        &mut self,
+        into: &mut Keywords,
+        part: Keywords,
+        part_id: SchemaId,
+        target: SchemaId,
+    ) -> Result<(), Conflict> {
         into.types = match (into.types.take(), part.types) {
             (None, other) | (other, None) => other,
             (Some(a), Some(b)) => {
@@ -564,26 +613,41 @@ impl<'a> TypeBuilder<'a> {
         };
         into.nullable |= part.nullable;
         for (name, schema) in part.properties {
-            match into.properties.iter().find(|(existing, _)| *existing == name) {
-                None => into.properties.push((name, schema)),
-                Some((_, existing)) => {
-                    let same = self.arena.target(*existing) == self.arena.target(schema)
-                        || self.arena.get(*existing).fingerprint == self.arena.get(schema).fingerprint
-                        || self.is_annotation_only(schema);
-                    if self.is_annotation_only(*existing) {
-                        let slot = into.properties.iter_mut().find(|(existing, _)| *existing == name);
-                        if let Some(slot) = slot {
-                            slot.1 = schema;
-                        }
-                    } else if !same {
-                        return Err(Conflict::Unrepresentable(format!(
-                            "property `{name}` is defined differently in two parts"
-                        )));
-                    } else {
-                        // The raw check walks both parts: both are the field's.
-                        self.twins.entry(*existing).or_default().push(schema);
-                    }
+            let Some(slot) = into.properties.iter_mut().find(|(existing, _)| *existing == name) else {
+                into.properties.push((name, schema));
+                continue;
+            };
+            let existing = slot.1;
+            let same = self.arena.target(existing) == self.arena.target(schema)
+                || self.arena.get(existing).fingerprint == self.arena.get(schema).fingerprint
+                || self.is_annotation_only(schema);
+            // The raw check walks both parts, so both schemas are the field's:
+            // the one kept types it, the other is its twin.
+            let (kept, twin) = if self.is_annotation_only(existing) {
+                (schema, None)
+            } else if same {
+                (existing, Some(schema))
+            } else if let Some(kept) = self.kept_of_two(existing, schema) {
+                (kept, Some(if kept == existing { schema } else { existing }))
+            } else {
+                self.warning(
+                    part_id,
+                    format!(
+                        "property `{name}` is declared differently in two `allOf` parts, and may be an \
+                         object or an array: it is typed as `serde_json::Value`, and validation checks both"
+                    ),
+                );
+                self.loose.insert((target, name.clone()));
+                (existing, Some(schema))
+            };
+            slot.1 = kept;
+            if let Some(twin) = twin {
+                let mut twins = self.twins.remove(&twin).unwrap_or_default();
+                twins.push(twin);
+                if kept != existing {
+                    twins.extend(self.twins.remove(&existing).unwrap_or_default());
                 }
+                self.twins.entry(kept).or_default().extend(twins);
             }
         }
         for name in part.required {
@@ -778,9 +842,13 @@ impl<'a> TypeBuilder<'a> {
         let type_id = self.reserve(id, hint, fingerprint, nullable);
         let mut scope = Scope::new();
         let mut fields = Vec::new();
+        let target = self.arena.target(id);
         for (wire, schema) in &keywords.properties {
-            let mut ty =
-                self.type_of(*schema, NameHint::Property { parent: type_id, property: wire.clone() });
+            let mut ty = if self.loose.contains(&(target, wire.clone())) {
+                TypeRef::Any
+            } else {
+                self.type_of(*schema, NameHint::Property { parent: type_id, property: wire.clone() })
+            };
             let nodes: Vec<SchemaId> = std::iter::once(*schema)
                 .chain(self.twins.get(schema).into_iter().flatten().copied())
                 .collect();
