@@ -200,7 +200,8 @@ fn every_document_generates_a_crate_that_compiles_cleanly_and_passes_its_tests()
     let test = RUNNER_TEST
         .replace("CRATES", &e2e::crate_idents(&members))
         .replace("KEYWORDS", present("keywords"))
-        .replace("HEADERS", present("headers"));
+        .replace("HEADERS", present("headers"))
+        .replace("TYPED", &[present("constructs"), present("keywords")].join(", "));
     workspace.write_runner("corpus-runner", &members, &test);
 
     workspace.clippy("corpus-runner", &[]);
@@ -228,7 +229,8 @@ fn every_document_generates_a_crate_that_compiles_cleanly_and_passes_its_tests()
 
 /// The runner's test; `CRATES` becomes the list of generated crates.
 const RUNNER_TEST: &str = r#"//! Written by tests/corpus.rs: every message of every generated crate against
-//! the reference validator, the keyword cases and the header cases.
+//! the reference validator, the keyword cases, the header cases, and the typed
+//! parse of the constructs and keywords crates against the reference.
 
 use asyncapi_rt::message::Mode;
 use asyncapi_tests::differential::{self, Config};
@@ -270,6 +272,50 @@ macro_rules! keyword_cases {
 #[test]
 fn keyword_cases_hold() {
     keyword_cases!(KEYWORDS);
+}
+
+/// The typed parse (`Event::parse`, a delivery's path) on the same bodies,
+/// for the crates whose messages are routed by their names: in strict mode it
+/// must accept what the reference accepts, and report the same pointers.
+macro_rules! typed_differential {
+    ($($krate:ident),*) => {{
+        use asyncapi_rt::message::RejectionKind;
+        let config = Config { cases: cases(), ..Config::default() };
+        let (mut messages, mut bodies, mut unrepresentable) = (0, 0, 0);
+        let mut failures: Vec<String> = Vec::new();
+        $(
+            for message in $krate::Message::ALL {
+                if !$krate::Event::NAMES.contains(&message.name()) {
+                    continue;
+                }
+                let validate = move |value: &Value| message.validate_json(value, Mode::Strict);
+                let parse = move |body: &[u8], mode: Mode| match $krate::Event::parse(body, mode) {
+                    Ok(event) => (event.message() == message).then_some(Ok(())),
+                    Err(rejection) => (rejection.kind == RejectionKind::Invalid
+                        && rejection.message.as_deref() == Some(message.name()))
+                    .then_some(Err(rejection.violations)),
+                };
+                let name = format!("{}/{}", stringify!($krate), message.name());
+                let report = differential::run_typed(&name, message.schema(), &validate, &parse, &config);
+                messages += 1;
+                bodies += report.typed;
+                unrepresentable += report.unrepresentable.len();
+                if !report.is_clean() {
+                    failures.push(report.to_string());
+                }
+            }
+        )*
+        println!(
+            "typed differential: {messages} messages, {bodies} bodies through the typed parse, \
+             {unrepresentable} valid ones the Rust types cannot hold"
+        );
+        assert!(messages > 0, "no message was routed by its name");
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }};
+}
+#[test]
+fn typed_parses_agree_with_the_reference() {
+    typed_differential!(TYPED);
 }
 
 /// Header sets, and the pointers of their violations, for `headers.asyncapi.yaml`.
