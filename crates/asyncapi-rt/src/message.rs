@@ -190,7 +190,7 @@ pub fn parse_validated<T: DeserializeOwned>(
     if mode == Mode::Lenient {
         match from_slice_objects::<T>(body) {
             Ok(value) => return checked(value, typed, || walked(body, mode, raw)),
-            Err(error) => return Err(explain::<T>(body, &error, mode, raw)),
+            Err(error) => return explain_or_reread::<T>(body, &error, mode, raw),
         }
     }
     walked(body, mode, raw)
@@ -278,37 +278,45 @@ pub fn parse_message<T: DeserializeOwned>(
 }
 
 /// Why `body` did not parse as a `T`: the schema's violations, or, when the
-/// schema allows the body, what the Rust type cannot hold.
-fn explain<T: DeserializeOwned>(
+/// schema allows the body, what the Rust type cannot hold. Or the `T` after
+/// all, when what stopped the typed parse was integers written as floats
+/// (see [`from_value_located`]).
+fn explain_or_reread<T: DeserializeOwned>(
     body: &[u8],
     error: &serde_json::Error,
     mode: Mode,
     raw: CheckJson,
-) -> Violations {
-    let value = match parse_json(body) {
-        Ok(value) => value,
-        Err(not_json) => return not_json,
-    };
-    if let Err(violations) = validate_json(&value, mode, raw) {
-        return violations;
-    }
-    match from_value_located::<T>(value) {
-        Err(violations) => violations,
-        // Parsing the bytes failed where parsing the value did not (a number too
-        // large for the bytes' path): report the original error.
-        Ok(_) => Violations::from(Violation {
+) -> Result<T, Violations> {
+    let value = parse_json(body)?;
+    validate_json(&value, mode, raw)?;
+    if T::deserialize(Objects(&value)).is_ok() {
+        // Parsing the bytes failed where parsing the value did not (a number
+        // too large for the bytes' path): report the original error.
+        return Err(Violations::from(Violation {
             pointer: String::new(),
             keyword: Keyword::Representable,
             message: error.to_string(),
-        }),
+        }));
     }
+    from_value_located::<T>(value)
 }
 
 /// `T::deserialize(value)`, with the pointer of the failure when it fails.
+///
+/// An integer written with a fraction or an exponent (`62.0`, `1e3`) is an
+/// integer to JSON Schema, and not to serde's `i64`: when `value` does not fit
+/// `T` as it is, it is read again with every such number written as the
+/// integer it is (a `serde_json::Value` field then holds `62`).
 fn from_value_located<T: DeserializeOwned>(value: Value) -> Result<T, Violations> {
     // A plain read first: tracking the path costs an allocation per key, and
     // only a failure needs it (the value is then read again, tracked).
     if let Ok(parsed) = T::deserialize(Objects(&value)) {
+        return Ok(parsed);
+    }
+    let mut integral = value.clone();
+    if whole_floats_as_integers(&mut integral)
+        && let Ok(parsed) = T::deserialize(Objects(&integral))
+    {
         return Ok(parsed);
     }
     serde_path_to_error::deserialize::<_, T>(Objects(value)).map_err(|error| {
@@ -316,6 +324,36 @@ fn from_value_located<T: DeserializeOwned>(value: Value) -> Result<T, Violations
         let message = format!("cannot be represented in Rust: {}", error.inner());
         Violations::from(Violation { pointer, keyword: Keyword::Representable, message })
     })
+}
+
+/// Rewrites every float of `value` that is a whole number within `i64` or
+/// `u64` as that integer; whether any was. (serde_json bounds the nesting,
+/// and so this recursion.)
+fn whole_floats_as_integers(value: &mut Value) -> bool {
+    const TWO_TO_63: f64 = 9_223_372_036_854_775_808.0;
+    const TWO_TO_64: f64 = 18_446_744_073_709_551_616.0;
+    match value {
+        Value::Number(number) => {
+            let Some(float) = number.as_f64().filter(|_| number.is_f64()) else { return false };
+            if float.fract() != 0.0 {
+                return false;
+            }
+            let integer = if (-TWO_TO_63..TWO_TO_63).contains(&float) {
+                serde_json::Number::from(float as i64)
+            } else if (0.0..TWO_TO_64).contains(&float) {
+                serde_json::Number::from(float as u64)
+            } else {
+                return false;
+            };
+            *number = integer;
+            true
+        }
+        Value::Array(items) => items.iter_mut().fold(false, |any, item| whole_floats_as_integers(item) | any),
+        Value::Object(members) => {
+            members.values_mut().fold(false, |any, member| whole_floats_as_integers(member) | any)
+        }
+        _ => false,
+    }
 }
 
 fn pointer_of(path: &serde_path_to_error::Path) -> String {
@@ -956,6 +994,34 @@ mod tests {
         violations.iter().map(|v| (v.pointer.as_str(), v.keyword)).collect()
     }
 
+    /// JSON Schema's integers include `62.0` and `1e3`; serde's `i64` does not.
+    #[test]
+    fn integers_written_as_floats_parse_in_both_modes() {
+        for mode in [Mode::Lenient, Mode::Strict] {
+            let point = parse_validated::<Point>(br#"{"x": 62.0, "name": "a"}"#, mode, typed, raw).unwrap();
+            assert_eq!(point, Point { x: 62, name: "a".into() });
+            let point = parse_validated::<Point>(br#"{"x": 1e3, "name": "a"}"#, mode, typed, raw).unwrap();
+            assert_eq!(point.x, 1000);
+            // Not an integer: the schema says so.
+            let refused =
+                parse_validated::<Point>(br#"{"x": 1.5, "name": "a"}"#, mode, typed, raw).unwrap_err();
+            assert_eq!(pointers(&refused), [("/x", Keyword::Type)]);
+        }
+    }
+
+    #[test]
+    fn whole_floats_become_the_integers_they_are() {
+        let mut value =
+            serde_json::json!({"a": [62.0, -0.0, 1.5, 1e3, 2, -9.2e18, 1.8e19, 1e20], "b": "7.0"});
+        assert!(whole_floats_as_integers(&mut value));
+        assert_eq!(
+            value.to_string(),
+            r#"{"a":[62,0,1.5,1000,2,-9200000000000000000,18000000000000000000,1e+20],"b":"7.0"}"#
+        );
+        let mut none = serde_json::json!([1, 1.5, "2.0", null]);
+        assert!(!whole_floats_as_integers(&mut none));
+    }
+
     #[test]
     fn valid_bodies_parse_on_the_fast_path() {
         let point = parse_validated::<Point>(br#"{"x": 1, "name": "a"}"#, Mode::Lenient, typed, raw).unwrap();
@@ -1057,13 +1123,13 @@ mod tests {
 
     #[test]
     fn what_the_schema_allows_but_rust_cannot_hold_is_located() {
-        // 1.0 is an integer to JSON Schema, not to i64.
+        // 1e20 is an integer to JSON Schema, beyond any i64.
         let error =
-            parse_validated::<Point>(br#"{"x": 1.0, "name": "a"}"#, Mode::Lenient, typed, raw).unwrap_err();
+            parse_validated::<Point>(br#"{"x": 1e20, "name": "a"}"#, Mode::Lenient, typed, raw).unwrap_err();
         assert_eq!(pointers(&error), [("/x", Keyword::Representable)]);
         // Strict mode reads the walked value, located the same way.
         let error =
-            parse_validated::<Point>(br#"{"x": 1.0, "name": "a"}"#, Mode::Strict, typed, raw).unwrap_err();
+            parse_validated::<Point>(br#"{"x": 1e20, "name": "a"}"#, Mode::Strict, typed, raw).unwrap_err();
         assert_eq!(pointers(&error), [("/x", Keyword::Representable)]);
     }
 
