@@ -85,8 +85,8 @@ pub enum Format {
 }
 
 /// The formats the runtime checks, by JSON Schema name.
-pub const CHECKED_FORMATS: [&str; 13] = {
-    let mut names = [""; 13];
+pub const CHECKED_FORMATS: [&str; 16] = {
+    let mut names = [""; 16];
     let mut index = 0;
     while index < names.len() {
         names[index] = asyncapi_rt::format::Format::ALL[index].name();
@@ -526,7 +526,7 @@ impl Parser<'_> {
                         let format = Format::parse(format);
                         if let Format::Other(name) = &format {
                             self.diagnostics.push(
-                                Diagnostic::warning(format!("format `{name}` is not checked: JSON Schema treats unknown formats as annotations"))
+                                Diagnostic::warning(format!("format `{name}` is not checked: JSON Schema lets a validator treat a format it does not check as an annotation"))
                                     .at(self.sources.locate(&at))
                                     .with_help(format!("checked formats: {}", CHECKED_FORMATS.join(", "))),
                             );
