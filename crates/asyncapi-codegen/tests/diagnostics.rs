@@ -247,7 +247,7 @@ broken! {
         => "messages `UserCreated`, `UserUpdated` cannot be told apart"
         at "ambiguous.yaml:20:5", "/components/messages/UserUpdated", "--allow-ambiguous-routing";
     content_encoding: "content-encoding.yaml"
-        => "`contentEncoding` is not supported"
+        => "64 is not of type \"string\""
         at "content-encoding.yaml:14:15", "/channels/files/subscribe/message/payload/properties/data/contentEncoding";
     billion_laughs: "billion-laughs.yaml"
         => "YAML aliases expand this document to more than 2000000 nodes"

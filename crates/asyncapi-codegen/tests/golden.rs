@@ -28,9 +28,21 @@ fn generate(options: &Options) -> Files {
 }
 
 fn generate_text(text: &str) -> Files {
+    generated(text).files
+}
+
+/// The crate generated from `text`, with its warnings.
+fn generated(text: &str) -> asyncapi_codegen::Generated {
     asyncapi_codegen::generate_from_text(text, "spec.yaml", &options("spec.yaml"))
         .unwrap_or_else(|diagnostics| panic!("{diagnostics}"))
-        .files
+}
+
+/// The item of `text` that starts with `start`, to its closing brace (the
+/// start left out).
+fn item<'t>(text: &'t str, start: &str) -> &'t str {
+    let from = text.find(start).unwrap_or_else(|| panic!("{start} in {text}"));
+    let rest = &text[from + start.len()..];
+    &rest[..rest.find("\n}\n").unwrap_or(rest.len())]
 }
 
 const GOTOWEBINAR: &str = "spec/gotowebinar-webhooks.asyncapi.yaml";
@@ -468,12 +480,6 @@ components:
 ",
     );
     let (types, validate) = (&files["src/types.rs"], &files["src/validate.rs"]);
-    // The item of `text` that starts with `start`, to its closing brace.
-    fn item<'t>(text: &'t str, start: &str) -> &'t str {
-        let from = text.find(start).unwrap_or_else(|| panic!("{start}"));
-        let rest = &text[from + start.len()..];
-        &rest[..rest.find("\n}\n").unwrap_or(rest.len())]
-    }
     let webinar = item(types, "pub struct Webinar {");
     let check = item(validate, "fn check_webinar<");
     assert!(!webinar.contains("string_or_integer"), "the aliased key reads no integers: {webinar}");
@@ -643,15 +649,9 @@ components:
         size: {minimum: 0}
         detail: {type: object, properties: {from: {type: string}}}
 ";
-    let generated = asyncapi_codegen::generate_from_text(document, "spec.yaml", &options("spec.yaml"))
-        .unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
+    let generated = generated(document);
     let types = &generated.files["src/types.rs"];
     let event = &generated.files["src/event.rs"];
-    fn item<'t>(text: &'t str, start: &str) -> &'t str {
-        let from = text.find(start).unwrap_or_else(|| panic!("{start} in {text}"));
-        let rest = &text[from..];
-        &rest[..rest.find("\n}\n").unwrap_or(rest.len())]
-    }
     let opened = item(types, "pub struct EventsSubscribe0 {");
     for field in [
         "pub kind: EventsSubscribe0Kind,",
@@ -694,8 +694,7 @@ channels:
               allOf: [{items: [{type: integer}, {type: string}]}]
               items: [{type: integer}]
 ";
-    let generated = asyncapi_codegen::generate_from_text(document, "spec.yaml", &options("spec.yaml"))
-        .unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
+    let generated = generated(document);
     let types = &generated.files["src/types.rs"];
     assert!(types.contains("pub pair: Option<serde_json::Value>,"), "{types}");
     let warnings = generated.warnings.to_string();

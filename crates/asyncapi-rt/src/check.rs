@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 
 use serde_json::{Map, Number, Value};
 
+use crate::content::{self, Encoding, MediaType, Problem};
 use crate::format::Format;
 use crate::message::Mode;
 use crate::path::Path;
@@ -324,6 +325,31 @@ pub fn format(text: &str, format: Format, at: &Path<'_>, out: &mut Violations) {
     if !format.is_valid(text) {
         let message = Message::new().value(text).text(" is not a valid ").text(format.name());
         out.push(at, Keyword::Format, message.finish());
+    }
+}
+
+/// `contentEncoding` and `contentMediaType`, together: see [`crate::content`].
+pub fn content(
+    text: &str,
+    encoding: Option<Encoding>,
+    media_type: Option<MediaType>,
+    at: &Path<'_>,
+    out: &mut Violations,
+) {
+    match content::check(text, encoding, media_type) {
+        None => {}
+        Some(Problem::Encoding(encoding)) => {
+            let message = Message::new().value(text).text(" is not ").text(encoding.name());
+            let message = match media_type {
+                Some(media_type) => message.text(" holding ").text(media_type.name()).text(" text"),
+                None => message,
+            };
+            out.push(at, Keyword::ContentEncoding, message.finish());
+        }
+        Some(Problem::MediaType(media_type)) => {
+            let message = Message::new().value(text).text(" does not hold ").text(media_type.name());
+            out.push(at, Keyword::ContentMediaType, message.finish());
+        }
     }
 }
 

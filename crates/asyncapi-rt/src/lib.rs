@@ -5,8 +5,8 @@
 //! written once and tested once:
 //!
 //! - [`violation`] and [`path`]: what a validator reports, and where.
-//! - [`check`] and [`format`]: the JSON Schema keyword and format checks that
-//!   generated validators call.
+//! - [`check`], [`format`] and [`content`]: the JSON Schema keyword, format
+//!   and content (encoding, media type) checks that generated validators call.
 //! - [`serde_helpers`]: (de)serializers for lenient keys and exact timestamps.
 //! - [`message`]: the traits generated types implement.
 //! - [`signature`]: webhook signature verification (HMAC, several secrets).
@@ -24,6 +24,7 @@ pub mod axum;
 pub mod body;
 pub mod channel;
 pub mod check;
+pub mod content;
 pub mod dedupe;
 pub mod dispatch;
 pub mod format;

@@ -9,6 +9,7 @@
 //! validator judges every body, and the harness counts what it says.
 
 use asyncapi_rt::check::decimal;
+use asyncapi_rt::content;
 use serde_json::{Map, Number, Value, json};
 
 use super::pattern::Patterns;
@@ -63,6 +64,18 @@ pub fn valid_formats(format: &str) -> &'static [&'static str] {
         "uuid" => &["2eb8aa08-aa98-11ea-b4aa-73b441d16380", "F81D4FAE-7DEC-11D0-A765-00A0C91E6BF6"],
         "regex" => &["^[a-z]+$", "\\d{2,3}", "(a|b)*", ""],
         _ => &[],
+    }
+}
+
+/// `bytes` in an RFC 4648 encoding, as `contentEncoding` names it.
+pub fn encode(encoding: content::Encoding, bytes: &[u8]) -> String {
+    use data_encoding::{BASE32, BASE32HEX, BASE64, BASE64URL, HEXLOWER};
+    match encoding {
+        content::Encoding::Base64 => BASE64.encode(bytes),
+        content::Encoding::Base64Url => BASE64URL.encode(bytes),
+        content::Encoding::Base32 => BASE32.encode(bytes),
+        content::Encoding::Base32Hex => BASE32HEX.encode(bytes),
+        content::Encoding::Base16 => HEXLOWER.encode(bytes),
     }
 }
 
@@ -444,6 +457,9 @@ impl<'s> Generator<'s> {
     }
 
     fn string(&mut self, flat: &Map<String, Value>) -> Value {
+        if let Some(content) = self.content(flat) {
+            return Value::String(content);
+        }
         let min = minimum(flat, "minLength").unwrap_or(0);
         let max = count(flat, "maxLength").unwrap_or(usize::MAX);
         let pattern = flat.get("pattern").and_then(Value::as_str).map(str::to_owned);
@@ -474,6 +490,30 @@ impl<'s> Generator<'s> {
         let upper = max.min(min.saturating_add(12));
         let length = self.rng.between(min, upper);
         Value::String(self.text(length))
+    }
+
+    /// A string that holds what `contentMediaType` says (when the runtime
+    /// reads it), encoded as `contentEncoding` says (when it decodes it);
+    /// `None` for a schema without either.
+    pub fn content(&mut self, flat: &Map<String, Value>) -> Option<String> {
+        let encoding = flat.get("contentEncoding").and_then(Value::as_str);
+        let media_type = flat.get("contentMediaType").and_then(Value::as_str);
+        if encoding.is_none() && media_type.is_none() {
+            return None;
+        }
+        let text = match media_type.and_then(content::MediaType::from_name) {
+            Some(content::MediaType::Json) => {
+                (*self.rng.pick(&["{}", "[1, 2]", "{\"a\": \"\u{e9}\"}", "null", "\"x\""])?).to_owned()
+            }
+            None => {
+                let length = self.rng.below(12);
+                self.text(length)
+            }
+        };
+        Some(match encoding.and_then(content::Encoding::from_name) {
+            Some(encoding) => encode(encoding, text.as_bytes()),
+            None => text,
+        })
     }
 
     /// A string of `length` code points, now and then beyond ASCII.
@@ -616,7 +656,7 @@ fn types_of(flat: &Map<String, Value>, depth: usize) -> Vec<&'static str> {
     if has(&["items", "additionalItems", "contains", "minItems", "maxItems", "uniqueItems"]) {
         types.push("array");
     }
-    if has(&["minLength", "maxLength", "pattern", "format"]) {
+    if has(&["minLength", "maxLength", "pattern", "format", "contentEncoding", "contentMediaType"]) {
         types.push("string");
     }
     if has(&["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"]) {

@@ -14,11 +14,12 @@
 use serde_json::{Map, Value, json};
 
 use asyncapi_rt::check::decimal;
+use asyncapi_rt::content;
 
 pub use crate::json_path::Segment;
 use crate::json_path::{get, get_mut, pointer, remove};
 
-use super::generate::{Generator, decimal_text, invalid_formats, parse_number, valid_formats};
+use super::generate::{Generator, decimal_text, encode, invalid_formats, parse_number, valid_formats};
 use super::schema::{Schema, count, declared_types, has_type};
 
 /// A place in a body and the schemas that apply there.
@@ -478,6 +479,20 @@ impl<'s> Generator<'s> {
             }
             let edited = self.edit_text(text);
             out.push((format!("{format} edited"), Edit::Replace(Value::String(edited))));
+        }
+        if k.contains_key("contentEncoding") || k.contains_key("contentMediaType") {
+            let edited = self.edit_text(text);
+            out.push(("content edited".to_owned(), Edit::Replace(Value::String(edited))));
+            // Not JSON, but in the encoding.
+            let broken =
+                match k.get("contentEncoding").and_then(Value::as_str).and_then(content::Encoding::from_name)
+                {
+                    Some(encoding) => encode(encoding, b"{:}"),
+                    None => "{:}".to_owned(),
+                };
+            out.push(("content not JSON".to_owned(), Edit::Replace(Value::String(broken))));
+            // JSON, but not encoded.
+            out.push(("content not encoded".to_owned(), Edit::Replace(json!("{}"))));
         }
     }
 

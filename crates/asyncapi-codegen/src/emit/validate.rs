@@ -14,6 +14,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use asyncapi_rt::content;
 use proc_macro2::{Delimiter, Ident, Literal, TokenStream, TokenTree};
 use quote::{format_ident, quote};
 use serde_json::{Number, Value};
@@ -713,6 +714,17 @@ impl<'a> Validators<'a> {
             let format = format_variant(name);
             body.extend(quote!(check::format(text, Format::#format, at, out);));
         }
+        if k.content_encoding.is_some() || k.content_media_type.is_some() {
+            let encoding = match k.content_encoding.map(encoding_variant) {
+                Some(variant) => quote!(Some(asyncapi_rt::content::Encoding::#variant)),
+                None => quote!(None),
+            };
+            let media_type = match k.content_media_type {
+                Some(content::MediaType::Json) => quote!(Some(asyncapi_rt::content::MediaType::Json)),
+                None => quote!(None),
+            };
+            body.extend(quote!(check::content(text, #encoding, #media_type, at, out);));
+        }
         body
     }
 
@@ -1164,6 +1176,17 @@ fn json_type(json_type: JsonType) -> TokenStream {
         JsonType::Object => quote!(JsonType::Object),
         JsonType::String => quote!(JsonType::String),
     }
+}
+
+fn encoding_variant(encoding: content::Encoding) -> Ident {
+    let name = match encoding {
+        content::Encoding::Base64 => "Base64",
+        content::Encoding::Base64Url => "Base64Url",
+        content::Encoding::Base32 => "Base32",
+        content::Encoding::Base32Hex => "Base32Hex",
+        content::Encoding::Base16 => "Base16",
+    };
+    format_ident!("{name}")
 }
 
 fn format_variant(name: &str) -> Ident {

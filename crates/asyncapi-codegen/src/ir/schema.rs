@@ -7,10 +7,12 @@
 
 use std::collections::HashMap;
 
+use asyncapi_rt::content;
 use serde_json::{Number, Value};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{Site, Sources};
+use crate::pointer;
 
 /// Index of a node in [`SchemaArena`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -153,6 +155,11 @@ pub struct Keywords {
     pub max_length: Option<u64>,
     pub pattern: Option<String>,
     pub format: Option<Format>,
+    /// `contentEncoding`, when the validators decode it.
+    pub content_encoding: Option<content::Encoding>,
+    /// `contentMediaType`, when the validators read it (and can decode the
+    /// `contentEncoding`, if there is one).
+    pub content_media_type: Option<content::MediaType>,
 
     pub minimum: Option<Number>,
     pub maximum: Option<Number>,
@@ -215,7 +222,11 @@ impl Keywords {
     }
 
     pub fn has_string_keywords(&self) -> bool {
-        self.min_length.is_some() || self.max_length.is_some() || self.pattern.is_some()
+        self.min_length.is_some()
+            || self.max_length.is_some()
+            || self.pattern.is_some()
+            || self.content_encoding.is_some()
+            || self.content_media_type.is_some()
     }
 
     pub fn has_number_keywords(&self) -> bool {
@@ -560,14 +571,15 @@ impl Parser<'_> {
                     _ => self.error(&at, "`discriminator` must be a property name (AsyncAPI 2.6)".to_owned()),
                 },
                 "$id" => self.identifier(value, members, &at),
-                "contentMediaType" | "contentEncoding" => {
-                    self.diagnostics.push(
-                        Diagnostic::error(format!(
-                            "`{key}` is not supported: the generator cannot turn it into a check"
-                        ))
-                        .at(self.sources.locate(&at))
-                        .with_help("remove it: the value is then checked as a plain string"),
-                    );
+                "contentEncoding" => {
+                    let names = content::Encoding::ALL.map(content::Encoding::name);
+                    keywords.content_encoding =
+                        self.content_name(value, &at, content::Encoding::from_name, &names);
+                }
+                "contentMediaType" => {
+                    let names = content::MediaType::ALL.map(content::MediaType::name);
+                    keywords.content_media_type =
+                        self.content_name(value, &at, content::MediaType::from_name, &names);
                 }
                 _ if ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-") => {}
                 _ => self.diagnostics.push(
@@ -576,12 +588,52 @@ impl Parser<'_> {
                 ),
             }
         }
+        if keywords.content_encoding.is_none()
+            && members.contains_key("contentEncoding")
+            && let Some(media_type) = keywords.content_media_type.take()
+        {
+            self.diagnostics.push(
+                Diagnostic::warning(format!(
+                    "contentMediaType `{}` is not checked either: the content is in an encoding the \
+                     validators do not decode",
+                    media_type.name()
+                ))
+                .at(self.sources.locate(&site.join("contentMediaType"))),
+            );
+        }
         if (keywords.then.is_some() || keywords.else_.is_some()) && keywords.if_.is_none() {
             // Without `if`, draft-07 ignores `then` and `else`.
             keywords.then = None;
             keywords.else_ = None;
         }
         if members.is_empty() { SchemaKind::Any } else { SchemaKind::Keywords(Box::new(keywords)) }
+    }
+
+    /// The `contentEncoding` or `contentMediaType` named by `value`, when the
+    /// validators check it; a warning says when they do not.
+    fn content_name<T>(
+        &mut self,
+        value: &Value,
+        at: &Site,
+        from_name: fn(&str) -> Option<T>,
+        checked: &[&str],
+    ) -> Option<T> {
+        let keyword = pointer::last_token(&at.pointer).unwrap_or_default();
+        let Value::String(name) = value else {
+            self.error(at, format!("`{keyword}` must be a string"));
+            return None;
+        };
+        let found = from_name(name);
+        if found.is_none() {
+            self.diagnostics.push(
+                Diagnostic::warning(format!(
+                    "{keyword} `{name}` is not checked: JSON Schema lets a validator treat it as an annotation"
+                ))
+                .at(self.sources.locate(at))
+                .with_help(format!("checked: {}", checked.join(", "))),
+            );
+        }
+        found
     }
 
     /// `$id` names a schema and checks nothing, but any `$id` other than a
@@ -872,15 +924,44 @@ mod tests {
     #[test]
     fn rejects_what_cannot_become_code() {
         let (_, _, diagnostics) =
-            parse("root:\n  contentEncoding: base64\n  pattern: '(unclosed'\n  format: binary\n");
+            parse("root:\n  contentEncoding: 7\n  pattern: '(unclosed'\n  format: binary\n");
         let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
-        assert!(messages[0].starts_with("`contentEncoding` is not supported"), "{messages:?}");
+        assert!(messages[0].starts_with("`contentEncoding` must be a string"), "{messages:?}");
         assert!(
             messages[1].starts_with("`(unclosed` is not a valid ECMA-262 regular expression"),
             "{messages:?}"
         );
         assert!(messages[2].starts_with("format `binary` is not checked"), "{messages:?}");
         assert_eq!(diagnostics.errors().count(), 2);
+    }
+
+    #[test]
+    fn content_keywords_are_checked_when_the_runtime_can() {
+        let (arena, id, diagnostics) =
+            parse("root:\n  contentEncoding: base64\n  contentMediaType: application/json\n");
+        let keywords = arena.keywords(id).unwrap();
+        assert_eq!(keywords.content_encoding, Some(content::Encoding::Base64));
+        assert_eq!(keywords.content_media_type, Some(content::MediaType::Json));
+        assert!(diagnostics.is_empty(), "{diagnostics}");
+        // An encoding it cannot decode hides the media type too: both warned of.
+        let (arena, id, diagnostics) =
+            parse("root:\n  contentEncoding: quoted-printable\n  contentMediaType: application/json\n");
+        let keywords = arena.keywords(id).unwrap();
+        assert_eq!((keywords.content_encoding, keywords.content_media_type), (None, None));
+        let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert!(messages[0].starts_with("contentEncoding `quoted-printable` is not checked"), "{messages:?}");
+        assert!(
+            messages[1].starts_with("contentMediaType `application/json` is not checked either"),
+            "{messages:?}"
+        );
+        assert_eq!(diagnostics.errors().count(), 0);
+        // A media type it cannot read leaves the encoding checked.
+        let (arena, id, _) = parse("root:\n  contentEncoding: base64\n  contentMediaType: image/png\n");
+        let keywords = arena.keywords(id).unwrap();
+        assert_eq!(
+            (keywords.content_encoding, keywords.content_media_type),
+            (Some(content::Encoding::Base64), None)
+        );
     }
 
     #[test]
