@@ -12,7 +12,7 @@
 //! | resolve | [`resolve`] | follows `$ref`s, merges message traits |
 //! | IR | [`ir`] | schemas, named types, messages, routing; every name |
 //! | emit | [`emit`] | Rust code through `quote!`, syn and prettyplease |
-//! | write | [`write`] | writes the crate, or compares it (`--check`) |
+//! | write | [`write`](mod@write) | writes the crate, or compares it (`--check`) |
 //!
 //! ```no_run
 //! let options = asyncapi_codegen::Options::new("spec/api.yaml");
@@ -22,6 +22,10 @@
 //! }
 //! # Ok::<(), std::io::Error>(())
 //! ```
+
+// The module docs are written for the generator's maintainers, and link to
+// private items: `cargo doc --document-private-items` resolves them all.
+#![allow(rustdoc::private_intra_doc_links)]
 
 pub mod check;
 pub mod diagnostic;

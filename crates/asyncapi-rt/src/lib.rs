@@ -5,7 +5,7 @@
 //! written once and tested once:
 //!
 //! - [`violation`] and [`path`]: what a validator reports, and where.
-//! - [`check`], [`format`] and [`content`]: the JSON Schema keyword, format
+//! - [`check`], [`format`](mod@format) and [`content`]: the JSON Schema keyword, format
 //!   and content (encoding, media type) checks that generated validators call.
 //! - [`serde_helpers`]: (de)serializers for lenient keys and exact timestamps.
 //! - [`message`]: the traits generated types implement.
