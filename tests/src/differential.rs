@@ -268,12 +268,35 @@ pub const INTENDED_DIFFERENCES: &[IntendedDifference] = &[
         reason: "the encoding is checked whatever the media type; jsonschema checks neither when it does \
                  not know the media type",
         explains: |schema, value| {
-            schema.contains("\"contentEncoding\"")
-                && schema.contains("\"contentMediaType\"")
-                && holds(value, &|value| value.is_string())
+            let Some(text) = value.as_str() else { return false };
+            let Ok(schema) = serde_json::from_str::<Value>(schema) else { return false };
+            let mut unread = Vec::new();
+            encodings_beside_unread_media_types(&schema, &mut unread);
+            unread.iter().any(|encoding| encoding.decode(text).is_none())
         },
     },
 ];
+
+/// The encodings the runtime decodes that a schema object of `schema` names
+/// beside a `contentMediaType` the runtime does not read.
+fn encodings_beside_unread_media_types(schema: &Value, out: &mut Vec<asyncapi_rt::content::Encoding>) {
+    use asyncapi_rt::content::{Encoding, MediaType};
+    match schema {
+        Value::Object(members) => {
+            let encoding =
+                members.get("contentEncoding").and_then(Value::as_str).and_then(Encoding::from_name);
+            let media_type = members.get("contentMediaType").and_then(Value::as_str);
+            if let (Some(encoding), Some(media_type)) = (encoding, media_type)
+                && MediaType::from_name(media_type).is_none()
+            {
+                out.push(encoding);
+            }
+            members.values().for_each(|member| encodings_beside_unread_media_types(member, out));
+        }
+        Value::Array(items) => items.iter().for_each(|item| encodings_beside_unread_media_types(item, out)),
+        _ => {}
+    }
+}
 
 /// Whether the schema names `format` somewhere.
 fn uses_format(schema_json: &str, format: &str) -> bool {

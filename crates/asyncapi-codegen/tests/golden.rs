@@ -611,9 +611,10 @@ components:
 
 /// `allOf: [base, refinement]` where both parts declare the same properties:
 /// a scalar takes the more precise of its two schemas (the const that then
-/// routes the message, an enum, a typed format), and an object that both
-/// parts shape is any JSON value, with a warning. The document generated no
-/// crate before ("cannot merge this `allOf` part").
+/// routes the message, an enum, a typed format) when its type holds every
+/// value valid for both, and an object that both parts shape is any JSON
+/// value, with a warning. The document generated no crate before ("cannot
+/// merge this `allOf` part").
 #[test]
 fn all_of_refinements_keep_the_more_precise_type() {
     let document = "asyncapi: 2.6.0
@@ -631,6 +632,8 @@ channels:
                     state: {enum: [open, closed]}
                     at: {format: date-time}
                     size: {type: integer}
+                    count: {format: date-time}
+                    label: {required: [id]}
           - payload:
               allOf:
                 - properties:
@@ -647,6 +650,8 @@ components:
         state: {type: string, minLength: 1}
         at: {type: string}
         size: {minimum: 0}
+        count: {type: integer}
+        label: {type: string}
         detail: {type: object, properties: {from: {type: string}}}
 ";
     let generated = generated(document);
@@ -658,6 +663,10 @@ components:
         "pub state: Option<State>,",
         "pub at: Option<chrono::DateTime<chrono::FixedOffset>>,",
         "pub size: Option<i64>,",
+        // A value valid for both is an integer or a string: the keywords
+        // beside `type` apply to other kinds, and type nothing.
+        "pub count: Option<i64>,",
+        "pub label: Option<String>,",
         "pub detail: Option<Detail>,",
     ] {
         assert!(opened.contains(field), "{field} in {opened}");

@@ -340,10 +340,6 @@ pub fn content(
         None => {}
         Some(Problem::Encoding(encoding)) => {
             let message = Message::new().value(text).text(" is not ").text(encoding.name());
-            let message = match media_type {
-                Some(media_type) => message.text(" holding ").text(media_type.name()).text(" text"),
-                None => message,
-            };
             out.push(at, Keyword::ContentEncoding, message.finish());
         }
         Some(Problem::MediaType(media_type)) => {

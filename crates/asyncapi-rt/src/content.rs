@@ -81,9 +81,10 @@ impl MediaType {
 /// What is wrong with the content of a string, if anything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Problem {
-    /// Not in the encoding, or decoding to bytes that are not UTF-8 text where
-    /// a media type is to be read from them.
+    /// Not in the encoding.
     Encoding(Encoding),
+    /// Not a document of the media type (bytes that are not UTF-8 are no
+    /// `application/json` text).
     MediaType(MediaType),
 }
 
@@ -97,8 +98,7 @@ pub fn check(text: &str, encoding: Option<Encoding>, media_type: Option<MediaTyp
     let media_type = media_type?;
     match std::str::from_utf8(&bytes) {
         Ok(decoded) if media_type.is_valid(decoded) => None,
-        Ok(_) => Some(Problem::MediaType(media_type)),
-        Err(_) => Some(Problem::Encoding(encoding)),
+        _ => Some(Problem::MediaType(media_type)),
     }
 }
 
@@ -136,8 +136,8 @@ mod tests {
         assert_eq!(check("eyJmb28iOiAiYmFyIn0K", base64, json), None);
         assert_eq!(check("ezp9Cg==", base64, json), Some(Problem::MediaType(MediaType::Json)));
         assert_eq!(check("{}", base64, json), Some(Problem::Encoding(Encoding::Base64)));
-        // Bytes that are not UTF-8 are no JSON text, and no text at all.
-        assert_eq!(check("/w==", base64, json), Some(Problem::Encoding(Encoding::Base64)));
+        // Bytes that are not UTF-8 are no JSON text.
+        assert_eq!(check("/w==", base64, json), Some(Problem::MediaType(MediaType::Json)));
         assert_eq!(check("/w==", base64, None), None);
         assert_eq!(check("anything", None, None), None);
     }

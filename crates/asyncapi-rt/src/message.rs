@@ -298,24 +298,28 @@ fn explain_or_reread<T: DeserializeOwned>(
             message: error.to_string(),
         }));
     }
-    from_value_located::<T>(value)
+    reread_located(value)
 }
 
 /// `T::deserialize(value)`, with the pointer of the failure when it fails.
-///
-/// An integer written with a fraction or an exponent (`62.0`, `1e3`) is an
-/// integer to JSON Schema, and not to serde's `i64`: when `value` does not fit
-/// `T` as it is, it is read again with every such number written as the
-/// integer it is (a `serde_json::Value` field then holds `62`).
 fn from_value_located<T: DeserializeOwned>(value: Value) -> Result<T, Violations> {
     // A plain read first: tracking the path costs an allocation per key, and
     // only a failure needs it (the value is then read again, tracked).
     if let Ok(parsed) = T::deserialize(Objects(&value)) {
         return Ok(parsed);
     }
-    let mut integral = value.clone();
-    if whole_floats_as_integers(&mut integral)
-        && let Ok(parsed) = T::deserialize(Objects(&integral))
+    reread_located(value)
+}
+
+/// `value`, which did not fit `T` as it is, read again.
+///
+/// An integer written with a fraction or an exponent (`62.0`, `1e3`) is an
+/// integer to JSON Schema, and not to serde's `i64`: the value is read with
+/// every such number written as the integer it is (a `serde_json::Value`
+/// field then holds `62`). What still does not fit is located.
+fn reread_located<T: DeserializeOwned>(mut value: Value) -> Result<T, Violations> {
+    if whole_floats_as_integers(&mut value)
+        && let Ok(parsed) = T::deserialize(Objects(&value))
     {
         return Ok(parsed);
     }
@@ -1007,6 +1011,20 @@ mod tests {
                 parse_validated::<Point>(br#"{"x": 1.5, "name": "a"}"#, mode, typed, raw).unwrap_err();
             assert_eq!(pointers(&refused), [("/x", Keyword::Type)]);
         }
+    }
+
+    /// What still does not fit once whole floats are integers is what is reported.
+    #[test]
+    fn the_obstacle_left_after_rewriting_floats_is_located() {
+        #[derive(Debug, Deserialize)]
+        struct Two {
+            #[allow(dead_code)]
+            a: i64,
+            #[allow(dead_code)]
+            x: i64,
+        }
+        let error = from_value_located::<Two>(serde_json::json!({"a": 1.0, "x": 1e20})).unwrap_err();
+        assert_eq!(pointers(&error), [("/x", Keyword::Representable)]);
     }
 
     #[test]

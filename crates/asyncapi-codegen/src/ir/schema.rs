@@ -251,8 +251,9 @@ impl Keywords {
     }
 
     /// How closely the Rust type of a scalar schema fits its values: a
-    /// constant or enum, then a typed format, then an integer, then a declared
-    /// `type`, then types inferred from keywords (or none: any value).
+    /// constant or enum, then a checked format (typed, or checked in a
+    /// `String`), then an integer, then a declared `type`, then types inferred
+    /// from keywords (or none: any value).
     pub fn type_precision(&self) -> u8 {
         if self.enum_values.is_some() || self.const_value.is_some() {
             4

@@ -286,7 +286,7 @@ pub struct TypeBuilder<'a> {
     lenient: BTreeSet<SchemaId>,
     fields: BTreeSet<SchemaId>,
     /// The property schemas an `allOf` merge dropped as copies of the one it
-    /// kept, or as less precise scalars, by the one kept.
+    /// kept, or as less precise, by the one kept (see [`Self::with_twins`]).
     twins: HashMap<SchemaId, Vec<SchemaId>>,
     /// Properties that two `allOf` parts declare differently, where either
     /// may be an object or an array: typed as `serde_json::Value`, by merge
@@ -471,23 +471,88 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// For a property two `allOf` parts declare as `a` and `b`, the one whose
-    /// Rust type holds every value valid for both, and best: when one may be
-    /// an object or an array, that one (the other adds no members); when
-    /// neither, the more precise (a value valid for both is valid for each).
-    /// `None` when both may be objects or arrays, whose members the two parts
-    /// could share out between them.
+    /// Rust type holds every value valid for both, and best; `None` when both
+    /// may be objects or arrays (whose members the two parts could share out
+    /// between them), or when neither says its kind of value and they guess
+    /// different ones.
+    ///
+    /// A value valid for both is valid for each. So a schema that says its
+    /// kinds (by `type`, `enum` or `const`) is always a safe choice, and one
+    /// that does not is safe when its type holds those kinds: `{format:
+    /// date-time}` refines `{type: string}` to a timestamp, and does not turn
+    /// `{type: integer}` into one.
     fn kept_of_two(&self, a: SchemaId, b: SchemaId) -> Option<SchemaId> {
-        let shape = |id: SchemaId| match &self.arena.get(self.arena.target(id)).kind {
-            SchemaKind::Keywords(keywords) => Some((keywords.may_be_compound(), keywords.type_precision())),
-            SchemaKind::Any => Some((false, 0)),
-            SchemaKind::Nothing | SchemaKind::Ref { .. } => None,
+        let (Some(shape_a), Some(shape_b)) = (self.property_shape(a), self.property_shape(b)) else {
+            // A `false` part (or a broken chain, reported elsewhere): no value
+            // is valid, any type will do.
+            return Some(a);
         };
-        let ((compound_a, precision_a), (compound_b, precision_b)) = (shape(a)?, shape(b)?);
-        match (compound_a, compound_b) {
-            (true, true) => None,
+        if shape_a.compound && shape_b.compound {
+            return None;
+        }
+        let better = |first: (SchemaId, &PropertyShape), second: (SchemaId, &PropertyShape)| {
+            if second.1.precision > first.1.precision { second.0 } else { first.0 }
+        };
+        match (shape_a.declared, shape_b.declared) {
+            (true, true) => Some(match (shape_a.compound, shape_b.compound) {
+                (true, false) => a,
+                (false, true) => b,
+                _ => better((a, &shape_a), (b, &shape_b)),
+            }),
+            (true, false) if holds(&shape_b.kinds, &shape_a.kinds) => {
+                Some(better((a, &shape_a), (b, &shape_b)))
+            }
             (true, false) => Some(a),
+            (false, true) if holds(&shape_a.kinds, &shape_b.kinds) => {
+                Some(better((b, &shape_b), (a, &shape_a)))
+            }
             (false, true) => Some(b),
-            (false, false) => Some(if precision_b > precision_a { b } else { a }),
+            (false, false) if shape_a.kinds == shape_b.kinds => Some(better((a, &shape_a), (b, &shape_b))),
+            (false, false) => None,
+        }
+    }
+
+    /// `schema` and its twins, theirs included (a merge may keep a schema
+    /// that kept others in an earlier merge).
+    fn with_twins(&self, schema: SchemaId) -> Vec<SchemaId> {
+        let mut nodes = vec![schema];
+        let mut next = 0;
+        while let Some(node) = nodes.get(next).copied() {
+            for twin in self.twins.get(&node).into_iter().flatten() {
+                if !nodes.contains(twin) {
+                    nodes.push(*twin);
+                }
+            }
+            next += 1;
+        }
+        nodes
+    }
+
+    /// What [`Self::kept_of_two`] weighs of a property schema; `None` for one
+    /// that accepts nothing.
+    fn property_shape(&self, id: SchemaId) -> Option<PropertyShape> {
+        match &self.arena.get(self.arena.target(id)).kind {
+            SchemaKind::Keywords(keywords) => {
+                let values = keywords.enum_values.iter().flatten().chain(&keywords.const_value);
+                let declared = keywords.types.is_some()
+                    || keywords.enum_values.is_some()
+                    || keywords.const_value.is_some();
+                let kinds = match &keywords.types {
+                    Some(types) => types.clone(),
+                    None if declared => values.map(JsonType::of).collect(),
+                    None => inferred_types(keywords),
+                };
+                Some(PropertyShape {
+                    declared,
+                    kinds,
+                    compound: keywords.may_be_compound(),
+                    precision: keywords.type_precision(),
+                })
+            }
+            SchemaKind::Any => {
+                Some(PropertyShape { declared: false, kinds: Vec::new(), compound: false, precision: 0 })
+            }
+            SchemaKind::Nothing | SchemaKind::Ref { .. } => None,
         }
     }
 
@@ -612,6 +677,10 @@ impl<'a> TypeBuilder<'a> {
             }
         };
         into.nullable |= part.nullable;
+        // What the properties add to the type space is recorded once the whole
+        // part has merged: a part that fails to merge leaves nothing behind.
+        let mut twins: Vec<(SchemaId, SchemaId)> = Vec::new();
+        let mut loose: Vec<String> = Vec::new();
         for (name, schema) in part.properties {
             let Some(slot) = into.properties.iter_mut().find(|(existing, _)| *existing == name) else {
                 into.properties.push((name, schema));
@@ -623,32 +692,19 @@ impl<'a> TypeBuilder<'a> {
                 || self.is_annotation_only(schema);
             // The raw check walks both parts, so both schemas are the field's:
             // the one kept types it, the other is its twin.
-            let (kept, twin) = if self.is_annotation_only(existing) {
-                (schema, None)
+            let kept = if self.is_annotation_only(existing) {
+                slot.1 = schema;
+                continue;
             } else if same {
-                (existing, Some(schema))
+                existing
             } else if let Some(kept) = self.kept_of_two(existing, schema) {
-                (kept, Some(if kept == existing { schema } else { existing }))
+                kept
             } else {
-                self.warning(
-                    part_id,
-                    format!(
-                        "property `{name}` is declared differently in two `allOf` parts, and may be an \
-                         object or an array: it is typed as `serde_json::Value`, and validation checks both"
-                    ),
-                );
-                self.loose.insert((target, name.clone()));
-                (existing, Some(schema))
+                loose.push(name);
+                existing
             };
             slot.1 = kept;
-            if let Some(twin) = twin {
-                let mut twins = self.twins.remove(&twin).unwrap_or_default();
-                twins.push(twin);
-                if kept != existing {
-                    twins.extend(self.twins.remove(&existing).unwrap_or_default());
-                }
-                self.twins.entry(kept).or_default().extend(twins);
-            }
+            twins.push((kept, if kept == existing { schema } else { existing }));
         }
         for name in part.required {
             if !into.required.contains(&name) {
@@ -687,6 +743,23 @@ impl<'a> TypeBuilder<'a> {
         into.description = into.description.take().or(part.description);
         into.default = into.default.take().or(part.default);
         into.deprecated |= part.deprecated;
+        for (kept, twin) in twins {
+            let known = self.twins.entry(kept).or_default();
+            if twin != kept && !known.contains(&twin) {
+                known.push(twin);
+            }
+        }
+        for name in loose {
+            self.warning(
+                part_id,
+                format!(
+                    "property `{name}` is declared differently in two `allOf` parts, and neither \
+                     type holds every value valid for both: it is typed as `serde_json::Value`, and \
+                     validation checks both"
+                ),
+            );
+            self.loose.insert((target, name));
+        }
         Ok(())
     }
 
@@ -849,9 +922,7 @@ impl<'a> TypeBuilder<'a> {
             } else {
                 self.type_of(*schema, NameHint::Property { parent: type_id, property: wire.clone() })
             };
-            let nodes: Vec<SchemaId> = std::iter::once(*schema)
-                .chain(self.twins.get(schema).into_iter().flatten().copied())
-                .collect();
+            let nodes = self.with_twins(*schema);
             if self.options.reads_integers(self.arena, wire, *schema)
                 && let Some(reads_integers) = lenient(&ty)
             {
@@ -1356,6 +1427,30 @@ fn kind_label(ty: &TypeRef, types: &[TypeDef]) -> String {
         TypeRef::Option(inner) => return kind_label(inner, types),
     }
     .to_owned()
+}
+
+/// What the Rust type of a property schema is sure to hold.
+struct PropertyShape {
+    /// The schema says its kinds of value (`type`, `enum` or `const`), rather
+    /// than its type guessing them from other keywords.
+    declared: bool,
+    /// The kinds its type holds (empty: any).
+    kinds: Vec<JsonType>,
+    /// Its type may be an object or an array.
+    compound: bool,
+    /// See [`Keywords::type_precision`].
+    precision: u8,
+}
+
+/// Whether a type holding the kinds `container` (empty: any) holds every
+/// value of the kinds `kinds` (an integer is a number).
+fn holds(container: &[JsonType], kinds: &[JsonType]) -> bool {
+    container.is_empty()
+        || (!kinds.is_empty()
+            && kinds.iter().all(|kind| {
+                container.contains(kind)
+                    || (*kind == JsonType::Integer && container.contains(&JsonType::Number))
+            }))
 }
 
 /// Why two `allOf` parts do not merge into one Rust type.
