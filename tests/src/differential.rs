@@ -241,7 +241,8 @@ pub const INTENDED_DIFFERENCES: &[IntendedDifference] = &[
         input: "an email address with a display name (`Joe <joe@example.com>`)",
         reason: "RFC 5321 `Mailbox` has no display name; jsonschema accepts an RFC 5322 `name-addr`",
         explains: |schema, value| {
-            uses_format(schema, "email") && holds_string(value, |text| text.contains('<'))
+            (uses_format(schema, "email") || uses_format(schema, "idn-email"))
+                && holds_string(value, |text| text.contains('<'))
         },
     },
     IntendedDifference {

@@ -18,8 +18,9 @@
 //!   are compiled with `regress`, after catching two errors it lets through.
 //! - `uuid` is not a draft-07 format (draft 2019-09 added it); it is checked
 //!   here because AsyncAPI documents use it.
-//! - `idn-email` and `idn-hostname` are not checked (the generator warns where
-//!   a schema names them): they need the IDNA tables of RFC 5892.
+//! - `idn-hostname` maps labels with UTS #46 (the `idna` crate) and then
+//!   applies the IDNA2008 rules it leaves out, judging scripts by their main
+//!   Unicode blocks, as `jsonschema` does.
 
 use std::borrow::Cow;
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -34,7 +35,9 @@ pub enum Format {
     Date,
     Time,
     Email,
+    IdnEmail,
     Hostname,
+    IdnHostname,
     Ipv4,
     Ipv6,
     Uri,
@@ -50,12 +53,14 @@ pub enum Format {
 
 impl Format {
     /// Every format, in declaration order.
-    pub const ALL: [Format; 16] = [
+    pub const ALL: [Format; 18] = [
         Format::DateTime,
         Format::Date,
         Format::Time,
         Format::Email,
+        Format::IdnEmail,
         Format::Hostname,
+        Format::IdnHostname,
         Format::Ipv4,
         Format::Ipv6,
         Format::Uri,
@@ -82,7 +87,9 @@ impl Format {
             Format::Date => "date",
             Format::Time => "time",
             Format::Email => "email",
+            Format::IdnEmail => "idn-email",
             Format::Hostname => "hostname",
+            Format::IdnHostname => "idn-hostname",
             Format::Ipv4 => "ipv4",
             Format::Ipv6 => "ipv6",
             Format::Uri => "uri",
@@ -104,7 +111,9 @@ impl Format {
             Format::Date => is_date(value),
             Format::Time => is_time(value),
             Format::Email => is_email(value),
+            Format::IdnEmail => is_idn_email(value),
             Format::Hostname => is_hostname(value),
+            Format::IdnHostname => is_idn_hostname(value),
             Format::Ipv4 => is_ipv4(value),
             Format::Ipv6 => is_ipv6(value),
             Format::Uri => is_uri(value),
@@ -159,10 +168,20 @@ pub fn is_time(s: &str) -> bool {
 /// An RFC 5321 `Mailbox` (`local-part@domain`, no display name), whose domain
 /// is a [hostname](is_hostname) or an IPv4 or `IPv6:` address literal.
 pub fn is_email(s: &str) -> bool {
+    is_mailbox(s, false)
+}
+
+/// An RFC 6531 `Mailbox`: an [email](is_email) whose local part may hold any
+/// Unicode, and whose domain is an [IDN host name](is_idn_hostname).
+pub fn is_idn_email(s: &str) -> bool {
+    is_mailbox(s, true)
+}
+
+fn is_mailbox(s: &str, international: bool) -> bool {
     // RFC 5321 allows an empty quoted local part, `""@host`, which
     // `email_address` rejects: check a non-empty stand-in instead.
     if let Some(domain) = s.strip_prefix("\"\"@") {
-        return is_email(&format!("\"a\"@{domain}"));
+        return is_mailbox(&format!("\"a\"@{domain}"), international);
     }
     let options = email_address::Options::default().without_display_text();
     if EmailAddress::parse_with_options(s, options).is_err() {
@@ -176,12 +195,12 @@ pub fn is_email(s: &str) -> bool {
     };
     // `email_address` allows non-ASCII everywhere (RFC 6531); `email` is the
     // ASCII format, `idn-email` the internationalised one.
-    local_part.is_ascii() && is_mail_domain(domain)
+    (international || local_part.is_ascii()) && is_mail_domain(domain, international)
 }
 
-fn is_mail_domain(domain: &str) -> bool {
+fn is_mail_domain(domain: &str, international: bool) -> bool {
     let Some(literal) = domain.strip_prefix('[').and_then(|d| d.strip_suffix(']')) else {
-        return is_hostname(domain);
+        return if international { is_idn_hostname(domain) } else { is_hostname(domain) };
     };
     match literal.split_at_checked(5) {
         // The tag is case-insensitive (RFC 5321, section 4.1.3).
@@ -206,6 +225,86 @@ fn is_hostname_label(label: &str) -> bool {
         && !label.ends_with('-')
         && (bytes.get(2..4) != Some(b"--")
             || bytes.get(..2).is_some_and(|prefix| prefix.eq_ignore_ascii_case(b"xn")))
+}
+
+/// An RFC 5890 internationalised host name: what UTS #46 maps to a valid
+/// ASCII [host name](is_hostname) (hyphen rules and DNS lengths checked, the
+/// joiners of RFC 5892 Appendix A.1-A.2 too), whose Unicode labels also keep
+/// the IDNA2008 rules UTS #46 does not: see [`is_idna2008_label`].
+pub fn is_idn_hostname(s: &str) -> bool {
+    use idna::uts46::{AsciiDenyList, DnsLength, Hyphens, Uts46};
+    let uts46 = Uts46::new();
+    let Ok(ascii) = uts46.to_ascii(s.as_bytes(), AsciiDenyList::STD3, Hyphens::Check, DnsLength::Verify)
+    else {
+        return false;
+    };
+    if !is_hostname(&ascii) {
+        return false;
+    }
+    let (unicode, errors) = uts46.to_unicode(ascii.as_bytes(), AsciiDenyList::EMPTY, Hyphens::Allow);
+    errors.is_ok() && unicode.split('.').all(|label| !label.is_empty() && is_idna2008_label(label))
+}
+
+/// The IDNA2008 rules on a U-label that UTS #46 leaves out: code points
+/// must be letters, marks or decimal digits (RFC 5892, section 2), but for
+/// the exceptions of section 2.6, and not start with a mark (RFC 5891,
+/// section 5.4); the contextual rules of Appendix A.3-A.9 hold. Scripts
+/// are judged by their main Unicode blocks.
+fn is_idna2008_label(label: &str) -> bool {
+    use unicode_general_category::{GeneralCategory as Category, get_general_category};
+    let is_mark = |c: char| {
+        matches!(
+            get_general_category(c),
+            Category::NonspacingMark | Category::SpacingMark | Category::EnclosingMark
+        )
+    };
+    let chars: Vec<char> = label.chars().collect();
+    if chars.first().is_some_and(|c| is_mark(*c)) {
+        return false;
+    }
+    let any = |test: fn(char) -> bool| chars.iter().any(|c| test(*c));
+    let japanese = any(
+        |c| matches!(c, '\u{3040}'..='\u{309F}' | '\u{30A0}'..='\u{30FA}' | '\u{30FC}'..='\u{30FF}' | '\u{4E00}'..='\u{9FFF}'),
+    );
+    let arabic_indic = any(|c| matches!(c, '\u{0660}'..='\u{0669}'));
+    let extended_arabic_indic = any(|c| matches!(c, '\u{06F0}'..='\u{06F9}'));
+    chars.iter().enumerate().all(|(at, &c)| {
+        let before = at.checked_sub(1).map(|before| chars[before]);
+        let after = chars.get(at + 1).copied();
+        match c {
+            // A.3 MIDDLE DOT: between two `l`s (Catalan).
+            '\u{00B7}' => before == Some('l') && after == Some('l'),
+            // A.4 GREEK LOWER NUMERAL SIGN: before a Greek character.
+            '\u{0375}' => {
+                after.is_some_and(|c| matches!(c, '\u{0370}'..='\u{03FF}' | '\u{1F00}'..='\u{1FFF}'))
+            }
+            // A.5-A.6 HEBREW GERESH, GERSHAYIM: after a Hebrew character.
+            '\u{05F3}' | '\u{05F4}' => before.is_some_and(|c| matches!(c, '\u{0590}'..='\u{05FF}')),
+            // A.7 KATAKANA MIDDLE DOT: in a label with Hiragana, Katakana or Han.
+            '\u{30FB}' => japanese,
+            // A.8-A.9: Arabic-Indic digits of one kind only.
+            '\u{0660}'..='\u{0669}' => !extended_arabic_indic,
+            '\u{06F0}'..='\u{06F9}' => !arabic_indic,
+            // Section 2.6: DISALLOWED exceptions, then PVALID ones.
+            '\u{0640}' | '\u{07FA}' | '\u{302E}' | '\u{302F}' | '\u{3031}'..='\u{3035}' | '\u{303B}' => false,
+            '\u{06FD}' | '\u{06FE}' | '\u{0F0B}' | '\u{3007}' => true,
+            // A.1-A.2, the joiners: UTS #46 checked them.
+            '\u{200C}' | '\u{200D}' => true,
+            c if c.is_ascii() => true,
+            c => matches!(
+                get_general_category(c),
+                Category::LowercaseLetter
+                    | Category::UppercaseLetter
+                    | Category::OtherLetter
+                    | Category::ModifierLetter
+                    | Category::TitlecaseLetter
+                    | Category::NonspacingMark
+                    | Category::SpacingMark
+                    | Category::EnclosingMark
+                    | Category::DecimalNumber
+            ),
+        }
+    })
 }
 
 /// A dotted-quad IPv4 address; leading zeros are refused, as they read as
@@ -628,6 +727,37 @@ mod tests {
                     "joe@exa_mple.com",
                 ],
             ),
+            Format::IdnHostname => (
+                &[
+                    "\u{c2e4}\u{b840}.\u{d14c}\u{c2a4}\u{d2b8}",
+                    "xn--bcher-kva.example",
+                    "l\u{b7}l",
+                    "\u{3b1}\u{375}\u{3b2}",
+                    "\u{5d0}\u{5f3}",
+                    "\u{30ab}\u{30fb}",
+                    "\u{915}\u{94d}\u{200d}",
+                ],
+                &[
+                    "",
+                    "-a",
+                    "\u{302e}\u{c2e4}",
+                    "a\u{b7}l",
+                    "\u{3b1}\u{375}S",
+                    "\u{5f3}\u{5d1}",
+                    "def\u{30fb}abc",
+                    "\u{661}\u{6f2}",
+                    "\u{915}\u{200d}",
+                    "\u{300}a",
+                    "\u{640}",
+                ],
+            ),
+            Format::IdnEmail => (
+                &[
+                    "\u{c2e4}\u{b840}@\u{c2e4}\u{b840}.\u{d14c}\u{c2a4}\u{d2b8}",
+                    "\u{e9}t\u{e9}@b\u{fc}cher.example",
+                ],
+                &["", "joe@", "joe@\u{302e}\u{c2e4}", "@example.com"],
+            ),
             Format::Hostname => (
                 &["example.com", "a", "1host", "my-host.example", "xn--bcher-kva.ch", "XN--bcher-kva.ch"],
                 &["", "-host", "host-", "exa_mple.com", "example.com.", "a..b", "ab--cd", "h\u{f6}st", "a b"],
@@ -768,7 +898,8 @@ mod tests {
         }
         assert_eq!(Format::from_name("uri-reference"), Some(Format::UriReference));
         assert_eq!(Format::from_name("Date-Time"), None);
-        assert_eq!(Format::from_name("idn-hostname"), None);
+        assert_eq!(Format::from_name("idn-hostname"), Some(Format::IdnHostname));
+        assert_eq!(Format::from_name("duration"), None);
     }
 
     #[test]

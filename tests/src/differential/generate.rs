@@ -52,6 +52,12 @@ pub fn valid_formats(format: &str) -> &'static [&'static str] {
             &["joe@example.com", "a.b+c@sub.example.org", "\"joe bloggs\"@example.com", "joe@[127.0.0.1]"]
         }
         "hostname" => &["example.com", "a-b.c", "localhost", "x1"],
+        "idn-hostname" => {
+            &["b\u{fc}cher.example", "\u{c2e4}\u{b840}.\u{d14c}\u{c2a4}\u{d2b8}", "example.com"]
+        }
+        "idn-email" => {
+            &["\u{e9}t\u{e9}@b\u{fc}cher.example", "joe@example.com", "\u{c2e4}\u{b840}@\u{c2e4}\u{b840}.kr"]
+        }
         "ipv4" => &["192.168.0.1", "0.0.0.0", "255.255.255.255"],
         "ipv6" => &["::1", "2001:db8::8a2e:370:7334", "::ffff:192.0.2.1"],
         "uri" => &["https://example.com/a?b=c#d", "urn:isbn:0451450523", "mailto:joe@example.com"],
@@ -94,6 +100,8 @@ pub fn invalid_formats(format: &str) -> &'static [&'static str] {
         "time" => &["24:00:00Z", "08:30:06", "12:59:60Z", "8:30:06Z"],
         "email" => &["joe", "@example.com", "joe@", "joe..x@example.com", "jo\u{e9}@example.com"],
         "hostname" => &["-host", "exa_mple.com", "a..b", "example.com.", "ab--cd", ""],
+        "idn-hostname" => &["-host", "a\u{b7}b", "\u{302e}x", "\u{300}a", ""],
+        "idn-email" => &["joe", "@b\u{fc}cher.example", "joe@\u{302e}x", ""],
         "ipv4" => &["256.0.0.1", "1.2.3", "01.2.3.4", "::1"],
         "ipv6" => &["12345::", "1::2::3", ":::", "1.2.3.4"],
         "uri" => &["/relative", "http://exa mple.com", "http://example.com/%zz", ""],

@@ -87,8 +87,8 @@ pub enum Format {
 }
 
 /// The formats the runtime checks, by JSON Schema name.
-pub const CHECKED_FORMATS: [&str; 16] = {
-    let mut names = [""; 16];
+pub const CHECKED_FORMATS: [&str; 18] = {
+    let mut names = [""; 18];
     let mut index = 0;
     while index < names.len() {
         names[index] = asyncapi_rt::format::Format::ALL[index].name();
