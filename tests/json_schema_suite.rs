@@ -29,6 +29,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use asyncapi_codegen::diagnostic::Severity;
+use asyncapi_codegen::ir::schema::Member;
 use asyncapi_codegen::{Options, Runtime};
 use asyncapi_rt::format::Format;
 use asyncapi_tests::e2e::{Workspace, workspace_root};
@@ -101,41 +102,24 @@ fn groups() -> Vec<Group> {
     groups
 }
 
-/// The keywords whose value is a schema, an array of schemas, or a map of
-/// schemas (draft-07); `enum`, `const` and `default` hold instances, which
-/// are never rewritten.
-const SCHEMA_KEYWORDS: [&str; 12] = [
-    "additionalItems",
-    "additionalProperties",
-    "contains",
-    "propertyNames",
-    "not",
-    "if",
-    "then",
-    "else",
-    "items",
-    "allOf",
-    "anyOf",
-    "oneOf",
-];
-const SCHEMA_MAPS: [&str; 4] = ["properties", "patternProperties", "definitions", "dependencies"];
-
 /// `schema`, moved to `#/components/schemas/<name>`: its document-local
-/// `$ref`s (`#...`) are rewritten to point into its new place.
+/// `$ref`s (`#...`) are rewritten to point into its new place. Only members
+/// that hold schemas are walked ([`Member::of`], as the generator reads
+/// them): an `enum` value that looks like a `$ref` is data.
 fn relocate(schema: &Value, name: &str) -> Value {
     let Value::Object(object) = schema else { return schema.clone() };
     let mut moved = Map::new();
     for (key, value) in object {
-        let value = match (key.as_str(), value) {
+        let value = match (key.as_str(), Member::of(key), value) {
             // A JSON pointer into the document; `#foo` (a plain name) is left alone.
-            ("$ref", Value::String(target)) if target == "#" || target.starts_with("#/") => {
+            ("$ref", _, Value::String(target)) if target == "#" || target.starts_with("#/") => {
                 Value::String(format!("#/components/schemas/{name}{}", &target[1..]))
             }
-            (keyword, Value::Array(items)) if SCHEMA_KEYWORDS.contains(&keyword) => {
+            (_, Member::Schemas, Value::Array(items)) => {
                 Value::Array(items.iter().map(|item| relocate(item, name)).collect())
             }
-            (keyword, _) if SCHEMA_KEYWORDS.contains(&keyword) => relocate(value, name),
-            (keyword, Value::Object(members)) if SCHEMA_MAPS.contains(&keyword) => Value::Object(
+            (_, Member::Schemas, _) => relocate(value, name),
+            (_, Member::NamedSchemas, Value::Object(members)) => Value::Object(
                 members.iter().map(|(member, value)| (member.clone(), relocate(value, name))).collect(),
             ),
             _ => value.clone(),

@@ -406,36 +406,46 @@ fn assert_distinct(names: &[&str]) {
     assert_eq!(distinct.len(), names.len(), "{names:?}");
 }
 
-/// Events routed by two discriminators are named by both when the last value
-/// alone would name two of them alike (`reaction/added`, `emoji/added`).
-#[test]
-fn nested_discriminator_values_name_events_apart() {
-    let message = |kind: &str, change: &str| {
-        format!(
-            "
-          - payload:
-              type: object
-              required: [type, subtype]
-              properties:
-                type: {{const: {kind}}}
-                subtype: {{const: {change}}}"
-        )
-    };
-    let text = format!(
+/// A document receiving one message per `(type, subtype)`, each fixing its
+/// `type` and, when given, its `subtype` as consts: routed by both.
+fn changes_document(messages: &[(&str, Option<&str>)]) -> String {
+    let mut text = String::from(
         "asyncapi: 2.6.0
-info: {{title: Changes, version: 1.0.0}}
+info: {title: Changes, version: 1.0.0}
 channels:
   changes:
     subscribe:
       message:
-        oneOf:{}{}{}{}{}",
-        message("reaction", "added"),
-        message("reaction", "removed"),
-        message("emoji", "added"),
-        message("emoji", "removed"),
-        message("user", "joined"),
+        oneOf:",
     );
-    let files = generate_text(&text);
+    for (kind, change) in messages {
+        let (required, subtype) = match change {
+            Some(change) => ("[type, subtype]", format!("\n                subtype: {{const: {change}}}")),
+            None => ("[type]", String::new()),
+        };
+        text.push_str(&format!(
+            "
+          - payload:
+              type: object
+              required: {required}
+              properties:
+                type: {{const: '{kind}'}}{subtype}"
+        ));
+    }
+    text
+}
+
+/// Events routed by two discriminators are named by both when the last value
+/// alone would name two of them alike (`reaction/added`, `emoji/added`).
+#[test]
+fn nested_discriminator_values_name_events_apart() {
+    let files = generate_text(&changes_document(&[
+        ("reaction", Some("added")),
+        ("reaction", Some("removed")),
+        ("emoji", Some("added")),
+        ("emoji", Some("removed")),
+        ("user", Some("joined")),
+    ]));
     let names = event_names(&files);
     // A value that names one event alone stays as it is.
     assert_eq!(names, ["reaction/added", "reaction/removed", "emoji/added", "emoji/removed", "user"]);
@@ -492,35 +502,13 @@ components:
 /// joins nested values: the clashing events fall back to their variants' names.
 #[test]
 fn event_names_that_would_clash_fall_back_to_variants() {
-    let message = |kind: &str, change: Option<&str>| {
-        let (required, subtype) = match change {
-            Some(change) => ("[type, subtype]", format!("\n                subtype: {{const: {change}}}")),
-            None => ("[type]", String::new()),
-        };
-        format!(
-            "
-          - payload:
-              type: object
-              required: {required}
-              properties:
-                type: {{const: '{kind}'}}{subtype}"
-        )
-    };
-    let text = format!(
-        "asyncapi: 2.6.0
-info: {{title: Changes, version: 1.0.0}}
-channels:
-  changes:
-    subscribe:
-      message:
-        oneOf:{}{}{}{}{}",
-        message("reaction", Some("added")),
-        message("reaction", Some("removed")),
-        message("emoji", Some("added")),
-        message("reaction/added", None),
-        message("emoji", Some("removed")),
-    );
-    let files = generate_text(&text);
+    let files = generate_text(&changes_document(&[
+        ("reaction", Some("added")),
+        ("reaction", Some("removed")),
+        ("emoji", Some("added")),
+        ("reaction/added", None),
+        ("emoji", Some("removed")),
+    ]));
     let names = event_names(&files);
     assert_distinct(&names);
     assert!(names.contains(&"emoji/added") && !names.contains(&"reaction/added"), "{names:?}");
@@ -609,6 +597,38 @@ components:
     assert!(!field("alias_key").contains("string_or_integer"), "{types}");
 }
 
+/// A schema an `allOf` merge keeps may have kept others before: all of them
+/// are the field's. Here `stampKey` is first a string twice (one field), then
+/// a timestamp, which reads no integers: none of its three raw checks is
+/// lenient, though the option names it.
+#[test]
+fn a_field_holds_the_twins_of_its_twins() {
+    let files = generate_text(
+        "asyncapi: 2.6.0
+info: {title: Stamps, version: 1.0.0}
+channels:
+  stamps:
+    subscribe:
+      message:
+        payload:
+          allOf:
+            - {type: object, properties: {stampKey: {type: string}}}
+            - {type: object, properties: {stampKey: {type: string}}}
+            - {type: object, properties: {stampKey: {type: string, format: date-time}}}
+",
+    );
+    let (types, validate) = (&files["src/types.rs"], &files["src/validate.rs"]);
+    assert!(types.contains("pub stamp_key: Option<chrono::DateTime<chrono::FixedOffset>>,"), "{types}");
+    let checks: Vec<&str> = validate
+        .match_indices("key == \"stampKey\"")
+        .map(|(at, _)| &validate[at..at + validate[at..].find('}').unwrap_or(0)])
+        .collect();
+    assert_eq!(checks.len(), 3, "one check per part: {validate}");
+    for check in checks {
+        assert!(!check.contains("lenient_string"), "{check}");
+    }
+}
+
 /// `allOf: [base, refinement]` where both parts declare the same properties:
 /// a scalar takes the more precise of its two schemas (the const that then
 /// routes the message, an enum, a typed format) when its type holds every
@@ -636,12 +656,15 @@ channels:
                     label: {required: [id]}
           - payload:
               allOf:
-                - properties:
-                    kind: {const: moved}
-                    detail: {type: object, required: [to], properties: {to: {type: string}}}
-                - $ref: '#/components/schemas/Event'
+                - $ref: '#/components/schemas/Moved'
+                - properties: {kind: {const: moved}}
 components:
   schemas:
+    Moved:
+      allOf:
+        - properties:
+            detail: {type: object, required: [to], properties: {to: {type: string}}}
+        - $ref: '#/components/schemas/Event'
     Event:
       type: object
       required: [kind]
@@ -671,6 +694,7 @@ components:
     ] {
         assert!(opened.contains(field), "{field} in {opened}");
     }
+    // `detail` is loose in `Moved`, and so in what merges `Moved` in.
     let moved = item(types, "pub struct EventsSubscribe1 {");
     assert!(moved.contains("pub kind: EventsSubscribe1Kind,"), "{moved}");
     assert!(moved.contains("pub detail: Option<serde_json::Value>,"), "{moved}");

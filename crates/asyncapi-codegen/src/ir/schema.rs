@@ -797,7 +797,7 @@ impl Parser<'_> {
 /// have not been parsed: a property named `enum` is a schema, the `enum`
 /// keyword is data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Member {
+pub enum Member {
     /// Instance data (`enum`, `const`, `default`, examples): never a schema.
     Data,
     /// Names to schemas (`properties`, `definitions`...): the keys are names.
@@ -810,7 +810,7 @@ pub(crate) enum Member {
 }
 
 impl Member {
-    pub(crate) fn of(key: &str) -> Member {
+    pub fn of(key: &str) -> Member {
         match key {
             "enum" | "const" | "default" | "examples" | "example" => Member::Data,
             "properties" | "patternProperties" | "definitions" | "dependencies" => Member::NamedSchemas,

@@ -288,10 +288,10 @@ pub struct TypeBuilder<'a> {
     /// The property schemas an `allOf` merge dropped as copies of the one it
     /// kept, or as less precise, by the one kept (see [`Self::with_twins`]).
     twins: HashMap<SchemaId, Vec<SchemaId>>,
-    /// Properties that two `allOf` parts declare differently, where either
-    /// may be an object or an array: typed as `serde_json::Value`, by merge
-    /// target and property name.
-    loose: HashSet<(SchemaId, String)>,
+    /// Properties that two `allOf` parts declare differently, and that no
+    /// one of the two types holds: typed as `serde_json::Value`, by merge
+    /// target.
+    loose: HashMap<SchemaId, HashSet<String>>,
 }
 
 impl<'a> TypeBuilder<'a> {
@@ -310,7 +310,7 @@ impl<'a> TypeBuilder<'a> {
             lenient: BTreeSet::new(),
             fields: BTreeSet::new(),
             twins: HashMap::new(),
-            loose: HashSet::new(),
+            loose: HashMap::new(),
         }
     }
 
@@ -602,15 +602,6 @@ impl<'a> TypeBuilder<'a> {
                 return None;
             }
             let part_keywords = self.merged(*part)?;
-            // A property loose in the part is loose in the whole.
-            let part_target = self.arena.target(*part);
-            let inherited: Vec<String> = part_keywords
-                .properties
-                .iter()
-                .filter(|(name, _)| self.loose.contains(&(part_target, name.clone())))
-                .map(|(name, _)| name.clone())
-                .collect();
-            self.loose.extend(inherited.into_iter().map(|name| (target, name)));
             match self.merge_into(&mut result, part_keywords, *part, target) {
                 Ok(()) => {}
                 Err(Conflict::NoValue(reason)) => {
@@ -681,6 +672,9 @@ impl<'a> TypeBuilder<'a> {
         // part has merged: a part that fails to merge leaves nothing behind.
         let mut twins: Vec<(SchemaId, SchemaId)> = Vec::new();
         let mut loose: Vec<String> = Vec::new();
+        // A property loose in the part is loose in the whole (warned of once).
+        let inherited: Vec<String> =
+            self.loose.get(&self.arena.target(part_id)).into_iter().flatten().cloned().collect();
         for (name, schema) in part.properties {
             let Some(slot) = into.properties.iter_mut().find(|(existing, _)| *existing == name) else {
                 into.properties.push((name, schema));
@@ -749,7 +743,7 @@ impl<'a> TypeBuilder<'a> {
                 known.push(twin);
             }
         }
-        for name in loose {
+        for name in &loose {
             self.warning(
                 part_id,
                 format!(
@@ -758,7 +752,9 @@ impl<'a> TypeBuilder<'a> {
                      validation checks both"
                 ),
             );
-            self.loose.insert((target, name));
+        }
+        for name in loose.into_iter().chain(inherited) {
+            self.loose.entry(target).or_default().insert(name);
         }
         Ok(())
     }
@@ -917,7 +913,7 @@ impl<'a> TypeBuilder<'a> {
         let mut fields = Vec::new();
         let target = self.arena.target(id);
         for (wire, schema) in &keywords.properties {
-            let mut ty = if self.loose.contains(&(target, wire.clone())) {
+            let mut ty = if self.loose.get(&target).is_some_and(|names| names.contains(wire)) {
                 TypeRef::Any
             } else {
                 self.type_of(*schema, NameHint::Property { parent: type_id, property: wire.clone() })
