@@ -392,6 +392,16 @@ channels:
     assert!(arm("nullableKey").contains("if !value.is_null()"), "{}", arm("nullableKey"));
 }
 
+/// Each raw check of the property `wire` in `validate.rs`: from its name to
+/// the end of its block.
+fn property_checks<'v>(validate: &'v str, wire: &str) -> Vec<&'v str> {
+    let test = format!("key == \"{wire}\"");
+    validate
+        .match_indices(&test)
+        .map(|(at, _)| &validate[at..at + validate[at..].find('}').unwrap_or(0)])
+        .collect()
+}
+
 /// The generated `Event::NAMES`.
 fn event_names(files: &Files) -> Vec<&str> {
     let event = &files["src/event.rs"];
@@ -569,14 +579,7 @@ components:
 ",
     );
     let (types, validate) = (&files["src/types.rs"], &files["src/validate.rs"]);
-    // Each check of a property: from its name to the end of its block.
-    let checks = |wire: &str| -> Vec<&str> {
-        let test = format!("key == \"{wire}\"");
-        validate
-            .match_indices(&test)
-            .map(|(at, _)| &validate[at..at + validate[at..].find('}').unwrap_or(0)])
-            .collect()
-    };
+    let checks = |wire| property_checks(validate, wire);
     let (code, other, alias) = (checks("codeKey"), checks("otherKey"), checks("aliasKey"));
     assert_eq!(
         (code.len(), other.len(), alias.len()),
@@ -619,10 +622,7 @@ channels:
     );
     let (types, validate) = (&files["src/types.rs"], &files["src/validate.rs"]);
     assert!(types.contains("pub stamp_key: Option<chrono::DateTime<chrono::FixedOffset>>,"), "{types}");
-    let checks: Vec<&str> = validate
-        .match_indices("key == \"stampKey\"")
-        .map(|(at, _)| &validate[at..at + validate[at..].find('}').unwrap_or(0)])
-        .collect();
+    let checks = property_checks(validate, "stampKey");
     assert_eq!(checks.len(), 3, "one check per part: {validate}");
     for check in checks {
         assert!(!check.contains("lenient_string"), "{check}");
