@@ -736,3 +736,35 @@ channels:
         "{warnings}"
     );
 }
+
+/// The arguments of `format!`, `assert!` and the like are formatted as the
+/// rest of the code is, not spaced token by token.
+#[test]
+fn macro_arguments_are_formatted() {
+    let document = r#"
+asyncapi: '2.6.0'
+info: {title: Lights, version: '1'}
+channels:
+  'lights/{lightId}/on':
+    parameters:
+      lightId: {schema: {type: string}}
+    subscribe:
+      message:
+        name: on
+        payload: {type: object, properties: {level: {type: integer}}}
+        examples:
+          - payload: {level: 1}
+"#;
+    let files = generate_text(document);
+    let channels = &files["src/channels.rs"];
+    assert!(channels.contains("text_of(&self.light_id)"), "{channels}");
+    let cases = &files["tests/examples/cases.rs"];
+    assert!(cases.contains("check::json_equal(&original, &written)"), "{cases}");
+    for (name, text) in &files {
+        if name.ends_with(".rs") {
+            for spaced in ["(& ", ", & ", " . ", " :: "] {
+                assert!(!text.contains(spaced), "`{spaced}` in {name}:\n{text}");
+            }
+        }
+    }
+}

@@ -418,7 +418,8 @@ pub fn receiver_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
                 match Verifier::new(SignatureScheme::default(), secrets) {
                     Ok(verifier) => verifier,
                     Err(error) => {
-                        eprintln!("refusing to start: {error}; set WEBHOOK_SECRETS (comma-separated), or pass --insecure-accept-unsigned");
+                        eprintln!("refusing to start: {error}");
+                        eprintln!("set WEBHOOK_SECRETS, or pass --insecure-accept-unsigned");
                         return ExitCode::from(2);
                     }
                 }
@@ -487,11 +488,15 @@ pub fn examples_test(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
             } else {
                 quote!()
             };
-            let doc = doc_lines(&format!(
-                "Example `{label}` of message `{}`{}.",
-                message.label,
-                example.summary.as_ref().map(|s| format!(": {s}")).unwrap_or_default()
-            ));
+            let mut sentence = format!("Example `{label}` of message `{}`", message.label);
+            if let Some(summary) = &example.summary {
+                sentence.push_str(": ");
+                sentence.push_str(summary.trim_end());
+            }
+            if !sentence.ends_with(['.', '!', '?']) {
+                sentence.push('.');
+            }
+            let doc = doc_lines(&sentence);
             tests.push(quote! {
                 #doc
                 #[test]

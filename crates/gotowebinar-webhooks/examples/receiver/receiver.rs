@@ -99,9 +99,8 @@ pub async fn main() -> ExitCode {
         match Verifier::new(SignatureScheme::default(), secrets) {
             Ok(verifier) => verifier,
             Err(error) => {
-                eprintln!(
-                    "refusing to start: {error}; set WEBHOOK_SECRETS (comma-separated), or pass --insecure-accept-unsigned"
-                );
+                eprintln!("refusing to start: {error}");
+                eprintln!("set WEBHOOK_SECRETS, or pass --insecure-accept-unsigned");
                 return ExitCode::from(2);
             }
         }
