@@ -737,6 +737,72 @@ channels:
     );
 }
 
+/// An example its schema refuses would fail the generated crate's tests over
+/// a mistake in the document: it is a warning that names each violation, and
+/// it gets no test; the examples the schema accepts keep theirs.
+#[test]
+fn an_example_that_breaks_its_schema_is_a_warning_and_gets_no_test() {
+    let document = r#"
+asyncapi: '2.6.0'
+info: {title: Ticks, version: '1'}
+channels:
+  ticks:
+    subscribe:
+      message:
+        name: tick
+        headers: {type: object, properties: {trace: {type: string, format: uuid}}}
+        payload:
+          type: object
+          required: [at]
+          properties:
+            at: {type: string, format: date-time}
+            price: {type: number}
+        examples:
+          - name: good
+            summary: A tick.
+            payload: {at: '2026-11-28T10:00:00Z', price: 1.5}
+          - name: stale
+            payload: {at: 1619769673, price: '54350.40'}
+          - name: traced
+            headers: {trace: not-a-uuid}
+            payload: {at: '2026-11-28T10:00:00Z'}
+  orders:
+    publish:
+      message:
+        name: order
+        payload:
+          oneOf:
+            - {type: object, required: [kind], properties: {kind: {const: cancel}}}
+            - {type: object, required: [kind], properties: {kind: {const: buy}, quantity: {type: integer}}}
+        examples:
+          - name: mistyped
+            payload: {kind: buy, quantity: '3'}
+"#;
+    let generated = generated(document);
+    let warnings: Vec<String> = generated.warnings.warnings().map(|w| w.message.clone()).collect();
+    let broken = |name: &str| {
+        warnings
+            .iter()
+            .find(|w| w.starts_with(&format!("example `{name}` of message `tick` breaks its schema: ")))
+            .unwrap_or_else(|| panic!("a warning for {name} in {warnings:#?}"))
+    };
+    let stale = broken("stale");
+    assert!(stale.contains("payload /at: ") && stale.contains("payload /price: "), "{stale}");
+    assert!(broken("traced").contains("headers /trace: "), "{warnings:#?}");
+    assert_eq!(warnings.iter().filter(|w| w.contains("breaks its schema")).count(), 3, "{warnings:#?}");
+    // Of a `oneOf`, what breaks the alternative the example means.
+    let mistyped = warnings.iter().find(|w| w.starts_with("example `mistyped`")).expect("a warning");
+    assert!(
+        mistyped.ends_with("breaks its schema: payload /quantity: \"3\" is not of type \"integer\""),
+        "{mistyped}"
+    );
+    let cases = &generated.files["tests/examples/cases.rs"];
+    assert!(cases.contains("fn tick_good()"), "{cases}");
+    assert!(!cases.contains("fn tick_stale()") && !cases.contains("fn tick_traced()"), "{cases}");
+    // The summary's own full stop ends the sentence.
+    assert!(cases.contains("/// Example `good` of message `tick`: A tick.\n"), "{cases}");
+}
+
 /// The arguments of `format!`, `assert!` and the like are formatted as the
 /// rest of the code is, not spaced token by token.
 #[test]

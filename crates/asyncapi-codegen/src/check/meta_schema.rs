@@ -188,27 +188,38 @@ fn uri_help(error: &ValidationError<'_>) -> Option<String> {
 }
 
 /// For "matches none of the alternatives" errors, the error of the alternative
-/// the author most likely meant: the one whose errors reach deepest into the
-/// document, then the one that is not a `$ref` or a different type altogether,
-/// then the one with the fewest errors.
+/// the author most likely meant (see [`meant_alternative`]): the one that
+/// reaches deepest into the document, then one that is not about a `$ref` or a
+/// different type altogether.
 fn most_relevant<'a, 'i>(error: &'a ValidationError<'i>) -> &'a ValidationError<'i> {
+    meant_alternative(error)
+        .and_then(|leaves| {
+            leaves.into_iter().max_by_key(|e| (e.instance_path().as_str().len(), !is_off_target(e)))
+        })
+        .unwrap_or(error)
+}
+
+/// For "matches none of the alternatives" errors, the errors of the
+/// alternative the author most likely meant, each its most relevant: the
+/// alternative whose errors reach deepest into the document, then the one that
+/// is not a `$ref` or a different type altogether, then the one with the
+/// fewest errors. `None` for other errors.
+pub(crate) fn meant_alternative<'a, 'i>(
+    error: &'a ValidationError<'i>,
+) -> Option<Vec<&'a ValidationError<'i>>> {
     let context = match error.kind() {
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => context,
-        _ => return error,
+        _ => return None,
     };
-    let best = context
+    context
         .iter()
         .filter(|branch| !branch.is_empty())
-        .map(|branch| branch.iter().map(most_relevant).collect::<Vec<_>>())
-        .max_by_key(|leaves| {
+        .map(|branch| branch.iter().map(most_relevant).collect())
+        .max_by_key(|leaves: &Vec<&ValidationError<'i>>| {
             let depth = leaves.iter().map(|e| e.instance_path().as_str().len()).max().unwrap_or(0);
             let off_target = leaves.iter().filter(|e| is_off_target(e)).count();
             (depth, usize::MAX - off_target, usize::MAX - leaves.len())
         })
-        .and_then(|leaves| {
-            leaves.into_iter().max_by_key(|e| (e.instance_path().as_str().len(), !is_off_target(e)))
-        });
-    best.unwrap_or(error)
 }
 
 /// `format: regex` errors: the meta-schema's regex engine is not the one the

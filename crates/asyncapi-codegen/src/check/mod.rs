@@ -12,6 +12,7 @@ mod meta_schema;
 mod rules;
 
 pub use lint::pattern_problem;
+pub(crate) use meta_schema::meant_alternative;
 pub use meta_schema::{Part, validate_part};
 
 use serde_json::Value;

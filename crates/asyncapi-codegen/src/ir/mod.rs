@@ -6,6 +6,7 @@
 pub mod api;
 pub mod bundle;
 pub mod discriminator;
+pub mod examples;
 pub mod naming;
 pub mod schema;
 pub mod types;
@@ -62,13 +63,14 @@ pub fn build(
     let api = api::build(document, sources, &schemas, &roots, &mut builder, api_options);
     let (types, type_diagnostics) = builder.finish();
     diagnostics.extend(type_diagnostics);
-    let api = match api {
+    let mut api = match api {
         Ok(api) => api,
         Err(errors) => {
             diagnostics.extend(errors);
             return Err(diagnostics);
         }
     };
+    examples::check(&mut api.messages, &schemas, sources, &mut diagnostics);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
