@@ -834,3 +834,38 @@ channels:
         }
     }
 }
+
+/// Components named with spaces, as real documents name them, referenced as
+/// written: warnings (other tools may refuse them), and the crate all the same.
+#[test]
+fn references_to_names_with_spaces_resolve_as_written() {
+    let document = r#"
+asyncapi: '2.6.0'
+info: {title: Billing, version: '1'}
+channels:
+  receipts:
+    subscribe:
+      message: {$ref: '#/components/messages/Billing Receipt Created'}
+components:
+  messages:
+    Billing Receipt Created:
+      payload: {$ref: '#/components/schemas/Receipt Body'}
+  schemas:
+    Receipt Body:
+      type: object
+      properties: {total: {type: number}}
+"#;
+    let generated = generated(document);
+    let warnings: Vec<&str> = generated.warnings.warnings().map(|w| w.message.as_str()).collect();
+    for written in ["#/components/messages/Billing Receipt Created", "#/components/schemas/Receipt Body"] {
+        let warning = format!("`$ref` `{written}` holds characters a URI must escape");
+        assert!(warnings.contains(&warning.as_str()), "{warning} in {warnings:#?}");
+    }
+    let types = &generated.files["src/types.rs"];
+    assert!(
+        types.contains("pub struct ReceiptBody {") && types.contains("pub total: Option<f64>"),
+        "{types}"
+    );
+    let event = &generated.files["src/event.rs"];
+    assert!(event.contains("BillingReceiptCreated(types::ReceiptBody)"), "{event}");
+}
