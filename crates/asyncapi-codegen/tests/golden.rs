@@ -869,3 +869,54 @@ components:
     let event = &generated.files["src/event.rs"];
     assert!(event.contains("BillingReceiptCreated(types::ReceiptBody)"), "{event}");
 }
+
+/// A `default` or an example its own schema refuses would show in the field's
+/// docs: a warning at the value, with what breaks it.
+#[test]
+fn defaults_and_examples_that_break_their_schema_are_warnings() {
+    let document = r#"
+asyncapi: '2.6.0'
+info: {title: Flags, version: '1'}
+channels:
+  flags:
+    subscribe:
+      message:
+        payload:
+          type: object
+          properties:
+            deprecated: {type: boolean, default: 'false'}
+            level: {type: integer, minimum: 1, examples: [2, 0]}
+            owner: {$ref: '#/components/schemas/Owner', example: {name: 7}}
+            fine: {type: string, default: ok, example: yes}
+components:
+  schemas:
+    Owner: {type: object, required: [name], properties: {name: {type: string}}}
+"#;
+    let generated = generated(document);
+    let found: Vec<(String, String)> = generated
+        .warnings
+        .warnings()
+        .filter(|w| w.message.contains("breaks its schema"))
+        .map(|w| (w.message.clone(), w.location.as_ref().map(|l| l.pointer.clone()).unwrap_or_default()))
+        .collect();
+    let properties = "/channels/flags/subscribe/message/payload/properties";
+    assert_eq!(
+        found,
+        [
+            (
+                r#"default "false" breaks its schema: "false" is not of type "boolean""#.to_owned(),
+                format!("{properties}/deprecated/default")
+            ),
+            (
+                "example 0 breaks its schema: 0 is less than the minimum of 1".to_owned(),
+                format!("{properties}/level/examples/1")
+            ),
+            (
+                r#"example {"name":7} breaks its schema: /name: 7 is not of type "string""#.to_owned(),
+                format!("{properties}/owner/example")
+            ),
+        ]
+    );
+    // The docs still show them: the warning is what tells the author.
+    assert!(generated.files["src/types.rs"].contains("Default: `\"false\"`."));
+}

@@ -70,7 +70,8 @@ pub fn build(
             return Err(diagnostics);
         }
     };
-    examples::check(&mut api.messages, &schemas, sources, &mut diagnostics);
+    examples::check_messages(&mut api.messages, &schemas, sources, &mut diagnostics);
+    examples::check_schemas(&schemas, sources, &mut diagnostics);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
