@@ -204,10 +204,9 @@ fn escaped_uri(error: &ValidationError<'_>) -> Option<(String, String)> {
     (escaped != *text).then(|| (text.clone(), escaped))
 }
 
-/// For "matches none of the alternatives" errors, the error of the alternative
-/// the author most likely meant (see [`meant_alternative`]): the one that
-/// reaches deepest into the document, then one that is not about a `$ref` or a
-/// different type altogether.
+/// For "matches none of the alternatives" errors, the one error of the
+/// [alternative meant](meant_alternative) that reaches deepest into the
+/// document (then one not [off target](is_off_target)); other errors as they are.
 fn most_relevant<'a, 'i>(error: &'a ValidationError<'i>) -> &'a ValidationError<'i> {
     meant_alternative(error)
         .and_then(|leaves| {
