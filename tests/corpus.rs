@@ -8,6 +8,11 @@
 //! dependencies compile once; its build output stays in `target/e2e/target`
 //! between runs.
 //!
+//! Then the third-party documents vendored in `tests/corpus/third-party` (the
+//! test fixtures and examples of AsyncAPI's own tools, see its README): each
+//! generates and passes the same checks, except those listed in
+//! [`THIRD_PARTY_REFUSED`], which must be refused with the error listed.
+//!
 //! `CORPUS_EXTRA` (folders or files, separated by `:`) adds documents found
 //! elsewhere, searched recursively for `asyncapi: 2.x` files. They go through
 //! the same checks when they generate; the ones the generator refuses are
@@ -28,8 +33,17 @@ struct Document {
     ambiguous: Option<&'static str>,
     /// `--lenient-numeric-strings` patterns (GoToWebinar's, as `cargo xtask codegen` uses them).
     lenient: &'static [&'static str],
-    /// From `CORPUS_EXTRA`: the generator may refuse it.
-    third_party: bool,
+    /// Whether the generator must accept it.
+    expected: Expected,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Expected {
+    Generates,
+    /// Refused, with an error whose message starts with this text.
+    Refused(&'static str),
+    /// From `CORPUS_EXTRA`: refusals are listed, not failures.
+    Unknown,
 }
 
 const LENIENT: [(&str, &[&str]); 1] = [("gotowebinar-webhooks", &["*Key"])];
@@ -46,6 +60,69 @@ const AMBIGUOUS: [(&str, &str); 2] = [
     ),
     ("oneof", "test2's two anonymous messages have no property with a fixed value, and any object fits both"),
 ];
+
+fn third_party_dir() -> PathBuf {
+    workspace_root().join("tests/corpus/third-party")
+}
+
+/// Third-party documents the generator must refuse (by path under
+/// [`third_party_dir`]): the start of the first error, and why it is right.
+const THIRD_PARTY_REFUSED: [(&str, &str, &str); 3] = [
+    (
+        "converter-0.9.0/test/input/2.0.0/streetlights.json",
+        "not valid AsyncAPI 2.6: unknown field `name`",
+        "a converter input: its parameters carry a `name`, which 2.x Parameter Objects do not have",
+    ),
+    (
+        "generator-2.5.0/test/docs/apiwithref.json",
+        "remote reference `https://schema.example.com/crm/shared.json` is not supported",
+        "a `$ref` to the network, to a host that does not exist",
+    ),
+    (
+        "java-spring-template-1.6.0/tests/user_examples/issue_156.yml",
+        "unresolved reference `#/components/schemas/lagGroupId`",
+        "a user's report of a broken document: it refers to schemas it does not define",
+    ),
+];
+
+/// Third-party documents two of whose received messages cannot be told apart
+/// (by path under [`third_party_dir`]), and why.
+const THIRD_PARTY_AMBIGUOUS: [(&str, &str); 2] = [
+    (
+        "java-spring-cloud-stream-template-0.13.4/test/mocks/animals.yaml",
+        "CatMessage and DogMessage share one channel and no property with a fixed value",
+    ),
+    (
+        "java-spring-template-1.6.0/tests/mocks/map-format.yml",
+        "success-response and failure-response differ only in what `success` and `meta` hold, and neither is required",
+    ),
+];
+
+/// The vendored third-party documents, named `third-party-<path>`.
+fn third_party_documents() -> Vec<Document> {
+    let root = third_party_dir();
+    let mut paths = Vec::new();
+    collect_asyncapi_files(&root, &mut paths);
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let relative =
+                path.strip_prefix(&root).expect("under the folder").to_string_lossy().replace('\\', "/");
+            let stem = relative.rsplit_once('.').map_or(relative.as_str(), |(stem, _)| stem);
+            let words: Vec<&str> =
+                stem.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+            let name = format!("third-party-{}", words.join("-").to_ascii_lowercase());
+            let expected = THIRD_PARTY_REFUSED
+                .iter()
+                .find(|(listed, ..)| *listed == relative)
+                .map_or(Expected::Generates, |(_, error, _)| Expected::Refused(error));
+            let ambiguous =
+                THIRD_PARTY_AMBIGUOUS.iter().find(|(listed, _)| *listed == relative).map(|(_, why)| *why);
+            Document { path, name, ambiguous, lenient: &[], expected }
+        })
+        .collect()
+}
 
 fn documents() -> Vec<Document> {
     let corpus = corpus_dir();
@@ -86,7 +163,7 @@ fn documents() -> Vec<Document> {
                 .find(|(doc, _)| *doc == name)
                 .map(|(_, patterns)| *patterns)
                 .unwrap_or_default();
-            Document { path, name, ambiguous, lenient, third_party: false }
+            Document { path, name, ambiguous, lenient, expected: Expected::Generates }
         })
         .collect()
 }
@@ -110,7 +187,7 @@ fn extra_documents() -> Vec<Document> {
             let words: Vec<&str> =
                 stem.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
             let name = format!("extra-{index}-{}", words.join("-").to_ascii_lowercase());
-            Document { name, path, ambiguous: None, lenient: &[], third_party: true }
+            Document { name, path, ambiguous: None, lenient: &[], expected: Expected::Unknown }
         })
         .collect()
 }
@@ -165,22 +242,40 @@ fn every_document_generates_a_crate_that_compiles_cleanly_and_passes_its_tests()
     let extra = extra_documents();
     let extra_count = extra.len();
     let mut refused = Vec::new();
-    for document in documents().into_iter().chain(extra) {
+    let third_party = third_party_documents();
+    let third_party_count = third_party.len();
+    let mut refused_as_listed = Vec::new();
+    for document in documents().into_iter().chain(third_party).chain(extra) {
         let mut options = Options::new(&document.path);
         options.crate_name = Some(document.name.clone());
         options.spec_name = Some(format!("{}.yaml", document.name));
         options.runtime = Runtime::Path(e2e::RUNTIME_PATH.to_owned());
         options.allow_ambiguous_routing = document.ambiguous.is_some();
         options.lenient_numeric_strings = document.lenient.iter().map(|p| (*p).to_owned()).collect();
-        let generated = match asyncapi_codegen::generate(&options) {
-            Ok(generated) => generated,
-            Err(diagnostics) if document.third_party => {
+        let generated = match (asyncapi_codegen::generate(&options), document.expected) {
+            (Ok(_), Expected::Refused(error)) => {
+                panic!("{} is listed as refused ({error}) but generates", document.path.display())
+            }
+            (Ok(generated), _) => generated,
+            (Err(diagnostics), Expected::Refused(error)) => {
+                let first = diagnostics.errors().next().map(|e| e.message.as_str()).unwrap_or_default();
+                assert!(
+                    first.starts_with(error),
+                    "{} is refused otherwise than listed:\n{diagnostics}",
+                    document.path.display()
+                );
+                refused_as_listed.push(document.name);
+                continue;
+            }
+            (Err(diagnostics), Expected::Unknown) => {
                 let first =
                     diagnostics.errors().next().map(|error| error.message.clone()).unwrap_or_default();
                 refused.push(format!("{}: {first}", document.path.display()));
                 continue;
             }
-            Err(diagnostics) => panic!("{} does not generate:\n{diagnostics}", document.path.display()),
+            (Err(diagnostics), Expected::Generates) => {
+                panic!("{} does not generate:\n{diagnostics}", document.path.display())
+            }
         };
         if let Some(reason) = document.ambiguous {
             assert!(
@@ -214,7 +309,13 @@ fn every_document_generates_a_crate_that_compiles_cleanly_and_passes_its_tests()
     );
     // Written to stdout directly, past the test harness's capture, so that every
     // run's log (CI's included) shows what the corpus covered.
+    assert_eq!(refused_as_listed.len(), THIRD_PARTY_REFUSED.len(), "every listed refusal is vendored");
     let mut summary = format!("corpus: {} documents, {messages} messages, {types} types\n", members.len());
+    summary.push_str(&format!(
+        "third-party: {third_party_count} documents, {} generated, {} refused as listed\n",
+        third_party_count - refused_as_listed.len(),
+        refused_as_listed.len()
+    ));
     if extra_count > 0 {
         summary.push_str(&format!(
             "CORPUS_EXTRA: {extra_count} documents, {} refused by the generator:\n",
