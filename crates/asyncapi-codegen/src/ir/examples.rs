@@ -38,11 +38,12 @@ pub fn check_messages(
         if message.examples.is_empty() {
             continue;
         }
-        let validator = |schema: Option<&(_, _)>| {
-            schema.and_then(|(_, id)| validator(&bundle::bundle(sources, &arena.get(*id).site)))
+        // The payload's or the headers' (type, schema), when the message has them.
+        let validator_of = |part: Option<&(_, _)>| {
+            part.and_then(|(_, id)| validator(&bundle::bundle(sources, &arena.get(*id).site)))
         };
-        let payload = validator(message.payload.as_ref());
-        let headers = validator(message.headers.as_ref());
+        let payload = validator_of(message.payload.as_ref());
+        let headers = validator_of(message.headers.as_ref());
         let label = message.label.clone();
         message.examples.retain(|example| {
             let mut found = Vec::new();
