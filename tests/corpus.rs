@@ -110,9 +110,7 @@ fn third_party_documents() -> Vec<Document> {
             let relative =
                 path.strip_prefix(&root).expect("under the folder").to_string_lossy().replace('\\', "/");
             let stem = relative.rsplit_once('.').map_or(relative.as_str(), |(stem, _)| stem);
-            let words: Vec<&str> =
-                stem.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
-            let name = format!("third-party-{}", words.join("-").to_ascii_lowercase());
+            let name = format!("third-party-{}", slug(stem));
             let expected = THIRD_PARTY_REFUSED
                 .iter()
                 .find(|(listed, ..)| *listed == relative)
@@ -184,12 +182,18 @@ fn extra_documents() -> Vec<Document> {
         .enumerate()
         .map(|(index, path)| {
             let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            let words: Vec<&str> =
-                stem.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
-            let name = format!("extra-{index}-{}", words.join("-").to_ascii_lowercase());
+            let name = format!("extra-{index}-{}", slug(&stem));
             Document { name, path, ambiguous: None, lenient: &[], expected: Expected::Unknown }
         })
         .collect()
+}
+
+/// `text`'s runs of ASCII letters and digits, lowercased and joined by `-`: a
+/// crate name's part.
+fn slug(text: &str) -> String {
+    let words: Vec<&str> =
+        text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    words.join("-").to_ascii_lowercase()
 }
 
 fn collect_asyncapi_files(path: &Path, out: &mut Vec<PathBuf>) {

@@ -37,6 +37,11 @@ fn generated(text: &str) -> asyncapi_codegen::Generated {
         .unwrap_or_else(|diagnostics| panic!("{diagnostics}"))
 }
 
+/// The messages of the warnings `generated` came with.
+fn warning_messages(generated: &asyncapi_codegen::Generated) -> Vec<&str> {
+    generated.warnings.warnings().map(|warning| warning.message.as_str()).collect()
+}
+
 /// The item of `text` that starts with `start`, to its closing brace (the
 /// start left out).
 fn item<'t>(text: &'t str, start: &str) -> &'t str {
@@ -779,13 +784,19 @@ channels:
             payload: {kind: buy, quantity: '3'}
 "#;
     let generated = generated(document);
-    let warnings: Vec<String> = generated.warnings.warnings().map(|w| w.message.clone()).collect();
+    let warnings = warning_messages(&generated);
     let broken = |name: &str| {
         warnings
             .iter()
             .find(|w| w.starts_with(&format!("example `{name}` of message `tick` breaks its schema: ")))
             .unwrap_or_else(|| panic!("a warning for {name} in {warnings:#?}"))
     };
+    // At the example itself.
+    let stale_at = generated.warnings.warnings().find(|w| w.message.starts_with("example `stale`"));
+    assert_eq!(
+        stale_at.and_then(|w| w.location.as_ref()).map(|l| l.pointer.as_str()),
+        Some("/channels/ticks/subscribe/message/examples/1")
+    );
     let stale = broken("stale");
     assert!(stale.contains("payload /at: ") && stale.contains("payload /price: "), "{stale}");
     assert!(broken("traced").contains("headers /trace: "), "{warnings:#?}");
@@ -856,7 +867,7 @@ components:
       properties: {total: {type: number}}
 "#;
     let generated = generated(document);
-    let warnings: Vec<&str> = generated.warnings.warnings().map(|w| w.message.as_str()).collect();
+    let warnings = warning_messages(&generated);
     for written in ["#/components/messages/Billing Receipt Created", "#/components/schemas/Receipt Body"] {
         let warning = format!("`$ref` `{written}` holds characters a URI must escape");
         assert!(warnings.contains(&warning.as_str()), "{warning} in {warnings:#?}");

@@ -291,6 +291,18 @@ fn describe(error: &ValidationError<'_>) -> String {
 mod tests {
     use super::*;
 
+    /// The meta-schema's diagnostics for a root document written in `text`.
+    fn validate_text(text: &str) -> Diagnostics {
+        validate(&Sources::from_text(text, "d.yaml").unwrap())
+    }
+
+    /// A document whose one message is the Reference Object `{$ref: reference}`.
+    fn message_reference(reference: &str) -> String {
+        format!(
+            "asyncapi: 2.6.0\ninfo: {{title: t, version: '1'}}\nchannels:\n  a:\n    subscribe:\n      message: {{$ref: '{reference}'}}\n"
+        )
+    }
+
     #[test]
     fn the_embedded_meta_schema_compiles() {
         assert!(VALIDATOR.is_ok(), "{:?}", VALIDATOR.as_ref().err());
@@ -354,8 +366,7 @@ mod tests {
     #[test]
     fn points_into_the_alternative_the_author_meant() {
         let text = "asyncapi: 2.6.0\ninfo: {title: t, version: '1'}\nchannels:\n  a:\n    subscribe:\n      message:\n        payload: {type: string}\n        bogus: 1\n";
-        let sources = Sources::from_text(text, "d.yaml").unwrap();
-        let diagnostics = validate(&sources);
+        let diagnostics = validate_text(text);
         let first = diagnostics.iter().next().expect("an unknown message field is invalid");
         assert_eq!(first.message, "not valid AsyncAPI 2.6: unknown field `bogus`");
         let location = first.location.as_ref().unwrap();
@@ -365,9 +376,7 @@ mod tests {
 
     #[test]
     fn a_reference_with_spaces_is_a_warning_with_its_escaped_spelling() {
-        let text = "asyncapi: 2.6.0\ninfo: {title: t, version: '1'}\nchannels:\n  a:\n    subscribe:\n      message: {$ref: '#/components/messages/Billing Receipt'}\n";
-        let sources = Sources::from_text(text, "d.yaml").unwrap();
-        let diagnostics = validate(&sources);
+        let diagnostics = validate_text(&message_reference("#/components/messages/Billing Receipt"));
         assert!(!diagnostics.has_errors(), "{diagnostics:?}");
         let warning = diagnostics.iter().next().expect("a space is not allowed in a URI");
         assert_eq!(
@@ -383,9 +392,7 @@ mod tests {
 
     #[test]
     fn a_reference_that_escaping_does_not_mend_is_an_error() {
-        let text = "asyncapi: 2.6.0\ninfo: {title: t, version: '1'}\nchannels:\n  a:\n    subscribe:\n      message: {$ref: '#/components/messages/%zz Receipt'}\n";
-        let sources = Sources::from_text(text, "d.yaml").unwrap();
-        let diagnostics = validate(&sources);
+        let diagnostics = validate_text(&message_reference("#/components/messages/%zz Receipt"));
         let error = diagnostics.iter().next().expect("`%zz` is no escape");
         assert!(error.is_error() && error.message.contains("uri-reference"), "{error:?}");
         assert_eq!(
@@ -397,8 +404,7 @@ mod tests {
     #[test]
     fn each_unknown_field_is_its_own_error() {
         let text = "asyncapi: 2.6.0\ninfo: {title: t, version: '1'}\nchannel: {}\nchannels: {}\nservers: {}\nextra: 1\n";
-        let sources = Sources::from_text(text, "d.yaml").unwrap();
-        let found: Vec<(String, Option<usize>)> = validate(&sources)
+        let found: Vec<(String, Option<usize>)> = validate_text(text)
             .iter()
             .map(|d| (d.message.clone(), d.location.as_ref().and_then(|l| l.line)))
             .collect();

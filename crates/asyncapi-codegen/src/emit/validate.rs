@@ -14,7 +14,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use asyncapi_rt::content;
 use proc_macro2::{Delimiter, Ident, Literal, TokenStream, TokenTree};
 use quote::{format_ident, quote};
 use serde_json::{Number, Value};
@@ -715,14 +714,8 @@ impl<'a> Validators<'a> {
             body.extend(quote!(check::format(text, Format::#format, at, out);));
         }
         if k.content_encoding.is_some() || k.content_media_type.is_some() {
-            let encoding = match k.content_encoding.map(encoding_variant) {
-                Some(variant) => quote!(Some(asyncapi_rt::content::Encoding::#variant)),
-                None => quote!(None),
-            };
-            let media_type = match k.content_media_type {
-                Some(content::MediaType::Json) => quote!(Some(asyncapi_rt::content::MediaType::Json)),
-                None => quote!(None),
-            };
+            let encoding = runtime_variant(quote!(asyncapi_rt::content::Encoding), k.content_encoding);
+            let media_type = runtime_variant(quote!(asyncapi_rt::content::MediaType), k.content_media_type);
             body.extend(quote!(check::content(text, #encoding, #media_type, at, out);));
         }
         body
@@ -1178,15 +1171,16 @@ fn json_type(json_type: JsonType) -> TokenStream {
     }
 }
 
-fn encoding_variant(encoding: content::Encoding) -> Ident {
-    let name = match encoding {
-        content::Encoding::Base64 => "Base64",
-        content::Encoding::Base64Url => "Base64Url",
-        content::Encoding::Base32 => "Base32",
-        content::Encoding::Base32Hex => "Base32Hex",
-        content::Encoding::Base16 => "Base16",
-    };
-    format_ident!("{name}")
+/// `Some(Enum::Variant)` or `None`, for a runtime enum the generator shares
+/// (its `Debug` spelling is the variant's name).
+fn runtime_variant<T: std::fmt::Debug>(path: TokenStream, value: Option<T>) -> TokenStream {
+    match value {
+        Some(value) => {
+            let variant = format_ident!("{value:?}");
+            quote!(Some(#path::#variant))
+        }
+        None => quote!(None),
+    }
 }
 
 fn format_variant(name: &str) -> Ident {
