@@ -51,20 +51,19 @@ fn toml_string(text: &str) -> String {
     quoted
 }
 
+/// The crates a type of some format needs, each with its `Cargo.toml` line.
+const FORMAT_CRATES: [(&str, &str); 3] = [
+    ("chrono", r#"{ version = "0.4", default-features = false, features = ["std", "serde"] }"#),
+    ("url", r#"{ version = "2", features = ["serde"] }"#),
+    ("uuid", r#"{ version = "1", default-features = false, features = ["std", "serde"] }"#),
+];
+
 pub fn cargo_toml(ir: &Ir, settings: &Settings<'_>, uses: Uses) -> Result<String, String> {
     let mut formats = String::new();
-    if uses.chrono {
-        formats.push_str(
-            "chrono = { version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }\n",
-        );
-    }
-    if uses.url {
-        formats.push_str("url = { version = \"2\", features = [\"serde\"] }\n");
-    }
-    if uses.uuid {
-        formats.push_str(
-            "uuid = { version = \"1\", default-features = false, features = [\"std\", \"serde\"] }\n",
-        );
+    for ((name, requirement), used) in FORMAT_CRATES.into_iter().zip([uses.chrono, uses.url, uses.uuid]) {
+        if used {
+            formats.push_str(&format!("{name} = {requirement}\n"));
+        }
     }
     let description =
         format!("{} {}: typed, validated messages and a dispatcher.", ir.api.title, ir.api.version);
@@ -535,7 +534,27 @@ pub fn examples_test(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
 
 #[cfg(test)]
 mod tests {
-    use super::fill;
+    use super::{CARGO_TEMPLATE, FORMAT_CRATES, fill};
+    use crate::ir::naming::CRATES_IN_USE;
+
+    #[test]
+    fn no_generated_crate_takes_the_name_of_one_it_depends_on() {
+        let mut section = "";
+        let mut dependencies: Vec<&str> = FORMAT_CRATES.iter().map(|(name, _)| *name).collect();
+        for line in CARGO_TEMPLATE.lines() {
+            if line.starts_with('[') {
+                section = line;
+            } else if section.ends_with("dependencies]")
+                && let Some((name, _)) = line.split_once(" = ")
+            {
+                dependencies.push(name);
+            }
+        }
+        assert!(dependencies.contains(&"asyncapi-rt"), "{dependencies:?}");
+        for name in dependencies {
+            assert!(CRATES_IN_USE.contains(&name.replace('-', "_").as_str()), "{name} is not reserved");
+        }
+    }
 
     #[test]
     fn fill_copies_values_as_they_are() {

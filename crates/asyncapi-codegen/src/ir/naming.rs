@@ -28,6 +28,26 @@ pub const RESERVED_TYPE_NAMES: [&str; 16] = [
     "Copy", "Sized", "From", "TryFrom",
 ];
 
+/// Crates that generated code names: the ones Rust provides, and every crate a
+/// generated crate may depend on (its `Cargo.toml` template, the format crates
+/// and the runtime). A generated crate of one of these names would hide it
+/// (`use std::io` would look in the generated crate), so it takes none.
+pub const CRATES_IN_USE: [&str; 13] = [
+    "std",
+    "core",
+    "alloc",
+    "proc_macro",
+    "test",
+    "asyncapi_rt",
+    "serde",
+    "serde_json",
+    "chrono",
+    "url",
+    "uuid",
+    "clap",
+    "tokio",
+];
+
 /// Turns arbitrary text into ASCII words heck can case: non-ASCII letters are
 /// transliterated (`é` to `e`), everything else that is not alphanumeric becomes a
 /// word break, and a few symbols that are a whole name on their own get spelled.
@@ -169,13 +189,20 @@ pub fn crate_name(title: &str) -> String {
     use heck::ToKebabCase;
     let name = words(title).to_kebab_case();
     let name = if name.starts_with(|c: char| c.is_ascii_alphabetic()) { name } else { format!("api-{name}") };
-    // Cargo refuses a keyword as a package name (`type`): `type-api` instead.
-    if KEYWORDS.contains(&name.as_str()) { format!("{name}-api") } else { name }
+    // Cargo refuses a keyword as a package name (`type`), and a crate the
+    // generated code uses would be hidden by its namesake: `type-api` instead.
+    let rust_name = name.replace('-', "_");
+    if KEYWORDS.contains(&rust_name.as_str()) || CRATES_IN_USE.contains(&rust_name.as_str()) {
+        format!("{name}-api")
+    } else {
+        name
+    }
 }
 
 /// Why `name` cannot name the generated package, if it cannot: Cargo wants
 /// ASCII letters, digits, `-` and `_`, starting with a letter, and no Rust
-/// keyword, and the crate's Rust name (`-` as `_`) must be an identifier.
+/// keyword, and the crate's Rust name (`-` as `_`) must be an identifier that
+/// hides no crate the generated code uses.
 pub fn crate_name_problem(name: &str) -> Option<&'static str> {
     if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
         Some("a package name starts with an ASCII letter")
@@ -183,6 +210,8 @@ pub fn crate_name_problem(name: &str) -> Option<&'static str> {
         Some("a package name holds only ASCII letters, digits, `-` and `_`")
     } else if KEYWORDS.contains(&name.replace('-', "_").as_str()) {
         Some("a Rust keyword cannot name a package")
+    } else if CRATES_IN_USE.contains(&name.replace('-', "_").as_str()) {
+        Some("the generated code uses a crate of that name, which this one would hide")
     } else {
         None
     }
@@ -325,11 +354,17 @@ mod tests {
         assert_eq!(crate_name("1st API"), "api-1st-api");
         assert_eq!(crate_name("Type"), "type-api");
         assert_eq!(crate_name("Match"), "match-api");
-        for title in ["Type", "1st API", "--", "Chat {{beta}}", "Ünïcode ✓", "a_b"] {
+        assert_eq!(crate_name("Std"), "std-api");
+        assert_eq!(crate_name("Tokio"), "tokio-api");
+        assert_eq!(crate_name("Serde JSON"), "serde-json-api");
+        assert_eq!(crate_name("URL"), "url-api");
+        assert_eq!(crate_name("Serde JSON Events"), "serde-json-events");
+        for title in ["Type", "1st API", "--", "Chat {{beta}}", "Ünïcode ✓", "a_b", "Std", "Proc Macro"] {
             assert_eq!(crate_name_problem(&crate_name(title)), None, "{title}");
         }
         assert_eq!(crate_name_problem("ok-name_2"), None);
-        for name in ["a b", "9lives", "type", "self", "-x", "", "naïve"] {
+        for name in ["a b", "9lives", "type", "self", "-x", "", "naïve", "std", "serde-json", "asyncapi-rt"]
+        {
             assert!(crate_name_problem(name).is_some(), "{name}");
         }
         assert_eq!(crate_version("1.0.0"), "1.0.0");
