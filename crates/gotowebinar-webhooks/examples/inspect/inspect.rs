@@ -37,7 +37,11 @@ pub fn main() -> ExitCode {
     let body = match body {
         Ok(body) => body,
         Err(error) => {
-            eprintln!("cannot read the body: {error}");
+            let source = args
+                .file
+                .as_ref()
+                .map_or("standard input".into(), |path| path.display().to_string());
+            eprintln!("cannot read the body from {source}: {error}");
             return ExitCode::from(3);
         }
     };
