@@ -20,6 +20,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 use crate::dedupe::DedupeStore;
 use crate::dispatch::{Delivery, Dispatcher, Outcome, Route};
@@ -48,13 +49,19 @@ impl<E, H, D> Clone for Receiver<E, H, D> {
 }
 
 /// A router that accepts deliveries with `POST path`.
+///
+/// `path` is matched as written, as a server URL gives it: `:` and `*`,
+/// which axum would read as captures, are plain characters. A segment that
+/// holds a server variable (`/{tenant}/hooks`, `/v{major}`) matches any one
+/// segment. A path without a leading `/` is taken from the root.
 pub fn router<E, H, D>(dispatcher: Arc<Dispatcher<E, H, D>>, path: &str) -> Router
 where
     E: Route<H>,
     H: Send + Sync + 'static,
     D: DedupeStore,
 {
-    Router::new().route(path, post(receive::<E, H, D>)).with_state(Receiver { dispatcher, observer: None })
+    let receiver = Receiver { dispatcher, observer: None };
+    Router::new().without_v07_checks().route(&route(path), post(receive::<E, H, D>)).with_state(receiver)
 }
 
 /// [`router`], calling `observer` after each delivery (to log or count them).
@@ -69,7 +76,34 @@ where
     D: DedupeStore,
 {
     let receiver = Receiver { dispatcher, observer: Some(Arc::new(observer)) };
-    Router::new().route(path, post(receive::<E, H, D>)).with_state(receiver)
+    Router::new().without_v07_checks().route(&route(path), post(receive::<E, H, D>)).with_state(receiver)
+}
+
+/// Characters a URI path segment cannot hold as they are (WHATWG's path
+/// percent-encode set, with `/` a separator): the route spells them as
+/// requests do. `%` is left alone, so a path that is already encoded stays so.
+const NOT_IN_SEGMENT: &AsciiSet =
+    &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'<').add(b'>').add(b'?').add(b'`').add(b'{').add(b'}');
+
+/// The axum route of a [`router`]'s `path`: each segment with a server
+/// variable becomes a capture, and every other one a literal, percent-encoded
+/// as a request spells it (axum compares paths as sent), so that no path
+/// makes axum panic.
+fn route(path: &str) -> String {
+    let mut route = String::with_capacity(path.len() + 1);
+    let mut captures = 0;
+    for segment in path.strip_prefix('/').unwrap_or(path).split('/') {
+        route.push('/');
+        let variable = segment.find('{').is_some_and(|open| segment[open..].contains('}'));
+        if variable {
+            // Named apart, as axum wants; the names are never read.
+            route.push_str(&format!("{{variable{captures}}}"));
+            captures += 1;
+        } else {
+            route.extend(utf8_percent_encode(segment, NOT_IN_SEGMENT));
+        }
+    }
+    route
 }
 
 async fn receive<E, H, D>(State(receiver): State<Receiver<E, H, D>>, request: Request) -> Response
@@ -154,4 +188,77 @@ fn respond<E>(outcome: &Outcome<E>) -> Response {
     *response.status_mut() = outcome.status();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_paths_as_written_and_server_variables_as_any_segment() {
+        assert_eq!(route("/gotowebinar/callback"), "/gotowebinar/callback");
+        assert_eq!(route("/"), "/");
+        assert_eq!(route(""), "/");
+        assert_eq!(route("hooks"), "/hooks");
+        assert_eq!(route("/a/"), "/a/");
+        assert_eq!(route("/{tenant}/hooks/v{major}.{minor}"), "/{variable0}/hooks/{variable1}");
+        assert_eq!(route("/:id/*/a}b{"), "/:id/*/a%7Db%7B");
+        assert_eq!(route("/my hooks/été/%20"), "/my%20hooks/%C3%A9t%C3%A9/%20");
+    }
+
+    /// A router over a dispatcher of unsigned deliveries, none of which is a
+    /// message: each is rejected (202) once it gets through the router.
+    fn app(path: &str) -> Router {
+        use crate::dispatch::Inbound;
+        use crate::message::{Mode, Rejection};
+        use crate::signature::Verifier;
+
+        struct Nothing;
+        impl Inbound for Nothing {
+            fn parse(_: &Delivery, _: Mode) -> Result<Self, Rejection> {
+                Err(Rejection::not_json(&"no messages here"))
+            }
+            fn name(&self) -> &'static str {
+                "nothing"
+            }
+            fn dedupe_key(&self) -> Option<&str> {
+                None
+            }
+        }
+        impl Route<()> for Nothing {
+            type Error = std::convert::Infallible;
+            async fn route(self, _: &(), _: &Delivery) -> Result<(), Self::Error> {
+                Ok(())
+            }
+            async fn reject(_: &(), _: Rejection, _: &Delivery) -> Result<(), Self::Error> {
+                Ok(())
+            }
+        }
+        let dispatcher: Dispatcher<Nothing, ()> = Dispatcher::new((), Verifier::accept_unsigned_insecure());
+        router(Arc::new(dispatcher), path)
+    }
+
+    async fn status(app: Router, method: &str, uri: &str) -> u16 {
+        use tower::ServiceExt;
+        let request = Request::builder().method(method).uri(uri).body(Body::from("{}")).expect("a request");
+        app.oneshot(request).await.expect("infallible").status().as_u16()
+    }
+
+    #[tokio::test]
+    async fn no_path_makes_the_router_panic_and_each_matches_what_it_says() {
+        let rejected = 202;
+        for (path, matching, other) in [
+            ("/gotowebinar/callback", "/gotowebinar/callback", "/gotowebinar"),
+            ("nope", "/nope", "/"),
+            ("", "/", "/x"),
+            ("/:tenant/*", "/:tenant/*", "/acme/x"),
+            ("/{tenant}/hooks", "/acme/hooks", "/acme/b/hooks"),
+            ("/a{b", "/a%7Bb", "/ab"),
+            ("/my hooks", "/my%20hooks", "/my"),
+        ] {
+            assert_eq!(status(app(path), "POST", matching).await, rejected, "{path} at {matching}");
+            assert_eq!(status(app(path), "POST", other).await, 404, "{path} at {other}");
+            assert_eq!(status(app(path), "GET", matching).await, 405, "{path}: GET");
+        }
+    }
 }

@@ -372,7 +372,7 @@ pub fn receiver_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
             #[arg(long, default_value = "127.0.0.1:8080")]
             listen: SocketAddr,
             /// The path deliveries are posted to.
-            #[arg(long, default_value = #path)]
+            #[arg(long, default_value = #path, value_parser = absolute_path)]
             path: String,
             /// The largest body accepted, in bytes.
             #[arg(long, default_value_t = #krate::rt::dispatch::DEFAULT_BODY_LIMIT)]
@@ -380,6 +380,11 @@ pub fn receiver_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
             /// Accept deliveries without checking their signature. Never in production.
             #[arg(long)]
             insecure_accept_unsigned: bool,
+        }
+
+        /// A `--path` as requests name it: from the root.
+        fn absolute_path(path: &str) -> Result<String, &'static str> {
+            if path.starts_with('/') { Ok(path.to_owned()) } else { Err("a path starts with `/`") }
         }
 
         /// Accepts every message: the receiver's output is the point.

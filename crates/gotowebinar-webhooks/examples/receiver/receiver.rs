@@ -17,7 +17,7 @@ struct Args {
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
     /// The path deliveries are posted to.
-    #[arg(long, default_value = "/gotowebinar/callback")]
+    #[arg(long, default_value = "/gotowebinar/callback", value_parser = absolute_path)]
     path: String,
     /// The largest body accepted, in bytes.
     #[arg(
@@ -28,6 +28,15 @@ struct Args {
     /// Accept deliveries without checking their signature. Never in production.
     #[arg(long)]
     insecure_accept_unsigned: bool,
+}
+
+/// A `--path` as requests name it: from the root.
+fn absolute_path(path: &str) -> Result<String, &'static str> {
+    if path.starts_with('/') {
+        Ok(path.to_owned())
+    } else {
+        Err("a path starts with `/`")
+    }
 }
 
 /// Accepts every message: the receiver's output is the point.
