@@ -38,8 +38,32 @@ struct Linter<'a> {
     /// Cycles already reported, by the smallest site in them.
     cycles: HashSet<Site>,
     too_deep: bool,
-    operation_ids: BTreeMap<String, Site>,
+    /// Where each `operationId` and `messageId` is first given, by its kind and value.
+    ids: BTreeMap<(IdKind, String), Site>,
     diagnostics: Diagnostics,
+}
+
+/// The two ids the specification wants unique across the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum IdKind {
+    Operation,
+    Message,
+}
+
+impl IdKind {
+    fn keyword(self) -> &'static str {
+        match self {
+            IdKind::Operation => "operationId",
+            IdKind::Message => "messageId",
+        }
+    }
+
+    fn why_unique(self) -> &'static str {
+        match self {
+            IdKind::Operation => "operationIds name handler methods and must be unique",
+            IdKind::Message => "messageIds must be unique among all messages",
+        }
+    }
 }
 
 pub fn lint(sources: &Sources) -> Diagnostics {
@@ -49,7 +73,7 @@ pub fn lint(sources: &Sources) -> Diagnostics {
         stack: Vec::new(),
         cycles: HashSet::new(),
         too_deep: false,
-        operation_ids: BTreeMap::new(),
+        ids: BTreeMap::new(),
         diagnostics: Diagnostics::new(),
     };
     let root = sources.root_site();
@@ -62,9 +86,7 @@ pub fn lint(sources: &Sources) -> Diagnostics {
         }
         for kind in ["subscribe", "publish"] {
             let operation = channel.join(kind);
-            if let Some((id, site)) = linter.effective_operation_id(&operation) {
-                linter.operation_id(&id, site);
-            }
+            linter.unique_id(IdKind::Operation, &operation);
         }
     }
     for message in sources.message_sites() {
@@ -86,30 +108,34 @@ pub fn lint(sources: &Sources) -> Diagnostics {
 }
 
 impl Linter<'_> {
-    /// The operation's `operationId` once its traits are merged into it, and
-    /// where that id is written.
-    fn effective_operation_id(&self, operation: &Site) -> Option<(String, Site)> {
-        let site = self.sources.member_after_traits(operation, "operationId")?;
-        let Some(Value::String(id)) = self.sources.get(&site) else { return None };
-        Some((id.clone(), site))
-    }
-
-    fn operation_id(&mut self, id: &str, site: Site) {
-        if let Some(first) = self.operation_ids.get(id) {
-            let first = self.sources.locate(first);
-            let (line, column) = (first.line.unwrap_or(0), first.column.unwrap_or(0));
-            self.diagnostics.push(
-                Diagnostic::error(format!("duplicate operationId `{id}`"))
-                    .at(self.sources.locate(&site))
-                    .with_help(format!("operationIds name handler methods and must be unique; first used at {}:{line}:{column}", first.file)),
-            );
-        } else {
-            self.operation_ids.insert(id.to_owned(), site);
+    /// Checks the `operationId` or `messageId` of the object at `site`, once
+    /// its traits are merged into it, against those met before.
+    fn unique_id(&mut self, kind: IdKind, site: &Site) {
+        let Some(at) = self.sources.member_after_traits(site, kind.keyword()) else { return };
+        let Some(Value::String(id)) = self.sources.get(&at) else { return };
+        match self.ids.get(&(kind, id.clone())) {
+            Some(first) => {
+                let first = self.sources.locate(first);
+                let (line, column) = (first.line.unwrap_or(0), first.column.unwrap_or(0));
+                self.diagnostics.push(
+                    Diagnostic::error(format!("duplicate {} `{id}`", kind.keyword()))
+                        .at(self.sources.locate(&at))
+                        .with_help(format!(
+                            "{}; first used at {}:{line}:{column}",
+                            kind.why_unique(),
+                            first.file
+                        )),
+                );
+            }
+            None => {
+                self.ids.insert((kind, id.clone()), at);
+            }
         }
     }
 
     /// Lints a message object (one of [`Sources::message_sites`]).
     fn message(&mut self, site: &Site) {
+        self.unique_id(IdKind::Message, site);
         for (index, _) in
             self.sources.get(&site.join("traits")).and_then(Value::as_array).into_iter().flatten().enumerate()
         {
@@ -464,6 +490,21 @@ mod tests {
         assert_eq!(
             lint_text(&clash),
             [("duplicate operationId `x`".to_owned(), "/channels/c/publish/operationId".to_owned())]
+        );
+    }
+
+    #[test]
+    fn message_ids_are_unique_across_the_document() {
+        // The same message reached twice is one message; a trait's id counts.
+        let text = "channels:\n  a:\n    subscribe:\n      message:\n        oneOf:\n          - {messageId: one, payload: {}}\n          - $ref: '#/components/messages/Two'\n  b: {publish: {message: {$ref: '#/components/messages/Two'}}}\ncomponents:\n  messages:\n    Two: {messageId: two, payload: {}}\n    Three: {payload: {}, traits: [{messageId: three}]}\n";
+        assert_eq!(lint_text(text), []);
+        let clash = text.replace("messageId: three", "messageId: one");
+        assert_eq!(
+            lint_text(&clash),
+            [(
+                "duplicate messageId `one`".to_owned(),
+                "/components/messages/Three/traits/0/messageId".to_owned()
+            )]
         );
     }
 
