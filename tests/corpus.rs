@@ -67,7 +67,7 @@ fn third_party_dir() -> PathBuf {
 
 /// Third-party documents the generator must refuse (by path under
 /// [`third_party_dir`]): the start of the first error, and why it is right.
-const THIRD_PARTY_REFUSED: [(&str, &str, &str); 3] = [
+const THIRD_PARTY_REFUSED: [(&str, &str, &str); 4] = [
     (
         "converter-0.9.0/test/input/2.0.0/streetlights.json",
         "not valid AsyncAPI 2.6: unknown field `name`",
@@ -79,9 +79,15 @@ const THIRD_PARTY_REFUSED: [(&str, &str, &str); 3] = [
         "a `$ref` to the network, to a host that does not exist",
     ),
     (
+        "java-spring-template-0.27.0/tests/user_examples/ota_issue_156.yml",
+        "parameter `env` is not in the channel name `ic.ix.ota.request.env`",
+        "a user's report of a broken document: its channels declare a parameter their names do not use \
+         (`request.env`, not `request.{env}`), which AsyncAPI's own linter refuses too",
+    ),
+    (
         "java-spring-template-1.6.0/tests/user_examples/issue_156.yml",
-        "unresolved reference `#/components/schemas/lagGroupId`",
-        "a user's report of a broken document: it refers to schemas it does not define",
+        "parameter `env` is not in the channel name `request.env`",
+        "the same report, later: it also refers to schemas it does not define",
     ),
 ];
 

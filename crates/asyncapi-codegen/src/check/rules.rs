@@ -1,6 +1,7 @@
 //! The AsyncAPI 2.6 specification's rules that its meta-schema does not say:
 //! how servers, channel parameters and components may be named, channel names
-//! without a query, tag names unique in each list, security requirements that
+//! without a query, channel parameters declared exactly as the channel name
+//! uses them, tag names unique in each list, security requirements that
 //! name a declared scheme (with scopes only where the scheme has them), and
 //! server variable examples among the variable's `enum`.
 //!
@@ -50,6 +51,7 @@ pub fn check(sources: &Sources) -> Diagnostics {
             is_server_or_parameter_name,
             "letters, digits, `_` and `-`",
         );
+        rules.parameters(&channel, &site);
     }
     for servers in [root.join("servers"), root.join("components").join("servers")] {
         for server in sources.member_names(&servers) {
@@ -96,6 +98,54 @@ impl<'a> Rules<'a> {
                     .with_help(format!(
                         "{what} names are made of {alphabet}; other tools may refuse this one"
                     )),
+                );
+            }
+        }
+    }
+
+    /// A channel's `parameters` are exactly those its name uses: each
+    /// `{name}` declared (2.6: the map "MUST contain all the parameters used
+    /// in the parent channel name"), and none declared that the name does
+    /// not use, which no address could give a value; and no two side by side.
+    fn parameters(&mut self, channel: &str, site: &Site) {
+        let site = self.sources.follow_refs(site);
+        let parameters = site.join("parameters");
+        let declared = self.sources.member_names(&parameters);
+        let used: Vec<&str> = channel
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .collect();
+        for name in &used {
+            if !declared.iter().any(|declared| declared == name) {
+                self.diagnostics.push(
+                    Diagnostic::error(format!(
+                        "channel `{channel}` uses parameter `{name}` but does not declare it"
+                    ))
+                    .at(self.sources.locate(&site))
+                    .with_help(format!(
+                        "add `{name}` to the channel's `parameters`, with the schema of its values"
+                    )),
+                );
+            }
+        }
+        if channel.contains("}{") {
+            self.diagnostics.push(
+                Diagnostic::error(format!("channel `{channel}` has two parameters side by side"))
+                    .at(self.sources.locate(&site))
+                    .with_help(
+                        "no address tells where one ends and the next begins: put a separator between them",
+                    ),
+            );
+        }
+        for name in declared {
+            if !used.contains(&name.as_str()) {
+                self.diagnostics.push(
+                    Diagnostic::error(format!("parameter `{name}` is not in the channel name `{channel}`"))
+                        .at(self.sources.locate(&parameters.join(&name)))
+                        .with_help(format!(
+                            "write `{{{name}}}` where it goes in the channel name, or remove the parameter"
+                        )),
                 );
             }
         }
@@ -249,7 +299,7 @@ mod tests {
 
     #[test]
     fn names_follow_the_patterns_of_their_maps() {
-        let text = "servers:\n  prod-1_a: {}\n  prod.1: {}\ncomponents:\n  schemas:\n    a.b-c_D9: {}\n    'inval#d': {}\n  securitySchemes:\n    'bad key': {}\nchannels:\n  'a/{id}':\n    parameters:\n      id_1-x: {}\n      '$!': {}\n";
+        let text = "servers:\n  prod-1_a: {}\n  prod.1: {}\ncomponents:\n  schemas:\n    a.b-c_D9: {}\n    'inval#d': {}\n  securitySchemes:\n    'bad key': {}\nchannels:\n  'a/{id_1-x}/{$!}':\n    parameters:\n      id_1-x: {}\n      '$!': {}\n";
         assert_eq!(
             check_text(text),
             [
@@ -267,15 +317,36 @@ mod tests {
                 ),
                 error(
                     "warning: parameter name `$!` has characters AsyncAPI does not allow",
-                    "/channels/a~1{id}/parameters/$!"
+                    "/channels/a~1{id_1-x}~1{$!}/parameters/$!"
                 ),
             ]
         );
     }
 
     #[test]
+    fn channel_parameters_are_declared_exactly_as_the_name_uses_them() {
+        let text = "channels:\n  'a/{id}/{kind}': {parameters: {id: {}, kind: {$ref: '#/components/parameters/k'}}}\n  b: {$ref: '#/components/x'}\ncomponents:\n  x: {}\n  parameters: {k: {}}\n";
+        assert_eq!(check_text(text), []);
+        let text = "channels:\n  'a/{id}/{kind}': {parameters: {id: {}, env: {}}}\n  'b/{x}{y}': {parameters: {x: {}, y: {}}}\n";
+        assert_eq!(
+            check_text(text),
+            [
+                error(
+                    "channel `a/{id}/{kind}` uses parameter `kind` but does not declare it",
+                    "/channels/a~1{id}~1{kind}"
+                ),
+                error(
+                    "parameter `env` is not in the channel name `a/{id}/{kind}`",
+                    "/channels/a~1{id}~1{kind}/parameters/env"
+                ),
+                error("channel `b/{x}{y}` has two parameters side by side", "/channels/b~1{x}{y}"),
+            ]
+        );
+    }
+
+    #[test]
     fn channel_names_hold_no_query() {
-        let text = "channels:\n  'a/b?x=1': {}\n  'a/{b}': {}\n  'devices/#': {}\n";
+        let text = "channels:\n  'a/b?x=1': {}\n  'a/{b}': {parameters: {b: {}}}\n  'devices/#': {}\n";
         assert_eq!(check_text(text), [error("channel name `a/b?x=1` has a query", "/channels/a~1b?x=1")]);
     }
 
