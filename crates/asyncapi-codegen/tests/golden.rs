@@ -931,3 +931,31 @@ components:
     // The docs still show them: the warning is what tells the author.
     assert!(generated.files["src/types.rs"].contains("Default: `\"false\"`."));
 }
+
+/// An address is tried against the most precise channel first: a name without
+/// parameters, then the template with the most literal text, whatever the
+/// document's order.
+#[test]
+fn channels_are_tried_from_the_most_precise() {
+    let files = generate_text(
+        r#"
+asyncapi: 2.6.0
+info: {title: Users, version: '1'}
+channels:
+  users/{userId}:
+    parameters: {userId: {schema: {type: string}}}
+    subscribe: {operationId: onUser, message: {payload: {type: object}}}
+  users/{userId}/profile:
+    parameters: {userId: {schema: {type: string}}}
+    subscribe: {operationId: onProfile, message: {payload: {type: object}}}
+  users/me:
+    subscribe: {operationId: onMe, message: {payload: {type: object}}}
+"#,
+    );
+    let event = &files["src/event.rs"];
+    let at = |text: &str| event.find(text).unwrap_or_else(|| panic!("{text} in {event}"));
+    let me = at(r#"if channel == "users/me""#);
+    let profile = at("OnProfileParameters::parse(channel)");
+    let user = at("OnUserParameters::parse(channel)");
+    assert!(me < profile && profile < user, "{event}");
+}

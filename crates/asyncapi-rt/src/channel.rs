@@ -13,7 +13,9 @@ use crate::violation::{Keyword, Violation, Violations};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {
     Literal(&'static str),
-    /// A parameter: a non-empty run of characters up to the next literal.
+    /// A parameter: a non-empty run of characters up to the next literal,
+    /// within one level of the address (no `/`: `users/{id}` is not
+    /// `users/5/profile`).
     Parameter,
 }
 
@@ -21,27 +23,28 @@ pub enum Part {
 pub fn match_template<'a>(address: &'a str, parts: &[Part]) -> Option<Vec<&'a str>> {
     let mut rest = address;
     let mut values = Vec::new();
-    let mut index = 0;
-    while index < parts.len() {
-        match parts[index] {
+    for (index, part) in parts.iter().enumerate() {
+        match part {
             Part::Literal(text) => rest = rest.strip_prefix(text)?,
             Part::Parameter => {
+                let level = rest.find('/').unwrap_or(rest.len());
                 let end = match parts.get(index + 1) {
+                    // The first occurrence: one after this level would leave a `/` in the value.
                     Some(Part::Literal(next)) => rest.find(next)?,
-                    // Two parameters in a row cannot be told apart: the first takes
-                    // one character less than everything, the second the last one.
-                    Some(Part::Parameter) => rest.len().checked_sub(1)?,
-                    None => rest.len(),
+                    // Two parameters in a row cannot be told apart (the
+                    // generator refuses such templates): the first takes all
+                    // of the level but its last character.
+                    Some(Part::Parameter) => rest[..level].char_indices().last()?.0,
+                    None => level,
                 };
                 let value = &rest[..end];
-                if value.is_empty() {
+                if value.is_empty() || value.contains('/') {
                     return None;
                 }
                 values.push(value);
                 rest = &rest[end..];
             }
         }
-        index += 1;
     }
     rest.is_empty().then_some(values)
 }
@@ -108,6 +111,19 @@ mod tests {
         let two = [Part::Parameter, Part::Literal("/"), Part::Parameter];
         assert_eq!(match_template("room/chat", &two), Some(vec!["room", "chat"]));
         assert_eq!(match_template("exact", &[Part::Literal("exact")]), Some(vec![]));
+        // A parameter holds one level of the address.
+        let user = [Part::Literal("users/"), Part::Parameter];
+        assert_eq!(match_template("users/5", &user), Some(vec!["5"]));
+        assert_eq!(match_template("users/5/profile", &user), None);
+        assert_eq!(match_template("lights/4/2/dim", &STREETLIGHT), None);
+        let dotted = [Part::Literal("a."), Part::Parameter, Part::Literal(".b")];
+        assert_eq!(match_template("a.x.y.b", &dotted), Some(vec!["x.y"]));
+        // Side by side (refused by the generator), and no panic on any character.
+        let adjacent = [Part::Literal("rooms/"), Part::Parameter, Part::Parameter];
+        assert_eq!(match_template("rooms/xé", &adjacent), Some(vec!["x", "é"]));
+        assert_eq!(match_template("rooms/é", &adjacent), None);
+        assert_eq!(match_template("rooms/ab/c", &adjacent), None);
+        assert_eq!(match_template("lights/ab/ééé/dim", &STREETLIGHT), None);
     }
 
     fn positive<'v>(value: &'v Value, at: &mut Path<'v>, out: &mut Violations, _: Mode) {

@@ -102,8 +102,8 @@ fn channel(ir: &Ir, validators: &Validators<'_>, channel: &ChannelDef) -> TokenS
     } else {
         quote!(format!(#template_string, #(#written),*))
     };
-    // A declared parameter the address does not hold reads as empty text (its
-    // schema then decides).
+    // A declared parameter the address does not hold (the check refuses such
+    // documents) would read as empty text, and its schema decide.
     let arguments = (0..channel.parameters.len()).map(|index| {
         if order.contains(&index) {
             let text = format_ident!("text_{}", index);

@@ -9,7 +9,7 @@ use super::messages::{raw_check, typed_check_name};
 use super::rust::{Scope, doc_lines, ident, resolve_alias, type_tokens};
 use super::validate::Validators;
 use crate::ir::Ir;
-use crate::ir::api::{EventRouting, Receive};
+use crate::ir::api::{AddressPart, ChannelDef, EventRouting, Receive};
 use crate::ir::discriminator::{Kind, Tree};
 use crate::ir::naming::{self, Scope as NameScope};
 use crate::ir::types::{TypeKind, TypeRef};
@@ -491,9 +491,23 @@ fn kind_tokens(kind: Kind) -> TokenStream {
 }
 
 /// Parsing by channel: the address picks the channel (its parameters checked),
-/// the channel's tree picks the message.
+/// the channel's tree picks the message. The most precise channel is tried
+/// first: names without parameters, then templates by how much literal text
+/// they have (`users/{id}/profile` before `users/{id}`), in document order.
 fn route_channels(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
-    let arms = ir.api.channels.iter().filter(|c| !c.receives.is_empty()).map(|channel| {
+    let mut channels: Vec<&ChannelDef> = ir.api.channels.iter().filter(|c| !c.receives.is_empty()).collect();
+    channels.sort_by_key(|channel| {
+        let literal: usize = channel
+            .address
+            .iter()
+            .map(|part| match part {
+                AddressPart::Literal(text) => text.len(),
+                AddressPart::Parameter(_) => 0,
+            })
+            .sum();
+        (channel.parameters_type.is_some(), std::cmp::Reverse(literal))
+    });
+    let arms = channels.into_iter().map(|channel| {
         let body = route_tree(ir, validators, &channel.tree);
         match &channel.parameters_type {
             None => {
