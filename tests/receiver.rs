@@ -660,6 +660,24 @@ async fn handled_and_duplicate_answer_200() {
     assert_eq!(dispatcher.handler().calls(), 1);
 }
 
+/// Keys are each message's own: another message with the same `eventKey` is
+/// another event, handled; the same message with it again is a duplicate.
+#[tokio::test]
+async fn one_key_in_two_messages_is_two_events() {
+    let dispatcher = receiver();
+    let mut outcomes = Vec::new();
+    for kind in [2, 3, 2] {
+        let body = event_body(kind, "shared", 1, 0);
+        let delivery = Delivery::new(signed_headers(&body, NEW_SECRET, 0), body);
+        outcomes.push(dispatcher.dispatch(delivery).await.label());
+    }
+    assert_eq!(outcomes, ["handled", "handled", "duplicate"]);
+    let methods: Vec<&str> =
+        dispatcher.handler().handled()["shared"].iter().map(|(method, _)| *method).collect();
+    assert_eq!(methods.len(), 2, "{methods:?}");
+    assert_ne!(methods[0], methods[1]);
+}
+
 #[tokio::test]
 async fn rejected_answers_202_and_hands_the_bytes_over() {
     let dispatcher = receiver();

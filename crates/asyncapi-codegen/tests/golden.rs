@@ -959,3 +959,45 @@ channels:
     let user = at("OnUserParameters::parse(channel)");
     assert!(me < profile && profile < user, "{event}");
 }
+
+/// A key named `eventId` (and the like) is found from the document; a bare
+/// `id` is not taken on a guess, since it may name what the event is about
+/// (an order, in each of its events), and a wrong key drops genuine events.
+#[test]
+fn a_bare_id_is_a_dedupe_key_only_when_the_user_says_so() {
+    let document = |key: &str| {
+        format!(
+            r#"
+asyncapi: 2.6.0
+info: {{title: Orders, version: '1'}}
+channels:
+  orders:
+    subscribe:
+      message:
+        oneOf:
+          - name: created
+            payload: {{type: object, required: [type, {key}], properties: {{type: {{const: created}}, {key}: {{type: string}}}}}}
+          - name: shipped
+            payload: {{type: object, required: [type, {key}], properties: {{type: {{const: shipped}}, {key}: {{type: string}}}}}}
+"#
+        )
+    };
+    let found = generated(&document("eventId"));
+    assert!(found.files["src/event.rs"].contains("message.event_id.as_str()"), "eventId is the key");
+    assert_eq!(warning_messages(&found), Vec::<&str>::new());
+
+    let guessed = generated(&document("id"));
+    assert!(guessed.files["src/event.rs"].contains("no de-duplication"), "no key");
+    assert_eq!(
+        warning_messages(&guessed),
+        [
+            "no de-duplication: every message received requires `id`, but it may name what an event is about rather than the event"
+        ]
+    );
+    let mut options = options("spec.yaml");
+    options.dedupe_key = Some("id".to_owned());
+    let chosen = asyncapi_codegen::generate_from_text(&document("id"), "spec.yaml", &options)
+        .unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
+    assert!(chosen.files["src/event.rs"].contains("message.id.as_str()"), "the user's key");
+    assert_eq!(warning_messages(&chosen), Vec::<&str>::new());
+}

@@ -3,7 +3,8 @@
 //! Webhook senders retry until they see a success, so the same event can arrive
 //! several times, even while an earlier copy is still being handled. Before
 //! calling the user's handler, the receiver [claims](DedupeStore::claim) the
-//! event's key, and settles the claim when the handler answers: a success
+//! event's key (with its message's name: `16:registrant.added:<eventKey>`, so
+//! that two messages never share a key), and settles the claim when the handler answers: a success
 //! [completes](DedupeStore::complete) it, so later copies are
 //! [`Claim::Duplicate`]s, acknowledged without calling the handler again; a
 //! failure [releases](DedupeStore::release) it, so the sender's retry is

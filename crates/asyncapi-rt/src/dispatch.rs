@@ -282,14 +282,15 @@ where
         if let Some(key) = &key {
             span.record("key", key.as_str());
         }
-        let claim = match &key {
-            None => None,
-            Some(key) => match self.dedupe.claim(key).await {
-                Ok(Claim::New(token)) => Some((key.as_str(), token)),
+        let stored = key.as_deref().map(|key| store_key(message, key));
+        let claim = match (&key, &stored) {
+            (Some(key), Some(stored)) => match self.dedupe.claim(stored).await {
+                Ok(Claim::New(token)) => Some((stored.as_str(), token)),
                 Ok(Claim::InProgress) => return Outcome::InProgress { message, key: key.clone() },
                 Ok(Claim::Duplicate) => return Outcome::Duplicate { message, key: key.clone() },
                 Err(error) => return Outcome::StoreFailed(error),
             },
+            _ => None,
         };
         // Until the handler has answered and the claim is settled, a cancelled
         // request or a panicking handler must not leave the key claimed: the
@@ -325,6 +326,14 @@ where
             }
         }
     }
+}
+
+/// The de-duplication store's key for the delivery of `message` whose key is
+/// `key`: each message's keys apart from the others' (an order's `created`
+/// and `shipped` events may carry the same id), the message's name
+/// length-prefixed so that no two pairs give one key (`16:registrant.added:5e2f...`).
+fn store_key(message: &str, key: &str) -> String {
+    format!("{}:{message}:{key}", message.len())
 }
 
 /// Settles a claim when dropped armed: the request's future was dropped (the

@@ -159,8 +159,13 @@ pub struct ApiOptions {
 
 /// Property names that identify one delivery, best first (compared lowercase,
 /// without separators).
-const DEDUPE_KEY_NAMES: [&str; 8] =
-    ["eventkey", "eventid", "messageid", "deliveryid", "notificationid", "idempotencykey", "id", "uuid"];
+const DEDUPE_KEY_NAMES: [&str; 6] =
+    ["eventkey", "eventid", "messageid", "deliveryid", "notificationid", "idempotencykey"];
+
+/// Names that may identify a delivery, or what it is about (an order's `id`
+/// in each of its events): never taken as the key unless the user says so,
+/// since a wrong key drops genuine events as duplicates.
+const GENERIC_KEY_NAMES: [&str; 2] = ["id", "uuid"];
 
 pub fn build(
     document: &Document,
@@ -325,7 +330,25 @@ pub fn build(
 
     let dedupe_key = match &options.dedupe_key {
         Some(key) => Some(key.clone()),
-        None => find_dedupe_key(&receives, &messages, builder),
+        None => {
+            let required = required_by_all(&receives, &messages, builder);
+            let key = named_among(&required, &DEDUPE_KEY_NAMES);
+            if key.is_none()
+                && let Some(generic) = named_among(&required, &GENERIC_KEY_NAMES)
+            {
+                builder.diagnostics.push(
+                    Diagnostic::warning(format!(
+                        "no de-duplication: every message received requires `{generic}`, but it may name what \
+                         an event is about rather than the event"
+                    ))
+                    .with_help(format!(
+                        "if `{generic}` identifies each delivery, pass --dedupe-key {generic}, and repeated \
+                         deliveries will be acknowledged without calling the handler again"
+                    )),
+                );
+            }
+            key
+        }
     };
     let webhook_path = document
         .servers
@@ -606,15 +629,17 @@ fn event_names(routing: &EventRouting, receives: &[Receive], messages: &[Message
     names
 }
 
-fn find_dedupe_key(
+/// The properties every received message requires (none when some message
+/// has no payload object).
+fn required_by_all(
     receives: &[Receive],
     messages: &[MessageDef],
     builder: &mut TypeBuilder<'_>,
-) -> Option<String> {
+) -> Vec<String> {
     let mut common: Option<Vec<String>> = None;
     for receive in receives {
-        let (_, schema) = messages[receive.message].payload.as_ref()?;
-        let merged = builder.merged(*schema)?;
+        let Some((_, schema)) = messages[receive.message].payload.as_ref() else { return Vec::new() };
+        let Some(merged) = builder.merged(*schema) else { return Vec::new() };
         let required: Vec<String> = merged
             .required
             .iter()
@@ -626,9 +651,14 @@ fn find_dedupe_key(
             Some(previous) => previous.into_iter().filter(|name| required.contains(name)).collect(),
         });
     }
-    let common = common?;
-    DEDUPE_KEY_NAMES.iter().find_map(|wanted| {
-        common
+    common.unwrap_or_default()
+}
+
+/// The first of `names` (best first, lowercase, without separators) that one
+/// of `properties` spells.
+fn named_among(properties: &[String], names: &[&str]) -> Option<String> {
+    names.iter().find_map(|wanted| {
+        properties
             .iter()
             .find(|name| {
                 name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase()
