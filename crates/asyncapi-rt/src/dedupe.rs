@@ -165,9 +165,12 @@ impl DedupeStore for NoDedupe {
 type MonotonicClock = Arc<dyn Fn() -> Instant + Send + Sync>;
 
 /// An in-process store: handled keys are remembered for a time to live, claims
-/// that nobody settles for a lease, and the oldest keys are forgotten first
-/// when the capacity is reached. Duplicates arriving at another process, or
-/// after a restart, are not detected.
+/// that nobody settles for a lease, and the oldest handled keys are forgotten
+/// first when the capacity is reached. Claims in progress are never forgotten
+/// to make room (a copy would be handled alongside): when they alone fill the
+/// store, a new claim fails, the receiver answers 503 and the sender retries.
+/// Duplicates arriving at another process, or after a restart, are not
+/// detected.
 #[derive(Clone)]
 pub struct MemoryDedupe {
     state: Arc<Mutex<State>>,
@@ -239,7 +242,7 @@ impl MemoryDedupe {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn claim_now(&self, key: &str) -> Claim {
+    fn claim_now(&self, key: &str) -> Result<Claim, DedupeError> {
         let now = (self.clock)();
         let mut state = self.lock();
         state.forget_expired(now, self.ttl, self.lease);
@@ -247,17 +250,20 @@ impl MemoryDedupe {
             // Kept by `forget_expired` only if still live, but a clock going
             // backwards must not make an entry live forever either.
             if entry.is_live(now, self.ttl, self.lease) {
-                return if entry.done { Claim::Duplicate } else { Claim::InProgress };
+                return Ok(if entry.done { Claim::Duplicate } else { Claim::InProgress });
             }
             // Its own dead entry makes no room for it to take.
             state.remove(key);
         }
         while state.entries.len() >= self.capacity {
-            if !state.forget_oldest() {
-                break;
+            if !state.forget_oldest_handled() {
+                return Err(DedupeError::new(format!(
+                    "full: {} deliveries are being handled at once (raise `with_capacity`)",
+                    state.entries.len()
+                )));
             }
         }
-        Claim::New(state.insert(key, now, false))
+        Ok(Claim::New(state.insert(key, now, false)))
     }
 
     fn complete_now(&self, key: &str, token: ClaimToken) {
@@ -300,7 +306,7 @@ impl fmt::Debug for MemoryDedupe {
 
 impl DedupeStore for MemoryDedupe {
     async fn claim(&self, key: &str) -> Result<Claim, DedupeError> {
-        Ok(self.claim_now(key))
+        self.claim_now(key)
     }
 
     async fn complete(&self, key: &str, token: ClaimToken) -> Result<(), DedupeError> {
@@ -393,16 +399,14 @@ impl State {
         }
     }
 
-    /// Forgets the oldest completed key, or if there is none the oldest claim
-    /// (whose copies may then be handled again, which only a store too small
-    /// for its traffic comes to); `false` if there is nothing to forget.
-    fn forget_oldest(&mut self) -> bool {
-        for queue in [&mut self.done, &mut self.claimed] {
-            while let Some((key, generation)) = queue.pop_front() {
-                if is_current(&self.entries, &key, generation) {
-                    self.entries.remove(&key);
-                    return true;
-                }
+    /// Forgets the oldest handled key; `false` if there is none (claims in
+    /// progress are never forgotten to make room: a copy would be handled
+    /// alongside).
+    fn forget_oldest_handled(&mut self) -> bool {
+        while let Some((key, generation)) = self.done.pop_front() {
+            if is_current(&self.entries, &key, generation) {
+                self.entries.remove(&key);
+                return true;
             }
         }
         false
@@ -549,11 +553,12 @@ mod tests {
 
     #[tokio::test]
     async fn a_stale_release_keeps_a_newer_claim() {
-        // The first claim is evicted by capacity while its handler runs; a copy
-        // claims the key again; the first handler then fails.
-        let store = MemoryDedupe::new().with_capacity(1);
+        // The first claim's lease ends while its handler runs; a copy claims
+        // the key again; the first handler then fails.
+        let clock = ManualClock::new();
+        let store = clock.store().with_lease(Duration::from_secs(1));
         let first = token(&store, "k").await;
-        token(&store, "other").await;
+        clock.advance(Duration::from_secs(2));
         let second = token(&store, "k").await;
         store.release("k", first).await.expect("release");
         store.release_abandoned("k", first);
@@ -563,6 +568,23 @@ mod tests {
         // Nor can a settled claim be settled again.
         store.release("k", second).await.expect("release");
         assert_eq!(claim(&store, "k").await, "duplicate");
+    }
+
+    #[tokio::test]
+    async fn claims_in_progress_are_never_evicted_to_make_room() {
+        let store = MemoryDedupe::new().with_capacity(2);
+        let running = token(&store, "running").await;
+        handle(&store, "done").await;
+        // The handled key makes room; then only claims are left, and a new
+        // one is refused rather than let a copy of one of them through.
+        assert_eq!(claim(&store, "next").await, "new");
+        let error = store.claim("another").await.expect_err("the store is full of claims");
+        assert!(error.to_string().contains("full: 2 deliveries are being handled at once"), "{error}");
+        assert_eq!(claim(&store, "running").await, "in progress");
+        // A settled claim frees its place for handled keys to be evicted again.
+        store.complete("running", running).await.expect("complete");
+        assert_eq!(claim(&store, "another").await, "new");
+        assert_eq!(claim(&store, "next").await, "in progress");
     }
 
     #[tokio::test]
