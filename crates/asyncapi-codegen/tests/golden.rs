@@ -1001,3 +1001,49 @@ channels:
     assert!(chosen.files["src/event.rs"].contains("message.id.as_str()"), "the user's key");
     assert_eq!(warning_messages(&chosen), Vec::<&str>::new());
 }
+
+/// A trait's headers merge with the message's whether either is written as a
+/// `$ref` (AsyncAPI's parser dereferences before applying traits); a reference
+/// nothing merges into keeps its name.
+#[test]
+fn trait_headers_merge_through_references() {
+    let document = |message_headers: &str, trait_headers: &str| {
+        format!(
+            r##"
+asyncapi: 2.6.0
+info: {{title: Traced, version: '1'}}
+channels:
+  a:
+    subscribe:
+      message:
+        traits: [{{$ref: '#/components/messageTraits/Traced'}}]
+        headers: {message_headers}
+        payload: {{type: object}}
+components:
+  schemas:
+    TraceHeaders: {{type: object, properties: {{x-trace: {{type: string}}}}}}
+    TenantHeaders: {{type: object, required: [x-tenant], properties: {{x-tenant: {{type: string}}}}}}
+  messageTraits:
+    Traced:
+      headers: {trait_headers}
+"##
+        )
+    };
+    let inline_tenant = "{type: object, required: [x-tenant], properties: {x-tenant: {type: string}}}";
+    let inline_trace = "{type: object, properties: {x-trace: {type: string}}}";
+    for (message, traits) in [
+        (inline_tenant, "{$ref: '#/components/schemas/TraceHeaders'}"),
+        ("{$ref: '#/components/schemas/TenantHeaders'}", inline_trace),
+        ("{$ref: '#/components/schemas/TenantHeaders'}", "{$ref: '#/components/schemas/TraceHeaders'}"),
+    ] {
+        let files = generate_text(&document(message, traits));
+        let types = &files["src/types.rs"];
+        assert!(types.contains("pub x_tenant: String,"), "{message} + {traits}: {types}");
+        assert!(types.contains("pub x_trace: Option<String>,"), "{message} + {traits}: {types}");
+    }
+    // Nothing to merge with: the trait's reference stays a named type.
+    let files = generate_text(
+        &document("null", "{$ref: '#/components/schemas/TraceHeaders'}").replace("        headers: null\n", ""),
+    );
+    assert!(files["src/types.rs"].contains("pub struct TraceHeaders {"), "{}", files["src/types.rs"]);
+}

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::check::{self, Part};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::{Site, Sources};
+use crate::load::{FileId, Site, Sources};
 use crate::pointer;
 
 /// The document, resolved.
@@ -254,7 +254,7 @@ impl Resolver {
         merged.remove("traits");
         for (_, patch) in self.traits(sources, operation, Part::OperationTrait) {
             for (key, value) in patch {
-                merge_member(&mut merged, key, value);
+                merge_member(&mut merged, key, value, &|value| dereferenced(sources, operation.file, value));
             }
         }
         merged
@@ -326,7 +326,7 @@ impl Resolver {
                         sources.rebase_refs(&mut value, trait_site.file, message.file);
                     }
                 }
-                merge_member(&mut merged, key, value);
+                merge_member(&mut merged, key, value, &|value| dereferenced(sources, message.file, value));
             }
         }
         if headers_merged {
@@ -358,20 +358,42 @@ fn examples(message: &Map<String, Value>, site: &Site) -> Vec<Example> {
         .collect()
 }
 
-/// `target[key] = merge_patch(target[key], patch)` (RFC 7386).
-fn merge_member(target: &mut Map<String, Value>, key: String, patch: Value) {
+/// `target[key] = merge_patch(target[key], patch)` (RFC 7386). Where an
+/// object meets an object and one of them is a `$ref`, what the reference
+/// names is merged (through `dereference`), as AsyncAPI's parser, which
+/// dereferences before applying traits, does; a reference that meets nothing
+/// stays a reference, so that named schemas keep their names.
+fn merge_member(
+    target: &mut Map<String, Value>,
+    key: String,
+    patch: Value,
+    dereference: &dyn Fn(&Value) -> Value,
+) {
     match patch {
         Value::Null => {
             target.remove(&key);
         }
         Value::Object(patch) => {
-            let entry = target.entry(key).or_insert_with(|| Value::Object(Map::new()));
-            if !entry.is_object() {
-                *entry = Value::Object(Map::new());
-            }
-            if let Value::Object(existing) = entry {
-                for (key, value) in patch {
-                    merge_member(existing, key, value);
+            let Some(existing) = target.get_mut(&key).filter(|existing| existing.is_object()) else {
+                target.insert(key, Value::Object(patch));
+                return;
+            };
+            let (patch, expanded) = if is_reference(existing) || patch.contains_key("$ref") {
+                *existing = dereference(existing);
+                (dereference(&Value::Object(patch)), true)
+            } else {
+                (Value::Object(patch), false)
+            };
+            match (existing, patch) {
+                (Value::Object(existing), Value::Object(patch)) => {
+                    for (key, value) in patch {
+                        merge_member(existing, key, value, dereference);
+                    }
+                }
+                // A reference that named no object: the patch wins, as written.
+                (existing, patch) => {
+                    debug_assert!(expanded);
+                    *existing = patch;
                 }
             }
         }
@@ -379,6 +401,28 @@ fn merge_member(target: &mut Map<String, Value>, key: String, patch: Value) {
             target.insert(key, other);
         }
     }
+}
+
+fn is_reference(value: &Value) -> bool {
+    value.get("$ref").is_some_and(Value::is_string)
+}
+
+/// What `value` names when it is a `$ref` written in `file` (references
+/// followed to the end, the content's own references rebased to `file`);
+/// `value` itself otherwise, or when the reference does not resolve (the
+/// resolve stage reports it).
+fn dereferenced(sources: &Sources, file: FileId, value: &Value) -> Value {
+    let Some(reference) = value.get("$ref").and_then(Value::as_str) else { return value.clone() };
+    let Ok(target) = sources.resolve_ref(file, reference) else { return value.clone() };
+    let target = sources.follow_refs(&target);
+    let Some(content) = sources.get(&target).filter(|content| !is_reference(content)) else {
+        return value.clone();
+    };
+    let mut content = content.clone();
+    if target.file != file {
+        sources.rebase_refs(&mut content, target.file, file);
+    }
+    content
 }
 
 #[cfg(test)]
@@ -389,8 +433,9 @@ mod tests {
     #[test]
     fn merge_patch_follows_rfc_7386() {
         let mut target = json!({"a": {"b": 1, "c": 2}, "d": 1}).as_object().unwrap().clone();
-        merge_member(&mut target, "a".into(), json!({"b": null, "e": 3}));
-        merge_member(&mut target, "d".into(), json!([1]));
+        let as_is = |value: &Value| value.clone();
+        merge_member(&mut target, "a".into(), json!({"b": null, "e": 3}), &as_is);
+        merge_member(&mut target, "d".into(), json!([1]), &as_is);
         assert_eq!(Value::Object(target), json!({"a": {"c": 2, "e": 3}, "d": [1]}));
     }
 
