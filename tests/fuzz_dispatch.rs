@@ -302,7 +302,8 @@ struct Receiver {
     dispatcher: Dispatcher<Counting>,
     timestamped: bool,
     mode: Mode,
-    seen: HashSet<String>,
+    /// Each handled (message, key): keys are each message's own.
+    seen: HashSet<(&'static str, String)>,
 }
 
 impl Receiver {
@@ -499,14 +500,14 @@ fn check(receiver: &mut Receiver, case: &Case) -> &'static str {
             assert_eq!(message, event.name());
             assert_eq!(key.as_deref(), event.dedupe_key());
             let key = key.unwrap_or_else(|| panic!("every message of this document has a key"));
-            assert!(receiver.seen.insert(key), "handled a key already handled");
+            assert!(receiver.seen.insert((message, key)), "handled a key already handled");
             assert_eq!(after, (before.0 + 1, before.1));
             assert_eq!(last_body, case.body);
         }
         (Outcome::Duplicate { message, key }, Ok(event)) => {
             assert_eq!(message, event.name());
             assert_eq!(Some(key.as_str()), event.dedupe_key());
-            assert!(receiver.seen.contains(&key), "a duplicate of a key never handled");
+            assert!(receiver.seen.contains(&(message, key)), "a duplicate of a key never handled");
             assert_eq!(after, before, "a duplicate reached a method");
         }
         (Outcome::Rejected(rejection), Err(expected)) => {

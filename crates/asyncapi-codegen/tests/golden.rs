@@ -1043,7 +1043,8 @@ components:
     }
     // Nothing to merge with: the trait's reference stays a named type.
     let files = generate_text(
-        &document("null", "{$ref: '#/components/schemas/TraceHeaders'}").replace("        headers: null\n", ""),
+        &document("null", "{$ref: '#/components/schemas/TraceHeaders'}")
+            .replace("        headers: null\n", ""),
     );
     assert!(files["src/types.rs"].contains("pub struct TraceHeaders {"), "{}", files["src/types.rs"]);
 }
