@@ -533,9 +533,15 @@ fn check_inspect(case: &Case, mode: Mode) {
         signature: signature.as_deref(),
         channel: None,
         mode,
+        body_limit: BODY_LIMIT,
     };
     let report = inspect::<Event>(&checked);
     assert!(serde_json::from_str::<serde_json::Value>(&report.line).is_ok(), "{}", report.line);
+    if case.body.len() > BODY_LIMIT {
+        // As the receiver: refused before anything else.
+        assert_eq!(report.exit_code, 4, "{}", report.line);
+        return;
+    }
     let parses = Event::parse(&case.body, mode).is_ok();
     match case.signing {
         Signing::Genuine => assert_eq!(report.exit_code, if parses { 0 } else { 1 }, "{}", report.line),

@@ -23,18 +23,27 @@ pub struct Inspection<'a> {
     /// The channel it came on, for documents routed by channel.
     pub channel: Option<&'a str>,
     pub mode: Mode,
+    /// The largest body accepted, as the receiver's
+    /// ([`DEFAULT_BODY_LIMIT`](crate::dispatch::DEFAULT_BODY_LIMIT) by default).
+    pub body_limit: usize,
 }
 
 /// The verdict: one JSON line, and the exit code (0 dispatched, 1 rejected,
-/// 2 unauthenticated).
+/// 2 unauthenticated, 4 too large).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
     pub line: String,
     pub exit_code: u8,
 }
 
-/// Inspects one delivery under the default signature scheme.
+/// Inspects one delivery under the default signature scheme, in the
+/// receiver's order: size, signature, then parsing and validation.
 pub fn inspect<E: Inbound + Serialize>(inspection: &Inspection<'_>) -> Report {
+    if inspection.body.len() > inspection.body_limit {
+        let line =
+            TooLarge { outcome: "too_large", size: inspection.body.len(), limit: inspection.body_limit };
+        return report(&line, 4);
+    }
     let scheme = SignatureScheme::default();
     let mut headers = HeaderMap::new();
     let signature_checked = !inspection.secrets.is_empty();
@@ -105,6 +114,13 @@ struct Rejected<'a> {
     signature: &'static str,
     mode: Mode,
     violations: &'a Violations,
+}
+
+#[derive(Serialize)]
+struct TooLarge {
+    outcome: &'static str,
+    size: usize,
+    limit: usize,
 }
 
 #[derive(Serialize)]

@@ -292,6 +292,9 @@ pub fn inspect_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
             /// Read the body exactly as the document says (no tolerated deviations).
             #[arg(long)]
             strict: bool,
+            /// The largest body accepted, in bytes (as the receiver's).
+            #[arg(long, default_value_t = #krate::rt::dispatch::DEFAULT_BODY_LIMIT)]
+            body_limit: usize,
             #channel_field
             /// The body; standard input when absent.
             file: Option<PathBuf>,
@@ -321,6 +324,7 @@ pub fn inspect_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
                 signature: args.signature.as_deref(),
                 channel: #channel_use,
                 mode,
+                body_limit: args.body_limit,
             };
             let report = inspect::<Event>(&inspection);
             println!("{}", report.line);

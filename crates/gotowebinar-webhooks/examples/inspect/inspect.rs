@@ -21,6 +21,12 @@ struct Args {
     /// Read the body exactly as the document says (no tolerated deviations).
     #[arg(long)]
     strict: bool,
+    /// The largest body accepted, in bytes (as the receiver's).
+    #[arg(
+        long,
+        default_value_t = gotowebinar_webhooks::rt::dispatch::DEFAULT_BODY_LIMIT
+    )]
+    body_limit: usize,
     /// The body; standard input when absent.
     file: Option<PathBuf>,
 }
@@ -52,6 +58,7 @@ pub fn main() -> ExitCode {
         signature: args.signature.as_deref(),
         channel: None,
         mode,
+        body_limit: args.body_limit,
     };
     let report = inspect::<Event>(&inspection);
     println!("{}", report.line);
