@@ -330,26 +330,22 @@ fn reread_located<T: DeserializeOwned>(mut value: Value) -> Result<T, Violations
     })
 }
 
-/// Rewrites every float of `value` that is a whole number within `i64` or
-/// `u64` as that integer; whether any was. (serde_json bounds the nesting,
-/// and so this recursion.)
+/// Rewrites every float of `value` that is a whole number below 2^53 in
+/// magnitude as that integer; whether any was. (serde_json bounds the
+/// nesting, and so this recursion.) From 2^53 on, floats are too far apart to
+/// keep every digit (`9007199254740993.0` reads as ...992): such a value
+/// stays a float, which an integer field refuses rather than hold a number
+/// the sender did not write.
 fn whole_floats_as_integers(value: &mut Value) -> bool {
-    const TWO_TO_63: f64 = 9_223_372_036_854_775_808.0;
-    const TWO_TO_64: f64 = 18_446_744_073_709_551_616.0;
+    const TWO_TO_53: f64 = 9_007_199_254_740_992.0;
     match value {
         Value::Number(number) => {
             let Some(float) = number.as_f64().filter(|_| number.is_f64()) else { return false };
-            if float.fract() != 0.0 {
+            if float.fract() != 0.0 || float.abs() >= TWO_TO_53 {
                 return false;
             }
-            let integer = if (-TWO_TO_63..TWO_TO_63).contains(&float) {
-                serde_json::Number::from(float as i64)
-            } else if (0.0..TWO_TO_64).contains(&float) {
-                serde_json::Number::from(float as u64)
-            } else {
-                return false;
-            };
-            *number = integer;
+            // Exact: a whole float below 2^53 is an integer `i64` holds.
+            *number = serde_json::Number::from(float as i64);
             true
         }
         Value::Array(items) => items.iter_mut().fold(false, |any, item| whole_floats_as_integers(item) | any),
@@ -1010,6 +1006,11 @@ mod tests {
             let refused =
                 parse_validated::<Point>(br#"{"x": 1.5, "name": "a"}"#, mode, typed, raw).unwrap_err();
             assert_eq!(pointers(&refused), [("/x", Keyword::Type)]);
+            // Read as 9007199254740992.0: the digits are lost, so the value is refused.
+            let refused =
+                parse_validated::<Point>(br#"{"x": 9007199254740993.0, "name": "a"}"#, mode, typed, raw)
+                    .unwrap_err();
+            assert_eq!(pointers(&refused), [("/x", Keyword::Representable)]);
         }
     }
 
@@ -1029,12 +1030,15 @@ mod tests {
 
     #[test]
     fn whole_floats_become_the_integers_they_are() {
-        let mut value =
-            serde_json::json!({"a": [62.0, -0.0, 1.5, 1e3, 2, -9.2e18, 1.8e19, 1e20], "b": "7.0"});
+        let mut value = serde_json::json!({
+            "a": [62.0, -0.0, 1.5, 1e3, 2, 9007199254740991.0, -9007199254740991.0, 9007199254740992.0, 1e20],
+            "b": "7.0"
+        });
         assert!(whole_floats_as_integers(&mut value));
+        // From 2^53 on a float may not be the integer that was written: kept a float.
         assert_eq!(
             value.to_string(),
-            r#"{"a":[62,0,1.5,1000,2,-9200000000000000000,18000000000000000000,1e+20],"b":"7.0"}"#
+            r#"{"a":[62,0,1.5,1000,2,9007199254740991,-9007199254740991,9007199254740992.0,1e+20],"b":"7.0"}"#
         );
         let mut none = serde_json::json!([1, 1.5, "2.0", null]);
         assert!(!whole_floats_as_integers(&mut none));
