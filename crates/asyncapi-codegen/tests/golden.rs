@@ -1048,3 +1048,33 @@ components:
     );
     assert!(files["src/types.rs"].contains("pub struct TraceHeaders {"), "{}", files["src/types.rs"]);
 }
+
+/// A message's content type, or the document's default, decides the
+/// `Content-Type` a sent message goes with; one that is not JSON is a
+/// warning, since the generated code reads and writes JSON.
+#[test]
+fn content_types_are_json_or_a_warning() {
+    let generated = generated(
+        r#"
+asyncapi: 2.6.0
+info: {title: Content, version: '1'}
+defaultContentType: text/plain
+channels:
+  notes:
+    subscribe:
+      operationId: onNote
+      message: {name: note, payload: {type: string}}
+  orders:
+    publish:
+      operationId: placeOrder
+      message: {name: order, contentType: application/cloudevents+json, payload: {type: object}}
+"#,
+    );
+    assert_eq!(
+        warning_messages(&generated),
+        ["message `note` is `text/plain`, but the generated code reads and writes JSON"]
+    );
+    let publish = &generated.files["src/publish.rs"];
+    assert!(publish.contains("None,\n        \"application/cloudevents+json\",\n"), "{publish}");
+    assert!(publish.contains("Sent as `application/cloudevents+json`."), "{publish}");
+}

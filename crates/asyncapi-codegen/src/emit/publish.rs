@@ -42,11 +42,13 @@ pub fn emit(ir: &Ir) -> TokenStream {
             }
             None => (quote!(), quote!(None)),
         };
+        let content_type = &message.content_type;
+        text = format!("{text} Sent as `{content_type}`.");
         let docs = doc_lines(&text);
         quote! {
             #docs
             pub fn #function(#parameters_argument message: &#payload, #signer_argument) -> Result<Outgoing, Violations> {
-                asyncapi_rt::outgoing::prepare(#address, message, crate::validate::#check, #signer)
+                asyncapi_rt::outgoing::prepare(#address, message, crate::validate::#check, #signer, #content_type)
             }
         }
     }).collect();

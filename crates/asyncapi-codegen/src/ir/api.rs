@@ -28,6 +28,10 @@ pub struct MessageDef {
     pub headers: Option<(TypeRef, SchemaId)>,
     /// The payload schema as one self-contained JSON Schema (`true` without one).
     pub schema_json: String,
+    /// The `Content-Type` a sent message goes with: its own or the document's
+    /// default when that is JSON, `application/json` otherwise (the
+    /// generated code writes JSON).
+    pub content_type: String,
     pub title: Option<String>,
     pub summary: Option<String>,
     pub description: Option<String>,
@@ -195,7 +199,8 @@ pub fn build(
         .map(|(index, message)| {
             let channel_description = channel_descriptions.get(&MessageId(index)).map(String::as_str);
             let scopes = (&mut message_scope, &mut check_scope);
-            message_def(message, channel_description, sources, schemas, builder, scopes)
+            let content_type = message.content_type.as_deref().or(document.default_content_type.as_deref());
+            message_def(message, content_type, channel_description, sources, schemas, builder, scopes)
         })
         .collect();
 
@@ -424,6 +429,7 @@ fn message_label(message: &resolve::Message, sources: &Sources) -> String {
 
 fn message_def(
     message: &resolve::Message,
+    content_type: Option<&str>,
     channel_description: Option<&str>,
     sources: &Sources,
     schemas: &BTreeMap<Site, SchemaId>,
@@ -461,6 +467,28 @@ fn message_def(
         Some(site) => super::bundle::bundle(sources, site).to_string(),
         None => "true".to_owned(),
     };
+    let content_type = match content_type {
+        Some(content_type) if !is_json_media_type(content_type) => {
+            builder.diagnostics.push(
+                Diagnostic::warning(format!(
+                    "message `{label}` is `{content_type}`, but the generated code reads and writes JSON"
+                ))
+                .at(sources.locate(&message.site))
+                .with_help(
+                    "a body in another format is rejected as not JSON (and reaches the rejected method); \
+                     what you send is written as JSON, sent as `application/json`",
+                ),
+            );
+            "application/json".to_owned()
+        }
+        Some(content_type)
+            if content_type.contains('/')
+                && content_type.bytes().all(|b| b.is_ascii_graphic() || b == b' ') =>
+        {
+            content_type.trim().to_owned()
+        }
+        _ => "application/json".to_owned(),
+    };
     MessageDef {
         label,
         variant,
@@ -468,11 +496,24 @@ fn message_def(
         payload,
         headers,
         schema_json,
+        content_type,
         title: message.title.clone(),
         summary: message.summary.clone(),
         description: message.description.clone(),
         examples: message.examples.clone(),
         site: message.site.clone(),
+    }
+}
+
+/// Whether `media_type` is JSON: `application/json`, or any type with the
+/// `+json` structured syntax suffix (RFC 6839: `application/cloudevents+json`),
+/// parameters (`; charset=utf-8`) aside.
+fn is_json_media_type(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    match essence.split_once('/') {
+        Some((_, subtype)) => subtype == "json" || subtype.ends_with("+json"),
+        // Documents write a bare `json` too.
+        None => essence == "json",
     }
 }
 
@@ -693,6 +734,21 @@ mod tests {
             ]
         );
         assert_eq!(parse_address("{unknown}/x", &parameters), [AddressPart::Literal("{unknown}/x".into())]);
+    }
+
+    #[test]
+    fn tells_json_media_types() {
+        for json in [
+            "application/json",
+            "application/cloudevents+json",
+            "Application/JSON; charset=utf-8",
+            "text/json",
+        ] {
+            assert!(is_json_media_type(json), "{json}");
+        }
+        for other in ["text/plain", "application/xml", "application/avro", "jsonl", "application/jsonl", ""] {
+            assert!(!is_json_media_type(other), "{other}");
+        }
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub struct Document {
     pub title: String,
     pub version: String,
     pub description: Option<String>,
+    /// `defaultContentType`: the content type of messages that name none.
+    pub default_content_type: Option<String>,
     pub servers: Vec<Server>,
     pub channels: Vec<Channel>,
     /// Every message some operation uses, each once, in order of first use.
@@ -170,6 +172,7 @@ impl Resolver {
             title: text(sources, &info, "title").unwrap_or_default(),
             version: text(sources, &info, "version").unwrap_or_default(),
             description: text(sources, &info, "description"),
+            default_content_type: text(sources, &root, "defaultContentType"),
             servers,
             channels,
             messages: std::mem::take(&mut self.messages),
