@@ -1078,3 +1078,39 @@ channels:
     assert!(publish.contains("None,\n        \"application/cloudevents+json\",\n"), "{publish}");
     assert!(publish.contains("Sent as `application/cloudevents+json`."), "{publish}");
 }
+
+/// Messages told apart by channel, over HTTP: the router takes each channel's
+/// address as a path under the server's, so deliveries arrive on their channel
+/// (the receiver example too).
+#[test]
+fn http_deliveries_arrive_on_the_channel_their_path_names() {
+    let text = |users: &str, orders: &str| {
+        format!(
+            r#"
+asyncapi: 2.6.0
+info: {{title: Shop, version: '1'}}
+servers:
+  hooks: {{url: 'https://shop.example.com/hooks', protocol: https}}
+channels:
+  {users}:
+    subscribe: {{operationId: onUser, message: {{payload: {{type: object}}}}}}
+  {orders}:
+    subscribe: {{operationId: onOrder, message: {{payload: {{type: object}}}}}}
+"#
+        )
+    };
+    let files = generate_text(&text("/users", "/orders"));
+    let event = &files["src/event.rs"];
+    assert!(event.contains(r#"pub const WEBHOOK_PATH: &str = "/hooks";"#), "{event}");
+    assert!(event.contains("Endpoint::Channels {\n        base: WEBHOOK_PATH,\n        leading_slash: true,"), "{event}");
+    let receiver = &files["examples/receiver/receiver.rs"];
+    assert!(
+        receiver.contains(
+            "Endpoint::Channels {\n            base: &args.path,\n            leading_slash: true,"
+        ),
+        "{receiver}"
+    );
+    // Channel names without a slash are paths' rests as they are.
+    let files = generate_text(&text("users", "/orders"));
+    assert!(files["src/event.rs"].contains("leading_slash: false"), "{}", files["src/event.rs"]);
+}

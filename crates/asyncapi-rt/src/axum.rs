@@ -40,34 +40,66 @@ type Observer = Arc<dyn Fn(&Summary) + Send + Sync>;
 struct Receiver<E, H, D> {
     dispatcher: Arc<Dispatcher<E, H, D>>,
     observer: Option<Observer>,
+    /// For [`Endpoint::Channels`]: the segments of the base path, and whether
+    /// channel names start with `/`.
+    channels: Option<(usize, bool)>,
 }
 
 impl<E, H, D> Clone for Receiver<E, H, D> {
     fn clone(&self) -> Self {
-        Self { dispatcher: Arc::clone(&self.dispatcher), observer: self.observer.clone() }
+        Self {
+            dispatcher: Arc::clone(&self.dispatcher),
+            observer: self.observer.clone(),
+            channels: self.channels,
+        }
     }
 }
 
-/// A router that accepts deliveries with `POST path`.
+/// Where a router takes deliveries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint<'a> {
+    /// At one path: for documents whose messages are told apart by their body.
+    Path(&'a str),
+    /// Under `base`, the rest of the path being the address of the channel a
+    /// delivery arrives on (percent-decoded): for documents whose messages are
+    /// told apart by channel. `POST /hooks/users/5` under `/hooks` arrives on
+    /// `users/5`, or on `/users/5` with `leading_slash` (for documents whose
+    /// channel names start with one).
+    Channels { base: &'a str, leading_slash: bool },
+}
+
+impl<'a> From<&'a str> for Endpoint<'a> {
+    fn from(path: &'a str) -> Self {
+        Endpoint::Path(path)
+    }
+}
+
+impl<'a> From<&'a String> for Endpoint<'a> {
+    fn from(path: &'a String) -> Self {
+        Endpoint::Path(path)
+    }
+}
+
+/// A router that accepts deliveries with `POST` at `endpoint`: a path, or
+/// channels under a base path.
 ///
-/// `path` is matched as written, as a server URL gives it: `:` and `*`,
+/// Paths are matched as written, as a server URL gives them: `:` and `*`,
 /// which axum would read as captures, are plain characters. A segment that
 /// holds a server variable (`/{tenant}/hooks`, `/v{major}`) matches any one
 /// segment. A path without a leading `/` is taken from the root.
-pub fn router<E, H, D>(dispatcher: Arc<Dispatcher<E, H, D>>, path: &str) -> Router
+pub fn router<'a, E, H, D>(dispatcher: Arc<Dispatcher<E, H, D>>, endpoint: impl Into<Endpoint<'a>>) -> Router
 where
     E: Route<H>,
     H: Send + Sync + 'static,
     D: DedupeStore,
 {
-    let receiver = Receiver { dispatcher, observer: None };
-    Router::new().without_v07_checks().route(&route(path), post(receive::<E, H, D>)).with_state(receiver)
+    receiver(dispatcher, endpoint.into(), None)
 }
 
 /// [`router`], calling `observer` after each delivery (to log or count them).
-pub fn router_with_observer<E, H, D>(
+pub fn router_with_observer<'a, E, H, D>(
     dispatcher: Arc<Dispatcher<E, H, D>>,
-    path: &str,
+    endpoint: impl Into<Endpoint<'a>>,
     observer: impl Fn(&Summary) + Send + Sync + 'static,
 ) -> Router
 where
@@ -75,8 +107,37 @@ where
     H: Send + Sync + 'static,
     D: DedupeStore,
 {
-    let receiver = Receiver { dispatcher, observer: Some(Arc::new(observer)) };
-    Router::new().without_v07_checks().route(&route(path), post(receive::<E, H, D>)).with_state(receiver)
+    receiver(dispatcher, endpoint.into(), Some(Arc::new(observer)))
+}
+
+fn receiver<E, H, D>(
+    dispatcher: Arc<Dispatcher<E, H, D>>,
+    endpoint: Endpoint<'_>,
+    observer: Option<Observer>,
+) -> Router
+where
+    E: Route<H>,
+    H: Send + Sync + 'static,
+    D: DedupeStore,
+{
+    let (path, channels) = match endpoint {
+        Endpoint::Path(path) => (route(path), None),
+        Endpoint::Channels { base, leading_slash } => {
+            let segments = base.split('/').filter(|segment| !segment.is_empty()).count();
+            let base = route(base);
+            (format!("{}/{{*channel}}", base.trim_end_matches('/')), Some((segments, leading_slash)))
+        }
+    };
+    let receiver = Receiver { dispatcher, observer, channels };
+    Router::new().without_v07_checks().route(&path, post(receive::<E, H, D>)).with_state(receiver)
+}
+
+/// The channel a request to `path` arrives on, under a base of `segments`
+/// segments.
+fn channel_of(path: &str, segments: usize, leading_slash: bool) -> String {
+    let rest = path.strip_prefix('/').unwrap_or(path).splitn(segments + 1, '/').nth(segments).unwrap_or("");
+    let channel = percent_encoding::percent_decode_str(rest).decode_utf8_lossy();
+    if leading_slash { format!("/{channel}") } else { channel.into_owned() }
 }
 
 /// Characters a URI path segment cannot hold as they are (WHATWG's path
@@ -112,7 +173,7 @@ where
     H: Send + Sync + 'static,
     D: DedupeStore,
 {
-    let outcome = receive_outcome(&receiver.dispatcher, request).await;
+    let outcome = receive_outcome(&receiver.dispatcher, receiver.channels, request).await;
     if let (Some(observer), Ok(outcome)) = (&receiver.observer, &outcome) {
         observer(&Summary {
             outcome: outcome.label(),
@@ -130,6 +191,7 @@ where
 /// The dispatcher's outcome, or the response to a request that never got there.
 async fn receive_outcome<E, H, D>(
     dispatcher: &Dispatcher<E, H, D>,
+    channels: Option<(usize, bool)>,
     request: Request,
 ) -> Result<Outcome<E::Error>, Response>
 where
@@ -161,7 +223,10 @@ where
             return Err((StatusCode::BAD_REQUEST, "could not read the body").into_response());
         }
     };
-    let delivery = Delivery::new(parts.headers, body);
+    let mut delivery = Delivery::new(parts.headers, body);
+    if let Some((segments, leading_slash)) = channels {
+        delivery.channel = Some(channel_of(parts.uri.path(), segments, leading_slash));
+    }
     Ok(dispatcher.dispatch(delivery).await)
 }
 
@@ -236,6 +301,65 @@ mod tests {
         }
         let dispatcher: Dispatcher<Nothing, ()> = Dispatcher::new((), Verifier::accept_unsigned_insecure());
         router(Arc::new(dispatcher), path)
+    }
+
+    /// The channels deliveries arrived on, as the handler saw them.
+    type Seen = Arc<std::sync::Mutex<Vec<Option<String>>>>;
+
+    /// A router over a dispatcher whose one message is any body, handled by
+    /// noting the delivery's channel.
+    fn channels_app(endpoint: Endpoint<'_>) -> (Router, Seen) {
+        use crate::dispatch::Inbound;
+        use crate::message::{Mode, Rejection};
+        use crate::signature::Verifier;
+
+        struct Anything;
+        impl Inbound for Anything {
+            fn parse(_: &Delivery, _: Mode) -> Result<Self, Rejection> {
+                Ok(Anything)
+            }
+            fn name(&self) -> &'static str {
+                "anything"
+            }
+            fn dedupe_key(&self) -> Option<&str> {
+                None
+            }
+        }
+        impl Route<Seen> for Anything {
+            type Error = std::convert::Infallible;
+            async fn route(self, seen: &Seen, delivery: &Delivery) -> Result<(), Self::Error> {
+                seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(delivery.channel.clone());
+                Ok(())
+            }
+            async fn reject(_: &Seen, _: Rejection, _: &Delivery) -> Result<(), Self::Error> {
+                Ok(())
+            }
+        }
+        let seen = Seen::default();
+        let dispatcher: Dispatcher<Anything, Seen> =
+            Dispatcher::new(Arc::clone(&seen), Verifier::accept_unsigned_insecure());
+        (router(Arc::new(dispatcher), endpoint), seen)
+    }
+
+    #[tokio::test]
+    async fn under_a_base_the_rest_of_the_path_is_the_channel() {
+        for (base, leading_slash, uri, channel) in [
+            ("/hooks", false, "/hooks/users/5", "users/5"),
+            ("/hooks/", false, "/hooks/a%20b/%C3%A9", "a b/é"),
+            ("/", true, "/users/5/profile", "/users/5/profile"),
+            ("", false, "/x", "x"),
+            ("/{tenant}/hooks", false, "/acme/hooks/orders.created", "orders.created"),
+        ] {
+            let (app, seen) = channels_app(Endpoint::Channels { base, leading_slash });
+            assert_eq!(status(app.clone(), "POST", uri).await, 200, "{base} {uri}");
+            assert_eq!(status(app.clone(), "POST", "/elsewhere/x/y").await == 200, base.len() <= 1, "{base}");
+            let seen = seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+            assert_eq!(seen[0].as_deref(), Some(channel), "{base} {uri}");
+        }
+        // At one path, no channel.
+        let (app, seen) = channels_app(Endpoint::Path("/hooks"));
+        assert_eq!(status(app, "POST", "/hooks").await, 200);
+        assert_eq!(*seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner), [None]);
     }
 
     async fn status(app: Router, method: &str, uri: &str) -> u16 {

@@ -338,6 +338,17 @@ pub fn receiver_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
     let krate = format_ident!("{}", settings.crate_name.replace('-', "_"));
     let path = ir.api.webhook_path.clone().unwrap_or_else(|| "/".to_owned());
     let key_name = ir.api.dedupe_key.clone().unwrap_or_else(|| "key".to_owned());
+    let (path_doc, endpoint) = match &ir.api.routing {
+        EventRouting::Body(_) => ("The path deliveries are posted to.", quote!(&args.path)),
+        EventRouting::Channel => {
+            let leading_slash = super::event::channels_start_with_a_slash(ir);
+            (
+                "The path under which deliveries are posted, followed by their channel's address.",
+                quote!(#krate::rt::axum::Endpoint::Channels { base: &args.path, leading_slash: #leading_slash }),
+            )
+        }
+    };
+    let path_doc = doc_lines(path_doc);
     let methods = ir.api.receives.iter().map(|receive| {
         let method = ident(&receive.method);
         let payload = type_tokens(&ir.api.messages[receive.message].payload_type(), &ir.types, Scope::Crate);
@@ -375,7 +386,7 @@ pub fn receiver_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
             /// The address to listen on.
             #[arg(long, default_value = "127.0.0.1:8080")]
             listen: SocketAddr,
-            /// The path deliveries are posted to.
+            #path_doc
             #[arg(long, default_value = #path, value_parser = absolute_path)]
             path: String,
             /// The largest body accepted, in bytes.
@@ -434,7 +445,7 @@ pub fn receiver_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
                 }
             };
             let dispatcher = Arc::new(Dispatcher::new(Accept, verifier).with_body_limit(args.body_limit));
-            let app = #krate::rt::axum::router_with_observer(dispatcher, &args.path, |summary| {
+            let app = #krate::rt::axum::router_with_observer(dispatcher, #endpoint, |summary| {
                 let line = serde_json::Value::from_iter([
                     ("outcome", serde_json::Value::from(summary.outcome)),
                     ("event", serde_json::Value::from(summary.message.as_deref())),

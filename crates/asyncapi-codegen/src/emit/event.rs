@@ -110,8 +110,8 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
         quote!(Event::#variant(message) => handler.#method(message, delivery).await,)
     });
 
-    let router = match &api.webhook_path {
-        Some(path) => quote! {
+    let router = match (&api.webhook_path, &api.routing) {
+        (Some(path), EventRouting::Body(_)) => quote! {
             /// The path of the document's HTTP server URL, where deliveries arrive.
             pub const WEBHOOK_PATH: &str = #path;
 
@@ -126,7 +126,29 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
                 asyncapi_rt::axum::router(dispatcher, WEBHOOK_PATH)
             }
         },
-        None => quote!(),
+        (Some(path), EventRouting::Channel) => {
+            let leading_slash = channels_start_with_a_slash(ir);
+            quote! {
+                /// The path of the document's HTTP server URL, under which each
+                /// channel's address is a path.
+                pub const WEBHOOK_PATH: &str = #path;
+
+                /// An axum router that receives deliveries under [`WEBHOOK_PATH`], the
+                /// rest of the path naming the channel (feature `axum`); see
+                /// `asyncapi_rt::axum` for the statuses it answers.
+                #[cfg(feature = "axum")]
+                pub fn router<H, D>(dispatcher: std::sync::Arc<Dispatcher<H, D>>) -> asyncapi_rt::axum::Router
+                where
+                    H: Handler + 'static,
+                    D: asyncapi_rt::dedupe::DedupeStore,
+                {
+                    let endpoint =
+                        asyncapi_rt::axum::Endpoint::Channels { base: WEBHOOK_PATH, leading_slash: #leading_slash };
+                    asyncapi_rt::axum::router(dispatcher, endpoint)
+                }
+            }
+        }
+        (None, _) => quote!(),
     };
 
     let items = quote! {
@@ -488,6 +510,14 @@ fn kind_tokens(kind: Kind) -> TokenStream {
         Kind::Boolean => quote!(JsonKind::Boolean),
         Kind::Null => quote!(JsonKind::Null),
     }
+}
+
+/// Whether every channel the user receives on is named with a leading `/`
+/// (`/users/{id}`): then an HTTP path under the server's is the channel's
+/// address with its slash.
+pub fn channels_start_with_a_slash(ir: &Ir) -> bool {
+    let mut received = ir.api.channels.iter().filter(|channel| !channel.receives.is_empty()).peekable();
+    received.peek().is_some() && received.all(|channel| channel.name.starts_with('/'))
 }
 
 /// Parsing by channel: the address picks the channel (its parameters checked),
