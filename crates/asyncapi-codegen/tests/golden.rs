@@ -1067,7 +1067,11 @@ channels:
   orders:
     publish:
       operationId: placeOrder
-      message: {name: order, contentType: application/cloudevents+json, payload: {type: object}}
+      message:
+        name: order
+        contentType: application/cloudevents+json
+        headers: {type: object, properties: {ce-type: {const: order.placed}}}
+        payload: {type: object}
 "#,
     );
     assert_eq!(
@@ -1077,6 +1081,11 @@ channels:
     let publish = &generated.files["src/publish.rs"];
     assert!(publish.contains("None,\n        \"application/cloudevents+json\",\n"), "{publish}");
     assert!(publish.contains("Sent as `application/cloudevents+json`."), "{publish}");
+    // What the constructor leaves to the caller is said.
+    assert!(
+        publish.contains("The headers the message declares (`types::OrderHeaders`) are not set here"),
+        "{publish}"
+    );
 }
 
 /// Messages told apart by channel, over HTTP: the router takes each channel's
@@ -1102,7 +1111,10 @@ channels:
     let files = generate_text(&text("/users", "/orders"));
     let event = &files["src/event.rs"];
     assert!(event.contains(r#"pub const WEBHOOK_PATH: &str = "/hooks";"#), "{event}");
-    assert!(event.contains("Endpoint::Channels {\n        base: WEBHOOK_PATH,\n        leading_slash: true,"), "{event}");
+    assert!(
+        event.contains("Endpoint::Channels {\n        base: WEBHOOK_PATH,\n        leading_slash: true,"),
+        "{event}"
+    );
     let receiver = &files["examples/receiver/receiver.rs"];
     assert!(
         receiver.contains(

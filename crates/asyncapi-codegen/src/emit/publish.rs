@@ -44,6 +44,14 @@ pub fn emit(ir: &Ir) -> TokenStream {
         };
         let content_type = &message.content_type;
         text = format!("{text} Sent as `{content_type}`.");
+        if let Some((headers, _)) = &message.headers {
+            let headers = type_tokens(headers, &ir.types, Scope::Crate).to_string().replace(' ', "");
+            text = format!(
+                "{text} The headers the message declares (`{headers}`) are not set here{}: add them to the \
+                 result's `headers`.",
+                if send.signature_header.is_some() { ", but for the signature" } else { "" }
+            );
+        }
         let docs = doc_lines(&text);
         quote! {
             #docs
