@@ -5,10 +5,11 @@
 //! name a declared scheme (with scopes only where the scheme has them), and
 //! server variable examples among the variable's `enum`.
 //!
-//! These are checked in the document's root file, where the meta-schema is.
+//! These are checked in the document's root file, where the meta-schema is,
+//! and in the parts of other files it refers to.
 //! Each is an error, except names (see [`Rules::names`]).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -23,7 +24,7 @@ const NOT_ASYNCAPI_OBJECTS: [&str; 6] = ["payload", "headers", "schema", "schema
 const SCHEMES_WITH_SCOPES: [&str; 2] = ["oauth2", "openIdConnect"];
 
 pub fn check(sources: &Sources) -> Diagnostics {
-    let mut rules = Rules { sources, diagnostics: Diagnostics::new() };
+    let mut rules = Rules { sources, diagnostics: Diagnostics::new(), parts: HashSet::new() };
     let root = sources.root_site();
     rules.names(&root.join("servers"), "server", is_server_or_parameter_name, "letters, digits, `_` and `-`");
     for map in COMPONENT_MAPS {
@@ -76,6 +77,8 @@ fn is_server_or_parameter_name(name: &str) -> bool {
 struct Rules<'a> {
     sources: &'a Sources,
     diagnostics: Diagnostics,
+    /// Nodes of other files already walked (reached through `$ref`s).
+    parts: HashSet<Site>,
 }
 
 impl<'a> Rules<'a> {
@@ -192,11 +195,22 @@ impl<'a> Rules<'a> {
             .collect()
     }
 
-    /// Checks `tags` and `security` lists in the AsyncAPI objects at and below `site`.
+    /// Checks `tags` and `security` lists in the AsyncAPI objects at and below
+    /// `site`, and in the parts of other files its `$ref`s name.
     fn walk(&mut self, site: &Site, schemes: &HashMap<String, Option<String>>) {
         let sources = self.sources;
+        // Nodes of other files are reached through references, maybe several.
+        if site.file != sources.root() && !self.parts.insert(site.clone()) {
+            return;
+        }
         match sources.get(site) {
             Some(Value::Object(object)) => {
+                if let Some(Value::String(reference)) = object.get("$ref")
+                    && let Ok(target) = sources.resolve_ref(site.file, reference)
+                    && target.file != sources.root()
+                {
+                    self.walk(&target, schemes);
+                }
                 if let Some(Value::Array(tags)) = object.get("tags") {
                     self.tags(&site.join("tags"), tags);
                 }
@@ -340,6 +354,29 @@ mod tests {
                     "/channels/a~1{id}~1{kind}/parameters/env"
                 ),
                 error("channel `b/{x}{y}` has two parameters side by side", "/channels/b~1{x}{y}"),
+            ]
+        );
+    }
+
+    /// A part in another file is held to the same rules as the root.
+    #[test]
+    fn parts_in_other_files_are_checked_too() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let root =
+            "asyncapi: 2.6.0\ninfo: {title: T, version: '1'}\nchannels:\n  a: {$ref: 'parts/channel.yaml'}\n";
+        let part = "subscribe:\n  security: [{nosuch: []}]\n  message: {$ref: '#/M'}\nM:\n  tags: [{name: a}, {name: a}]\n";
+        std::fs::create_dir(dir.path().join("parts")).expect("a folder");
+        std::fs::write(dir.path().join("d.yaml"), root).expect("written");
+        std::fs::write(dir.path().join("parts/channel.yaml"), part).expect("written");
+        let sources = Sources::load(&dir.path().join("d.yaml"), "d.yaml").expect("loads");
+        let mut found: Vec<(String, String)> =
+            check(&sources).iter().map(|d| (d.message.clone(), d.pointer().to_owned())).collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                error("duplicate tag `a`", "/M/tags/1/name"),
+                error("security scheme `nosuch` is not declared", "/subscribe/security/0/nosuch"),
             ]
         );
     }
