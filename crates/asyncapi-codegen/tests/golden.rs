@@ -1126,3 +1126,33 @@ channels:
     let files = generate_text(&text("users", "/orders"));
     assert!(files["src/event.rs"].contains("leading_slash: false"), "{}", files["src/event.rs"]);
 }
+
+/// A `--dedupe-key` no received message has is an error (it would silently
+/// turn de-duplication off); one some lack is a warning naming them.
+#[test]
+fn a_dedupe_key_must_name_a_property_of_the_messages() {
+    let text = r#"
+asyncapi: 2.6.0
+info: {title: Keys, version: '1'}
+channels:
+  a:
+    subscribe:
+      message:
+        oneOf:
+          - {name: with, payload: {type: object, required: [kind], properties: {kind: {const: with}, eventId: {type: string}}}}
+          - {name: without, payload: {type: object, required: [kind], properties: {kind: {const: without}}}}
+"#;
+    let mut options = options("spec.yaml");
+    options.dedupe_key = Some("eventID".to_owned());
+    let error = asyncapi_codegen::generate_from_text(text, "spec.yaml", &options).expect_err("a typo");
+    assert!(
+        error.to_string().contains("--dedupe-key `eventID`: no message received has that property"),
+        "{error}"
+    );
+    options.dedupe_key = Some("eventId".to_owned());
+    let generated = asyncapi_codegen::generate_from_text(text, "spec.yaml", &options).expect("generates");
+    assert_eq!(
+        warning_messages(&generated),
+        ["--dedupe-key `eventId`: `without` has no such property, and is not de-duplicated"]
+    );
+}

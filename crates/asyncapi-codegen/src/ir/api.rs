@@ -334,7 +334,31 @@ pub fn build(
     }
 
     let dedupe_key = match &options.dedupe_key {
-        Some(key) => Some(key.clone()),
+        Some(key) => {
+            let lacking = lacking_property(&receives, &messages, builder, key);
+            let received =
+                receives.iter().map(|receive| receive.message).collect::<std::collections::BTreeSet<_>>();
+            // Located at the first message received, where the property is missing.
+            let first = receives.first().map(|receive| sources.locate(&messages[receive.message].site));
+            if let Some(first) = first.filter(|_| lacking.len() == received.len()) {
+                diagnostics.push(
+                    Diagnostic::error(format!("--dedupe-key `{key}`: no message received has that property"))
+                        .at(first)
+                        .with_help("name a property of the messages (as the document spells it), or leave the option out"),
+                );
+            } else if !lacking.is_empty() {
+                diagnostics.push(
+                    Diagnostic::warning(format!(
+                        "--dedupe-key `{key}`: {} {} no such property, and {} not de-duplicated",
+                        lacking.iter().map(|label| format!("`{label}`")).collect::<Vec<_>>().join(", "),
+                        if lacking.len() == 1 { "has" } else { "have" },
+                        if lacking.len() == 1 { "is" } else { "are" },
+                    ))
+                    .with_help("repeated deliveries of those reach their handler again"),
+                );
+            }
+            Some(key.clone())
+        }
         None => {
             let required = required_by_all(&receives, &messages, builder);
             let key = named_among(&required, &DEDUPE_KEY_NAMES);
@@ -668,6 +692,28 @@ fn event_names(routing: &EventRouting, receives: &[Receive], messages: &[Message
         }
     }
     names
+}
+
+/// The labels of the received messages whose payload has no property `key`.
+fn lacking_property(
+    receives: &[Receive],
+    messages: &[MessageDef],
+    builder: &mut TypeBuilder<'_>,
+    key: &str,
+) -> Vec<String> {
+    receives
+        .iter()
+        .map(|receive| &messages[receive.message])
+        .filter(|message| {
+            let merged = message.payload.as_ref().and_then(|(_, schema)| builder.merged(*schema));
+            merged.is_none_or(|merged| !merged.properties.iter().any(|(name, _)| name == key))
+        })
+        .fold(Vec::new(), |mut labels, message| {
+            if !labels.contains(&message.label) {
+                labels.push(message.label.clone());
+            }
+            labels
+        })
 }
 
 /// The properties every received message requires (none when some message
