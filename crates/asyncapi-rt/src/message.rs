@@ -592,6 +592,39 @@ mod objects {
     /// `D`, with every struct read as a map.
     pub struct Objects<D>(pub D);
 
+    /// A visitor of an `f32` that refuses numbers beyond its range.
+    struct WithinF32<V>(V);
+
+    impl<'de, V: Visitor<'de>> Visitor<'de> for WithinF32<V> {
+        type Value = V::Value;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            self.0.expecting(f)
+        }
+
+        fn visit_f32<E: de::Error>(self, value: f32) -> Result<Self::Value, E> {
+            self.0.visit_f32(value)
+        }
+
+        fn visit_f64<E: de::Error>(self, value: f64) -> Result<Self::Value, E> {
+            if value.abs() > f64::from(f32::MAX) {
+                return Err(E::invalid_value(
+                    de::Unexpected::Float(value),
+                    &"a number within the range of an f32",
+                ));
+            }
+            self.0.visit_f64(value)
+        }
+
+        fn visit_i64<E: de::Error>(self, value: i64) -> Result<Self::Value, E> {
+            self.0.visit_i64(value)
+        }
+
+        fn visit_u64<E: de::Error>(self, value: u64) -> Result<Self::Value, E> {
+            self.0.visit_u64(value)
+        }
+    }
+
     macro_rules! forward_deserialize {
         ($($method:ident),* $(,)?) => {$(
             fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
@@ -616,7 +649,6 @@ mod objects {
             deserialize_u32,
             deserialize_u64,
             deserialize_u128,
-            deserialize_f32,
             deserialize_f64,
             deserialize_char,
             deserialize_str,
@@ -630,6 +662,13 @@ mod objects {
             deserialize_identifier,
             deserialize_ignored_any,
         );
+
+        /// serde reads a number beyond an `f32` from a `Value` as infinity,
+        /// which nobody sent (JSON holds no infinity): refused instead, as
+        /// serde_json refuses it when reading text.
+        fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+            self.0.deserialize_f32(WithinF32(Wrap(visitor)))
+        }
 
         fn deserialize_unit_struct<V: Visitor<'de>>(
             self,
@@ -992,6 +1031,28 @@ mod tests {
 
     fn pointers(violations: &Violations) -> Vec<(&str, Keyword)> {
         violations.iter().map(|v| (v.pointer.as_str(), v.keyword)).collect()
+    }
+
+    /// A number beyond an `f32` is refused in both modes, never read as
+    /// infinity (as serde reads it from a `Value`, the strict mode's way).
+    #[test]
+    fn a_number_beyond_an_f32_is_refused_in_both_modes() {
+        #[derive(Debug, Deserialize)]
+        struct Ratio {
+            r: f32,
+        }
+        fn typed(_: &Ratio, _: &mut Path<'_>, _: &mut Violations) {}
+        fn raw<'v>(_: &'v Value, _: &mut Path<'v>, _: &mut Violations, _: Mode) {}
+        for mode in [Mode::Lenient, Mode::Strict] {
+            let ratio = parse_validated::<Ratio>(br#"{"r": 0.5}"#, mode, typed, raw).unwrap();
+            assert_eq!(ratio.r, 0.5);
+            let refused = parse_validated::<Ratio>(br#"{"r": 1e300}"#, mode, typed, raw).unwrap_err();
+            assert!(refused.iter().all(|v| v.keyword == Keyword::Representable), "{mode:?}: {refused:?}");
+        }
+        let refused = from_value_located::<Ratio>(serde_json::json!({"r": -1e39})).unwrap_err();
+        assert_eq!(pointers(&refused), [("/r", Keyword::Representable)]);
+        let ratio = from_value_located::<Ratio>(serde_json::json!({"r": 3.0e38})).unwrap();
+        assert!(ratio.r.is_finite());
     }
 
     /// JSON Schema's integers include `62.0` and `1e3`; serde's `i64` does not.
