@@ -36,7 +36,7 @@ use asyncapi_rt::signature::{
 };
 use asyncapi_tests::rng::Rng;
 use bytes::Bytes;
-use gotowebinar_webhooks::{Delivery, Dispatcher, Event, Handler, Mode, Rejection, types};
+use gotowebinar_webhooks::{Delivery, Dispatcher, Event, Handler, Mode, Rejection, RejectionKind, types};
 
 const OLD_SECRET: &str = "fuzz-old-secret";
 const NEW_SECRET: &str = "fuzz-new-secret";
@@ -495,6 +495,14 @@ fn check(receiver: &mut Receiver, case: &Case) -> &'static str {
         assert_eq!(after, before, "an unauthenticated delivery reached a method");
         return label;
     }
+    // Judged without the parser under test: bytes that are not JSON are never
+    // a message.
+    if serde_json::from_slice::<serde::de::IgnoredAny>(&case.body).is_err() {
+        assert!(
+            matches!(&outcome, Outcome::Rejected(rejection) if rejection.kind == RejectionKind::NotJson),
+            "not JSON, yet {outcome:?}"
+        );
+    }
     match (outcome, expected) {
         (Outcome::Handled { message, key }, Ok(event)) => {
             assert_eq!(message, event.name());
@@ -608,8 +616,16 @@ fn the_dispatcher_survives_arbitrary_deliveries() {
         strict.dispatcher.handler().counts(),
         lenient.seen.len() + strict.seen.len(),
     );
-    // Every kind of outcome was exercised.
+    // Every kind of outcome, and every way of signing, was exercised.
     for label in ["handled", "duplicate", "rejected", "unauthenticated", "too_large"] {
         assert!(cases < 1_000 || labels.contains_key(label), "no case was {label}: {labels:?}");
+    }
+    for signing in
+        ["Genuine", "Tampered", "WrongSecret", "Twice", "Garbage", "Missing", "Stale", "NoTimestamp"]
+    {
+        assert!(
+            cases < 1_000 || signings.contains_key(signing),
+            "no case was signed {signing}: {signings:?}"
+        );
     }
 }

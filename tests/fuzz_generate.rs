@@ -191,6 +191,13 @@ fn broken_and_odd_documents_end_in_a_crate_or_diagnostics() {
         failures.len(),
         failures.join("\n")
     );
+    // Both ends of the mutations must be reached, or the run tested little.
+    if cases >= 100 {
+        assert!(generated_count * 10 >= cases && refused * 10 >= cases, "{summary}");
+    }
+    if compile > 0 && cases > 0 {
+        assert!(!crates.is_empty(), "no generated crate to compile: {summary}");
+    }
     if !crates.is_empty() {
         check_crates(&crates);
         let summary = format!(

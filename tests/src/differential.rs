@@ -500,6 +500,17 @@ impl<'a> Runner<'a> {
                 }
             }
         }
+        // Only a schema that takes any value may leave the run without one
+        // invalid body: otherwise the mutations tested nothing.
+        if runner.report.bodies > 0 && runner.report.invalid == 0 {
+            let probes = [json!(null), json!(true), json!(0), json!(1.5), json!(""), json!([]), json!({})];
+            if let Some(refused) = probes.iter().find(|probe| !runner.reference.verdict(probe).0.valid) {
+                runner.report.failure = Some(format!(
+                    "every generated body is valid, yet the schema refuses {refused}: the mutations made no \
+                     invalid case"
+                ));
+            }
+        }
         runner.report
     }
 

@@ -306,38 +306,38 @@ mod tests {
     /// The channels deliveries arrived on, as the handler saw them.
     type Seen = Arc<std::sync::Mutex<Vec<Option<String>>>>;
 
-    /// A router over a dispatcher whose one message is any body, handled by
-    /// noting the delivery's channel.
-    fn channels_app(endpoint: Endpoint<'_>) -> (Router, Seen) {
-        use crate::dispatch::Inbound;
-        use crate::message::{Mode, Rejection};
-        use crate::signature::Verifier;
+    /// The one message of [`channels_app`]: any body, handled by noting the
+    /// delivery's channel.
+    struct Anything;
 
-        struct Anything;
-        impl Inbound for Anything {
-            fn parse(_: &Delivery, _: Mode) -> Result<Self, Rejection> {
-                Ok(Anything)
-            }
-            fn name(&self) -> &'static str {
-                "anything"
-            }
-            fn dedupe_key(&self) -> Option<&str> {
-                None
-            }
+    impl crate::dispatch::Inbound for Anything {
+        fn parse(_: &Delivery, _: crate::message::Mode) -> Result<Self, crate::message::Rejection> {
+            Ok(Anything)
         }
-        impl Route<Seen> for Anything {
-            type Error = std::convert::Infallible;
-            async fn route(self, seen: &Seen, delivery: &Delivery) -> Result<(), Self::Error> {
-                seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(delivery.channel.clone());
-                Ok(())
-            }
-            async fn reject(_: &Seen, _: Rejection, _: &Delivery) -> Result<(), Self::Error> {
-                Ok(())
-            }
+        fn name(&self) -> &'static str {
+            "anything"
         }
+        fn dedupe_key(&self) -> Option<&str> {
+            None
+        }
+    }
+
+    impl Route<Seen> for Anything {
+        type Error = std::convert::Infallible;
+        async fn route(self, seen: &Seen, delivery: &Delivery) -> Result<(), Self::Error> {
+            seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(delivery.channel.clone());
+            Ok(())
+        }
+        async fn reject(_: &Seen, _: crate::message::Rejection, _: &Delivery) -> Result<(), Self::Error> {
+            Ok(())
+        }
+    }
+
+    /// A router over unsigned deliveries of [`Anything`].
+    fn channels_app(endpoint: Endpoint<'_>) -> (Router, Seen) {
         let seen = Seen::default();
-        let dispatcher: Dispatcher<Anything, Seen> =
-            Dispatcher::new(Arc::clone(&seen), Verifier::accept_unsigned_insecure());
+        let verifier = crate::signature::Verifier::accept_unsigned_insecure();
+        let dispatcher: Dispatcher<Anything, Seen> = Dispatcher::new(Arc::clone(&seen), verifier);
         (router(Arc::new(dispatcher), endpoint), seen)
     }
 
@@ -360,6 +360,60 @@ mod tests {
         let (app, seen) = channels_app(Endpoint::Path("/hooks"));
         assert_eq!(status(app, "POST", "/hooks").await, 200);
         assert_eq!(*seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner), [None]);
+    }
+
+    /// The observer hears of each delivery that reached the dispatcher, with
+    /// its outcome and status, and of nothing else.
+    #[tokio::test]
+    async fn the_observer_hears_each_outcome() {
+        use crate::signature::{Secret, SignatureScheme, Signer, Verifier};
+        use tower::ServiceExt;
+
+        let heard: Arc<std::sync::Mutex<Vec<Summary>>> = Arc::default();
+        let verifier = Verifier::new(SignatureScheme::default(), [Secret::from("k")]).expect("a verifier");
+        let dispatcher: Dispatcher<Anything, Seen> = Dispatcher::new(Seen::default(), verifier);
+        let dispatcher = Arc::new(dispatcher.with_body_limit(8));
+        let app = {
+            let heard = Arc::clone(&heard);
+            router_with_observer(dispatcher, "/hooks", move |summary: &Summary| {
+                heard.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(summary.clone());
+            })
+        };
+        let signer = Signer::new(SignatureScheme::default(), Secret::from("k")).expect("a signer");
+        let post = |body: &'static str, signed: bool| {
+            let mut request = Request::builder().method("POST").uri("/hooks");
+            if signed {
+                for (name, value) in &signer.sign(body.as_bytes()) {
+                    request = request.header(name, value);
+                }
+            }
+            request.body(Body::from(body)).expect("a request")
+        };
+        let statuses = [
+            app.clone().oneshot(post("{}", true)).await.expect("infallible").status(),
+            app.clone().oneshot(post("{}", false)).await.expect("infallible").status(),
+            app.clone().oneshot(post("{\"too\": \"large\"}", true)).await.expect("infallible").status(),
+            app.oneshot(Request::builder().uri("/elsewhere").body(Body::empty()).expect("a request"))
+                .await
+                .expect("infallible")
+                .status(),
+        ];
+        assert_eq!(statuses.map(|status| status.as_u16()), [200, 401, 413, 404]);
+        let heard = heard.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        let summary = |outcome, status, message: Option<&str>| Summary {
+            outcome,
+            status,
+            message: message.map(str::to_owned),
+            key: None,
+        };
+        assert_eq!(
+            heard,
+            [
+                summary("handled", 200, Some("anything")),
+                summary("unauthenticated", 401, None),
+                summary("too_large", 413, None),
+            ]
+        );
     }
 
     async fn status(app: Router, method: &str, uri: &str) -> u16 {

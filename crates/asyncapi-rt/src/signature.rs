@@ -785,7 +785,13 @@ mod tests {
         assert!(far.now() > FixedClock::at_unix(NOW).now());
         let verifier = Verifier::new(timestamped_scheme(), ["k".into()]).expect("verifier").with_clock(far);
         let signer = Signer::new(timestamped_scheme(), "k".into()).expect("signer");
-        assert!(verifier.verify(&signer.sign_at(b"event", NOW), b"event").is_err(), "too old by far");
+        assert!(
+            matches!(
+                verifier.verify(&signer.sign_at(b"event", NOW), b"event"),
+                Err(SignatureError::StaleTimestamp { .. })
+            ),
+            "too old by far"
+        );
     }
 
     #[test]
@@ -837,6 +843,32 @@ mod tests {
             strict_verifier.verify(&signer.sign_at(body, NOW - 11), body),
             Err(SignatureError::StaleTimestamp { .. })
         ));
+    }
+
+    /// A stale timestamp is reported only for a genuine MAC: a forgery is a
+    /// mismatch, however old its timestamp; and a timestamp header is read
+    /// once, trimmed.
+    #[test]
+    fn the_mac_is_checked_before_the_timestamp_and_the_timestamp_is_read_once() {
+        let body = b"event";
+        let verifier = Verifier::new(timestamped_scheme(), ["k".into()])
+            .expect("verifier")
+            .with_clock(FixedClock::at_unix(NOW));
+        let forger = Signer::new(timestamped_scheme(), "not k".into()).expect("signer");
+        assert_eq!(verifier.verify(&forger.sign_at(body, NOW - 3600), body), Err(SignatureError::Mismatch));
+
+        let signer = Signer::new(timestamped_scheme(), "k".into()).expect("signer");
+        let mut twice = signer.sign_at(body, NOW);
+        twice.append(DEFAULT_TIMESTAMP_HEADER, HeaderValue::from(NOW));
+        assert_eq!(
+            verifier.verify(&twice, body),
+            Err(SignatureError::DuplicateHeader(DEFAULT_TIMESTAMP_HEADER))
+        );
+
+        let mut spaced = signer.sign_at(body, NOW);
+        let padded = HeaderValue::from_str(&format!(" {NOW} ")).expect("a header value");
+        spaced.insert(DEFAULT_TIMESTAMP_HEADER, padded);
+        assert_eq!(verifier.verify(&spaced, body), Ok(()));
     }
 
     #[test]
