@@ -57,10 +57,14 @@ pub enum Outcome {
 /// Generates every crate (`check`: compares instead of writing). Errors are
 /// the generator's diagnostics or I/O errors, as text for a terminal.
 pub fn codegen(check: bool) -> Result<Vec<(&'static str, Outcome)>, String> {
-    let root = workspace_root();
+    codegen_in(&workspace_root(), check)
+}
+
+/// [`codegen`] for a workspace at `root`.
+fn codegen_in(root: &Path, check: bool) -> Result<Vec<(&'static str, Outcome)>, String> {
     let mut outcomes = Vec::new();
     for generated_crate in CRATES {
-        let generated = asyncapi_codegen::generate(&generated_crate.options(&root))
+        let generated = asyncapi_codegen::generate(&generated_crate.options(root))
             .map_err(|diagnostics| format!("{}:\n{diagnostics}", generated_crate.spec))?;
         for warning in generated.warnings.iter() {
             eprint!("{warning}");
@@ -96,5 +100,33 @@ mod tests {
                 panic!("{out} is stale; {}:\n{diff}", super::REGENERATE);
             }
         }
+    }
+
+    /// In a copy of the workspace: a crate edited by hand is stale, with the
+    /// edit in the diff; regenerating makes it fresh again.
+    #[test]
+    fn an_edited_crate_is_stale_until_regenerated() {
+        use super::{CRATES, Outcome, codegen_in, workspace_root};
+        let copy = tempfile::tempdir().expect("a temporary folder");
+        for generated_crate in CRATES {
+            let spec = copy.path().join(generated_crate.spec);
+            std::fs::create_dir_all(spec.parent().expect("a folder")).expect("a folder");
+            std::fs::copy(workspace_root().join(generated_crate.spec), &spec).expect("copied");
+        }
+        let written = codegen_in(copy.path(), false).unwrap_or_else(|error| panic!("{error}"));
+        assert!(written.iter().all(|(_, outcome)| matches!(outcome, Outcome::Written { .. })));
+        let fresh = codegen_in(copy.path(), true).unwrap_or_else(|error| panic!("{error}"));
+        assert!(fresh.iter().all(|(_, outcome)| matches!(outcome, Outcome::Fresh)));
+
+        let lib = copy.path().join(CRATES[0].out).join("src/lib.rs");
+        let edited = std::fs::read_to_string(&lib).expect("generated") + "// edited by hand\n";
+        std::fs::write(&lib, edited).expect("written");
+        match &codegen_in(copy.path(), true).unwrap_or_else(|error| panic!("{error}"))[0].1 {
+            Outcome::Stale(diff) => assert!(diff.contains("-// edited by hand"), "{diff}"),
+            _ => panic!("an edited crate is not fresh"),
+        }
+        codegen_in(copy.path(), false).unwrap_or_else(|error| panic!("{error}"));
+        let fresh = codegen_in(copy.path(), true).unwrap_or_else(|error| panic!("{error}"));
+        assert!(matches!(fresh[0].1, Outcome::Fresh));
     }
 }

@@ -338,3 +338,26 @@ fn every_corpus_example_passes_the_check_stage() {
         failures.join("\n")
     );
 }
+
+/// `check` passes on what `generate` wrote, and fails (exit 1) once a
+/// generated file is edited by hand.
+#[test]
+fn the_check_command_fails_on_a_stale_crate() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let spec = dir.path().join("spec.yaml");
+    std::fs::write(
+        &spec,
+        "asyncapi: 2.6.0\ninfo: {title: Stale, version: '1'}\nchannels:\n  a:\n    subscribe:\n      message: {payload: {type: string}}\n",
+    )
+    .expect("written");
+    let (spec, out) = (spec.to_str().unwrap(), dir.path().join("out"));
+    let out = out.to_str().unwrap();
+    assert_eq!(run_cli(&["generate", spec, "--out", out]).code, Some(0));
+    assert_eq!(run_cli(&["check", spec, "--out", out]).code, Some(0));
+    let lib = dir.path().join("out/src/lib.rs");
+    let edited = std::fs::read_to_string(&lib).expect("generated") + "// edited by hand\n";
+    std::fs::write(&lib, edited).expect("written");
+    let run = run_cli(&["check", spec, "--out", out]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stderr.contains("is not what `generate` would write"), "{}", run.stderr);
+}
