@@ -64,6 +64,13 @@ impl Secret {
     pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
         Self(bytes.into())
     }
+
+    /// The secrets of a comma-separated list (as the receiver example reads
+    /// `WEBHOOK_SECRETS`), each trimmed, empty ones left out: so a secret
+    /// cannot hold a comma, nor begin or end with a space.
+    pub fn list(secrets: &str) -> Vec<Secret> {
+        secrets.split(',').map(str::trim).filter(|secret| !secret.is_empty()).map(Secret::from).collect()
+    }
 }
 
 impl From<&str> for Secret {
@@ -777,6 +784,18 @@ mod tests {
             let headers = headers(&[(&DEFAULT_SIGNATURE_HEADER, value), (&DEFAULT_TIMESTAMP_HEADER, value)]);
             assert!(verifier.verify(&headers, b"x").is_err());
         }
+    }
+
+    #[test]
+    fn a_list_of_secrets_is_split_at_commas_and_trimmed() {
+        let secrets = Secret::list(" old , new,, ");
+        assert_eq!(
+            secrets.iter().map(|secret| secret.0.as_slice()).collect::<Vec<_>>(),
+            [&b"old"[..], b"new"]
+        );
+        assert!(Secret::list(" , ").is_empty());
+        // No secret at all: the verifier refuses to be built, so the receiver does not start.
+        assert!(Verifier::new(SignatureScheme::default(), Secret::list("")).is_err());
     }
 
     #[test]

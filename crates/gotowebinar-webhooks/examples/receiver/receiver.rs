@@ -95,13 +95,7 @@ impl Handler for Accept {
 #[tokio::main]
 pub async fn main() -> ExitCode {
     let args = Args::parse();
-    let secrets: Vec<Secret> = std::env::var("WEBHOOK_SECRETS")
-        .unwrap_or_default()
-        .split(',')
-        .map(str::trim)
-        .filter(|secret| !secret.is_empty())
-        .map(Secret::from)
-        .collect();
+    let secrets = Secret::list(&std::env::var("WEBHOOK_SECRETS").unwrap_or_default());
     let verifier = if args.insecure_accept_unsigned {
         Verifier::accept_unsigned_insecure()
     } else {
