@@ -333,7 +333,15 @@ where
 /// and `shipped` events may carry the same id), the message's name
 /// length-prefixed so that no two pairs give one key (`16:registrant.added:5e2f...`).
 fn store_key(message: &str, key: &str) -> String {
-    format!("{}:{message}:{key}", message.len())
+    use std::fmt::Write as _;
+    // Built piece by piece: cheaper than `format!` on every delivery.
+    let mut stored = String::with_capacity(message.len() + key.len() + 8);
+    let _ = write!(stored, "{}", message.len());
+    stored.push(':');
+    stored.push_str(message);
+    stored.push(':');
+    stored.push_str(key);
+    stored
 }
 
 /// Settles a claim when dropped armed: the request's future was dropped (the
