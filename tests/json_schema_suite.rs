@@ -231,13 +231,14 @@ const DIFFERENCES: &[(&str, &str)] = &[];
 
 /// Groups with valid instances that the typed parse refuses, with a
 /// `representable` violation (the raw validator accepts them, as the suite
-/// does), grouped by why.
-const UNREPRESENTABLE: &[(&str, &[&str])] = &[
-    (
-        "a schema without `type` is typed by the one kind of value its keywords are about (an object, \
+/// does), grouped by why; each violation's message must say that why.
+const UNREPRESENTABLE: &[Unrepresentable] = &[
+    Unrepresentable {
+        reason: "a schema without `type` is typed by the one kind of value its keywords are about (an object, \
          an array, a string, a number); a value of another kind, which those keywords let through, \
          does not fit that Rust type",
-        &[
+        says_it: another_kind,
+        groups: &[
             "additionalItems.4",
             "additionalProperties.0",
             "contains.0",
@@ -304,17 +305,37 @@ const UNREPRESENTABLE: &[(&str, &[&str])] = &[
             "required.0",
             "required.4",
         ],
-    ),
-    (
-        "an integer beyond 64 bits (`1e308`) is an integer to JSON Schema, and no `i64` holds it",
-        &["optional.bignum.0", "optional.float-overflow.0"],
-    ),
-    (
-        "a whole float from 2^53 on (`9007199254740992.0`) may not be the integer that was written \
+    },
+    Unrepresentable {
+        reason: "an integer beyond 64 bits (`1e308`) is an integer to JSON Schema, and no `i64` holds it",
+        says_it: a_float_for_an_integer,
+        groups: &["optional.bignum.0", "optional.float-overflow.0"],
+    },
+    Unrepresentable {
+        reason: "a whole float from 2^53 on (`9007199254740992.0`) may not be the integer that was written \
          (`9007199254740993.0` reads the same): an integer field refuses it rather than guess",
-        &["const.13"],
-    ),
+        says_it: a_float_for_an_integer,
+        groups: &["const.13"],
+    },
 ];
+
+/// Groups whose valid instances the typed parse refuses, and why.
+struct Unrepresentable {
+    reason: &'static str,
+    /// Whether a violation's message says that reason.
+    says_it: fn(&str) -> bool,
+    groups: &'static [&'static str],
+}
+
+/// serde's word for a value of a kind the Rust type does not hold.
+fn another_kind(message: &str) -> bool {
+    message.contains("invalid type:") && !a_float_for_an_integer(message)
+}
+
+/// serde's word for a float where an integer field is.
+fn a_float_for_an_integer(message: &str) -> bool {
+    message.contains("invalid type: floating point") && message.contains("expected i64")
+}
 
 /// What the generated crate said of one instance (written by the runner).
 #[derive(serde::Deserialize)]
@@ -457,6 +478,10 @@ impl<'a> Tally<'a> {
                 "invalid" => !valid,
                 _ => {
                     tally.unrepresentable += 1;
+                    if outcome.unrepresentable.is_empty() {
+                        failures
+                            .push(format!("{name}: {description}: refused, with no violation to say why"));
+                    }
                     let why = outcome.unrepresentable.iter().map(String::as_str);
                     tally.unrepresentable_groups.entry(name).or_default().extend(why);
                     valid
@@ -486,13 +511,17 @@ impl<'a> Tally<'a> {
                 failures.push(format!("{name} is listed in DIFFERENCES, but we agree with the suite on it"));
             }
         }
-        let listed: BTreeSet<&str> =
-            UNREPRESENTABLE.iter().flat_map(|(_, names)| names.iter().copied()).collect();
         for (name, why) in &tally.unrepresentable_groups {
-            if !listed.contains(name) {
+            let Some(entry) = UNREPRESENTABLE.iter().find(|entry| entry.groups.contains(name)) else {
                 failures.push(format!("{name} has valid instances the typed parse cannot hold: {why:?}"));
+                continue;
+            };
+            for message in why.iter().filter(|message| !(entry.says_it)(message)) {
+                failures.push(format!("{name}: `{message}` is not why it is listed ({})", entry.reason));
             }
         }
+        let listed: BTreeSet<&str> =
+            UNREPRESENTABLE.iter().flat_map(|entry| entry.groups.iter().copied()).collect();
         for name in listed {
             if !tally.unrepresentable_groups.contains_key(name) {
                 failures
