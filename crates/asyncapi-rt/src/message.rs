@@ -1047,7 +1047,7 @@ mod tests {
             let ratio = parse_validated::<Ratio>(br#"{"r": 0.5}"#, mode, typed, raw).unwrap();
             assert_eq!(ratio.r, 0.5);
             let refused = parse_validated::<Ratio>(br#"{"r": 1e300}"#, mode, typed, raw).unwrap_err();
-            assert!(refused.iter().all(|v| v.keyword == Keyword::Representable), "{mode:?}: {refused:?}");
+            assert_eq!(pointers(&refused), [("/r", Keyword::Representable)], "{mode:?}");
         }
         let refused = from_value_located::<Ratio>(serde_json::json!({"r": -1e39})).unwrap_err();
         assert_eq!(pointers(&refused), [("/r", Keyword::Representable)]);
