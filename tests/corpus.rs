@@ -395,8 +395,6 @@ fn keyword_cases_hold() {
 /// must accept what the reference accepts, and report the same pointers.
 macro_rules! typed_differential {
     ($($krate:ident),*) => {{
-        use asyncapi_rt::message::RejectionKind;
-        use asyncapi_rt::violation::{Keyword, Violation, Violations};
         let config = Config { cases: cases(), ..Config::default() };
         let (mut messages, mut bodies, mut unrepresentable) = (0, 0, 0);
         let mut failures: Vec<String> = Vec::new();
@@ -407,25 +405,12 @@ macro_rules! typed_differential {
                 }
                 let validate = move |value: &Value| message.validate_json(value, Mode::Strict);
                 let parse = move |body: &[u8], mode: Mode| {
-                    let elsewhere = match $krate::Event::parse(body, mode) {
-                        Ok(event) if event.message() == message => return Some(Ok(())),
-                        Err(rejection)
-                            if rejection.kind == RejectionKind::Invalid
-                                && rejection.message.as_deref() == Some(message.name()) =>
-                        {
-                            return Some(Err(rejection.violations));
-                        }
-                        Ok(event) => format!("routed to {}", event.name()),
-                        Err(rejection) => format!("rejected: {rejection}"),
+                    let accepts = || {
+                        serde_json::from_slice::<Value>(body)
+                            .is_ok_and(|value| message.validate_json(&value, mode).is_ok())
                     };
-                    // Another message's body is not this one's to judge; but a
-                    // body this message accepts must reach it.
-                    let accepted = serde_json::from_slice::<Value>(body)
-                        .is_ok_and(|value| message.validate_json(&value, mode).is_ok());
-                    accepted.then(|| {
-                        let keyword = Keyword::Discriminator;
-                        Err(Violations::from(Violation { pointer: String::new(), keyword, message: elsewhere }))
-                    })
+                    let parsed = $krate::Event::parse(body, mode).map(|event| event.name());
+                    differential::as_seen_from(message.name(), parsed, accepts)
                 };
                 let name = format!("{}/{}", stringify!($krate), message.name());
                 let report = differential::run_typed(&name, message.schema(), &validate, &parse, &config);

@@ -6,7 +6,6 @@
 //! counts per message.
 
 use asyncapi_tests::differential::{self, Config, Report};
-use gotowebinar_webhooks::rt::violation::{Keyword, Violation};
 use gotowebinar_webhooks::{Event, Message, Mode, RejectionKind, Violations};
 use serde_json::{Value, json};
 
@@ -20,30 +19,15 @@ fn event_name(message: Message) -> String {
         .to_owned()
 }
 
-/// `Event::parse`, seen from one message: `None` for another message's body
-/// (routed or rejected elsewhere); but a body this message accepts that does
-/// not reach it is an error, so that a misrouting cannot hide.
+/// `Event::parse`, seen from one message (see [`differential::as_seen_from`]).
 fn parser(message: Message) -> impl Fn(&[u8], Mode) -> Option<Result<(), Violations>> {
     let expected = event_name(message);
     move |body, mode| {
-        let elsewhere = match Event::parse(body, mode) {
-            Ok(event) if event.message() == message => return Some(Ok(())),
-            Err(rejection)
-                if rejection.kind == RejectionKind::Invalid
-                    && rejection.message.as_deref() == Some(expected.as_str()) =>
-            {
-                return Some(Err(rejection.violations));
-            }
-            Ok(event) => format!("routed to {}", event.name()),
-            Err(rejection) => format!("rejected: {rejection}"),
+        let accepts = || {
+            serde_json::from_slice::<Value>(body)
+                .is_ok_and(|value| message.validate_json(&value, mode).is_ok())
         };
-        let accepted = serde_json::from_slice::<Value>(body)
-            .is_ok_and(|value| message.validate_json(&value, mode).is_ok());
-        accepted.then(|| {
-            let violation =
-                Violation { pointer: String::new(), keyword: Keyword::Discriminator, message: elsewhere };
-            Err(Violations::from(violation))
-        })
+        differential::as_seen_from(&expected, Event::parse(body, mode).map(|event| event.name()), accepts)
     }
 }
 

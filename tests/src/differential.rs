@@ -29,8 +29,8 @@ mod schema;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use asyncapi_rt::message::Mode;
-use asyncapi_rt::violation::{Keyword, Violations};
+use asyncapi_rt::message::{Mode, Rejection, RejectionKind};
+use asyncapi_rt::violation::{Keyword, Violation, Violations};
 use serde_json::{Value, json};
 
 use self::generate::Generator;
@@ -375,6 +375,33 @@ impl Reference {
 /// `validate` (strict mode) with the reference on each.
 pub fn run(message: &str, schema_json: &str, validate: Validate<'_>, config: &Config) -> Report {
     Runner::run(message, schema_json, validate, None, config)
+}
+
+/// A typed parse's verdict on `body` (the name of the message it was routed
+/// to, or why it was rejected), seen from the message called `name`: its own
+/// acceptance or violations; `None` for another message's body, but an error
+/// for a body this message `accepts` that did not reach it, so that a
+/// misrouting cannot hide.
+pub fn as_seen_from(
+    name: &str,
+    parsed: Result<&str, Rejection>,
+    accepts: impl FnOnce() -> bool,
+) -> Option<Result<(), Violations>> {
+    let elsewhere = match parsed {
+        Ok(routed) if routed == name => return Some(Ok(())),
+        Err(rejection)
+            if rejection.kind == RejectionKind::Invalid && rejection.message.as_deref() == Some(name) =>
+        {
+            return Some(Err(rejection.violations));
+        }
+        Ok(routed) => format!("routed to {routed}"),
+        Err(rejection) => format!("rejected: {rejection}"),
+    };
+    accepts().then(|| {
+        let violation =
+            Violation { pointer: String::new(), keyword: Keyword::Discriminator, message: elsewhere };
+        Err(Violations::from(violation))
+    })
 }
 
 /// One message of a generated crate, for [`run_all`]: its name

@@ -1111,10 +1111,8 @@ channels:
     let files = generate_text(&text("/users", "/orders"));
     let event = &files["src/event.rs"];
     assert!(event.contains(r#"pub const WEBHOOK_PATH: &str = "/hooks";"#), "{event}");
-    assert!(
-        event.contains("Endpoint::Channels {\n        base: WEBHOOK_PATH,\n        leading_slash: true,"),
-        "{event}"
-    );
+    let compact = |text: &str| text.replace(char::is_whitespace, "");
+    assert!(compact(event).contains("Endpoint::Channels{base:WEBHOOK_PATH,leading_slash:true"), "{event}");
     let receiver = &files["examples/receiver/receiver.rs"];
     assert!(
         receiver.contains(
@@ -1124,7 +1122,7 @@ channels:
     );
     // Channel names without a slash are paths' rests as they are.
     let files = generate_text(&text("users", "/orders"));
-    assert!(files["src/event.rs"].contains("leading_slash: false"), "{}", files["src/event.rs"]);
+    assert!(compact(&files["src/event.rs"]).contains("leading_slash:false"), "{}", files["src/event.rs"]);
 }
 
 /// A `--dedupe-key` no received message has is an error (it would silently

@@ -586,6 +586,13 @@ mod tests {
         SignatureScheme { timestamp: Some(TimestampPolicy::default()), ..SignatureScheme::default() }
     }
 
+    /// A verifier of `timestamped_scheme` with secret `k`, its clock at `NOW`.
+    fn timestamped_verifier() -> Verifier {
+        Verifier::new(timestamped_scheme(), ["k".into()])
+            .expect("verifier")
+            .with_clock(FixedClock::at_unix(NOW))
+    }
+
     /// RFC 4231 section 4 (cases 1 to 4, 6 and 7): key, data, HMAC-SHA-256.
     fn rfc_4231() -> [(Vec<u8>, &'static [u8], &'static str); 6] {
         [
@@ -816,9 +823,7 @@ mod tests {
     #[test]
     fn timestamp_within_tolerance_both_ways_is_accepted() {
         let body = b"event";
-        let verifier = Verifier::new(timestamped_scheme(), ["k".into()])
-            .expect("verifier")
-            .with_clock(FixedClock::at_unix(NOW));
+        let verifier = timestamped_verifier();
         let signer = Signer::new(timestamped_scheme(), "k".into()).expect("signer");
         for at in [NOW, NOW - 300, NOW + 300] {
             let signed = signer.sign_at(body, at);
@@ -836,9 +841,7 @@ mod tests {
     #[test]
     fn timestamp_outside_tolerance_is_refused() {
         let body = b"event";
-        let verifier = Verifier::new(timestamped_scheme(), ["k".into()])
-            .expect("verifier")
-            .with_clock(FixedClock::at_unix(NOW));
+        let verifier = timestamped_verifier();
         let signer = Signer::new(timestamped_scheme(), "k".into()).expect("signer");
         for (at, skew) in [(NOW - 301, 301), (NOW + 301, 301), (0, NOW)] {
             assert_eq!(
@@ -870,9 +873,7 @@ mod tests {
     #[test]
     fn the_mac_is_checked_before_the_timestamp_and_the_timestamp_is_read_once() {
         let body = b"event";
-        let verifier = Verifier::new(timestamped_scheme(), ["k".into()])
-            .expect("verifier")
-            .with_clock(FixedClock::at_unix(NOW));
+        let verifier = timestamped_verifier();
         let forger = Signer::new(timestamped_scheme(), "not k".into()).expect("signer");
         assert_eq!(verifier.verify(&forger.sign_at(body, NOW - 3600), body), Err(SignatureError::Mismatch));
 
@@ -893,9 +894,7 @@ mod tests {
     #[test]
     fn timestamp_is_covered_by_the_mac() {
         let body = b"event";
-        let verifier = Verifier::new(timestamped_scheme(), ["k".into()])
-            .expect("verifier")
-            .with_clock(FixedClock::at_unix(NOW));
+        let verifier = timestamped_verifier();
         let timestamped = Signer::new(timestamped_scheme(), "k".into()).expect("signer");
         let mut signed = timestamped.sign_at(body, NOW - 10);
         signed.insert(DEFAULT_TIMESTAMP_HEADER, HeaderValue::from(NOW));
@@ -910,9 +909,7 @@ mod tests {
     #[test]
     fn timestamp_missing_or_invalid_is_refused() {
         let body = b"event";
-        let verifier = Verifier::new(timestamped_scheme(), ["k".into()])
-            .expect("verifier")
-            .with_clock(FixedClock::at_unix(NOW));
+        let verifier = timestamped_verifier();
         let mut signed = Signer::new(timestamped_scheme(), "k".into()).expect("signer").sign_at(body, NOW);
         let signature = signed.remove(&DEFAULT_SIGNATURE_HEADER).expect("signature");
         let only_signature = headers(&[(&DEFAULT_SIGNATURE_HEADER, signature.as_bytes())]);

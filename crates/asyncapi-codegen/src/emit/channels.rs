@@ -92,26 +92,14 @@ fn channel(ir: &Ir, validators: &Validators<'_>, channel: &ChannelDef) -> TokenS
             }
         }
     }
+    // Every declared parameter is in the address: the check refuses others.
     let address = if template_string == "{}" {
         // The whole address is one parameter.
         quote!(#(#written)*)
-    } else if written.is_empty() {
-        // No parameter appears in the address (they are declared all the same).
-        let text = template_string.replace("{{", "{").replace("}}", "}");
-        quote!(#text.to_owned())
     } else {
         quote!(format!(#template_string, #(#written),*))
     };
-    // A declared parameter the address does not hold (the check refuses such
-    // documents) would read as empty text, and its schema decide.
-    let arguments = (0..channel.parameters.len()).map(|index| {
-        if order.contains(&index) {
-            let text = format_ident!("text_{}", index);
-            quote!(#text)
-        } else {
-            quote!("")
-        }
-    });
+    let arguments = (0..channel.parameters.len()).map(|index| format_ident!("text_{}", index));
     let text_params = (0..channel.parameters.len()).map(|index| {
         let text = format_ident!("text_{}", index);
         quote!(#text: &str)

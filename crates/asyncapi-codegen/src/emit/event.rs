@@ -110,45 +110,50 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
         quote!(Event::#variant(message) => handler.#method(message, delivery).await,)
     });
 
-    let router = match (&api.webhook_path, &api.routing) {
-        (Some(path), EventRouting::Body(_)) => quote! {
-            /// The path of the document's HTTP server URL, where deliveries arrive.
-            pub const WEBHOOK_PATH: &str = #path;
-
-            /// An axum router that receives deliveries at [`WEBHOOK_PATH`] (feature
-            /// `axum`); see `asyncapi_rt::axum` for the statuses it answers.
-            #[cfg(feature = "axum")]
-            pub fn router<H, D>(dispatcher: std::sync::Arc<Dispatcher<H, D>>) -> asyncapi_rt::axum::Router
-            where
-                H: Handler + 'static,
-                D: asyncapi_rt::dedupe::DedupeStore,
-            {
-                asyncapi_rt::axum::router(dispatcher, WEBHOOK_PATH)
-            }
-        },
-        (Some(path), EventRouting::Channel) => {
-            let leading_slash = channels_start_with_a_slash(ir);
+    let router = match &api.webhook_path {
+        Some(path) => {
+            // Lines of docs written here, not taken from the document: as they are.
+            let (path_doc, router_doc, endpoint): (&[&str], &[&str], _) = match &api.routing {
+                EventRouting::Body(_) => (
+                    &[" The path of the document's HTTP server URL, where deliveries arrive."],
+                    &[
+                        " An axum router that receives deliveries at [`WEBHOOK_PATH`] (feature",
+                        " `axum`); see `asyncapi_rt::axum` for the statuses it answers.",
+                    ],
+                    quote!(WEBHOOK_PATH),
+                ),
+                EventRouting::Channel => {
+                    let leading_slash = channels_start_with_a_slash(ir);
+                    (
+                        &[
+                            " The path of the document's HTTP server URL, under which each",
+                            " channel's address is a path.",
+                        ],
+                        &[
+                            " An axum router that receives deliveries under [`WEBHOOK_PATH`], the",
+                            " rest of the path naming the channel (feature `axum`); see",
+                            " `asyncapi_rt::axum` for the statuses it answers.",
+                        ],
+                        quote!(asyncapi_rt::axum::Endpoint::Channels { base: WEBHOOK_PATH, leading_slash: #leading_slash }),
+                    )
+                }
+            };
             quote! {
-                /// The path of the document's HTTP server URL, under which each
-                /// channel's address is a path.
+                #(#[doc = #path_doc])*
                 pub const WEBHOOK_PATH: &str = #path;
 
-                /// An axum router that receives deliveries under [`WEBHOOK_PATH`], the
-                /// rest of the path naming the channel (feature `axum`); see
-                /// `asyncapi_rt::axum` for the statuses it answers.
+                #(#[doc = #router_doc])*
                 #[cfg(feature = "axum")]
                 pub fn router<H, D>(dispatcher: std::sync::Arc<Dispatcher<H, D>>) -> asyncapi_rt::axum::Router
                 where
                     H: Handler + 'static,
                     D: asyncapi_rt::dedupe::DedupeStore,
                 {
-                    let endpoint =
-                        asyncapi_rt::axum::Endpoint::Channels { base: WEBHOOK_PATH, leading_slash: #leading_slash };
-                    asyncapi_rt::axum::router(dispatcher, endpoint)
+                    asyncapi_rt::axum::router(dispatcher, #endpoint)
                 }
             }
         }
-        (None, _) => quote!(),
+        None => quote!(),
     };
 
     let items = quote! {

@@ -381,12 +381,11 @@ fn merge_member(
                 target.insert(key, Value::Object(patch));
                 return;
             };
-            let (patch, expanded) = if is_reference(existing) || patch.contains_key("$ref") {
+            let mut patch = Value::Object(patch);
+            if is_reference(existing) || is_reference(&patch) {
                 *existing = dereference(existing);
-                (dereference(&Value::Object(patch)), true)
-            } else {
-                (Value::Object(patch), false)
-            };
+                patch = dereference(&patch);
+            }
             match (existing, patch) {
                 (Value::Object(existing), Value::Object(patch)) => {
                     for (key, value) in patch {
@@ -394,10 +393,7 @@ fn merge_member(
                     }
                 }
                 // A reference that named no object: the patch wins, as written.
-                (existing, patch) => {
-                    debug_assert!(expanded);
-                    *existing = patch;
-                }
+                (existing, patch) => *existing = patch,
             }
         }
         other => {
