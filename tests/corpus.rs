@@ -487,4 +487,41 @@ macro_rules! header_cases {
 fn header_cases_hold() {
     header_cases!(HEADERS);
 }
+
+/// What `publish::send_reading` of `headers.asyncapi.yaml` writes, the
+/// receiving side reads back as it went, payload and headers; headers that
+/// break their schema or cannot be HTTP headers are refused all at once.
+macro_rules! sent_readings {
+    ($krate:ident) => {{
+        use asyncapi_rt::dispatch::{Delivery, Inbound};
+        use asyncapi_rt::violation::Keyword;
+        use $krate::types::{Reading, ReadingHeaders, XMode};
+        let reading = Reading { value: Some(2.5) };
+        let headers = ReadingHeaders {
+            x_count: 7,
+            x_ratio: Some(0.5),
+            x_flag: Some(false),
+            x_mode: Some(XMode::Slow),
+            x_sent: Some("2026-11-28T08:00:00+01:00".parse().expect("a date-time")),
+            x_name: Some("short".to_owned()),
+        };
+        let sent = $krate::publish::send_reading(&reading, &headers).expect("a valid reading is sent");
+        assert_eq!(sent.channel, "commands");
+        assert_eq!(sent.headers["x-sent"], "2026-11-28T08:00:00+01:00");
+        let delivery = Delivery::new(sent.headers.clone(), sent.body.clone());
+        for mode in [Mode::Lenient, Mode::Strict] {
+            let event = <$krate::Event as Inbound>::parse(&delivery, mode).expect("what is sent reads back");
+            assert_eq!(event, $krate::Event::Reading(reading.clone()));
+            assert_eq!(ReadingHeaders::from_headers(&sent.headers, mode), Ok(headers.clone()));
+        }
+        let bad = ReadingHeaders { x_count: 101, x_name: Some("a\nb".to_owned()), ..headers };
+        let violations = $krate::publish::send_reading(&reading, &bad).expect_err("bad headers are not sent");
+        let found: Vec<_> = violations.iter().map(|v| (v.pointer.as_str(), v.keyword)).collect();
+        assert_eq!(found, [("/X-Count", Keyword::Maximum), ("/X-Name", Keyword::Representable)]);
+    }};
+}
+#[test]
+fn sent_readings_read_back() {
+    sent_readings!(HEADERS);
+}
 "#;

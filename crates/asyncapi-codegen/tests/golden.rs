@@ -1072,6 +1072,14 @@ channels:
         contentType: application/cloudevents+json
         headers: {type: object, properties: {ce-type: {const: order.placed}}}
         payload: {type: object}
+  notices:
+    publish:
+      operationId: postNotice
+      message:
+        name: notice
+        contentType: application/json
+        headers: {type: object, additionalProperties: {type: string}}
+        payload: {type: object}
 "#,
     );
     assert_eq!(
@@ -1080,10 +1088,20 @@ channels:
     );
     let publish = &generated.files["src/publish.rs"];
     assert!(publish.contains("None,\n        \"application/cloudevents+json\",\n"), "{publish}");
-    assert!(publish.contains("Sent as `application/cloudevents+json`."), "{publish}");
+    // Named headers are the constructor's to write, and what they say of the content type wins.
+    assert!(publish.contains("headers: &types::OrderHeaders,"), "{publish}");
+    assert!(publish.contains("headers.to_headers(),"), "{publish}");
+    assert!(
+        publish
+            .contains("Sent as `application/cloudevents+json`, with `headers` (validated with the message)"),
+        "{publish}"
+    );
     // What the constructor leaves to the caller is said.
     assert!(
-        publish.contains("The headers the message declares (`types::OrderHeaders`) are not set here"),
+        publish.contains(
+            "The headers the message declares (`types::NoticeHeaders`, no struct of named headers) are not \
+             set here"
+        ),
         "{publish}"
     );
 }

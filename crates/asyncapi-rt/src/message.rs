@@ -519,15 +519,19 @@ fn declared_values<'a>(
         if mode == Mode::Lenient && name.eq_ignore_ascii_case("content-type") {
             text = media_type(&text);
         }
-        let json = match kind {
-            HeaderKind::Scalar => serde_json::from_str::<Value>(&text)
-                .ok()
-                .filter(|value| value.is_number() || value.is_boolean() || value.is_null())
-                .unwrap_or(Value::String(text)),
-            HeaderKind::Text => Value::String(text),
-        };
-        Some((name, json))
+        Some((name, header_json(text, kind)))
     })
+}
+
+/// The JSON a header's text reads as, for a header of `kind`.
+pub(crate) fn header_json(text: String, kind: HeaderKind) -> Value {
+    match kind {
+        HeaderKind::Scalar => serde_json::from_str::<Value>(&text)
+            .ok()
+            .filter(|value| value.is_number() || value.is_boolean() || value.is_null())
+            .unwrap_or(Value::String(text)),
+        HeaderKind::Text => Value::String(text),
+    }
 }
 
 /// The media type of a `Content-Type` value: parameters dropped, lowercase.

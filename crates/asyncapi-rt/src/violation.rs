@@ -187,6 +187,12 @@ impl Violations {
     }
 }
 
+impl Extend<Violation> for Violations {
+    fn extend<I: IntoIterator<Item = Violation>>(&mut self, violations: I) {
+        self.0.extend(violations);
+    }
+}
+
 struct Locations<'a>(&'a [Violation]);
 
 impl fmt::Display for Locations<'_> {

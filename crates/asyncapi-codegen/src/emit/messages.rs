@@ -132,8 +132,8 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
     }
 }
 
-/// `impl Headers { pub const DECLARED; pub fn from_headers(...) }` for a typed
-/// header set (by type name, so a set shared by messages is emitted once).
+/// `impl Headers { pub const DECLARED; pub fn from_headers(...); pub fn
+/// to_headers(...) }` for a typed header set (by type name, so a set shared by messages is emitted once).
 fn header_impl(message: &MessageDef, ir: &Ir, validators: &Validators<'_>) -> Option<(String, TokenStream)> {
     let (def, schema) = parsed_headers(message, ir)?;
     let name = ident(&def.name);
@@ -150,6 +150,12 @@ fn header_impl(message: &MessageDef, ir: &Ir, validators: &Validators<'_>) -> Op
                 /// (names match case-insensitively).
                 pub fn from_headers(headers: &asyncapi_rt::http::HeaderMap, mode: Mode) -> Result<Self, Violations> {
                     asyncapi_rt::message::parse_headers(headers, Self::DECLARED, mode, crate::validate::#check)
+                }
+
+                /// Validates this header set and writes it as HTTP headers, each
+                /// as [`Self::from_headers`] reads it back: every violation at once.
+                pub fn to_headers(&self) -> Result<asyncapi_rt::http::HeaderMap, Violations> {
+                    asyncapi_rt::outgoing::write_headers(self, Self::DECLARED)
                 }
             }
         },

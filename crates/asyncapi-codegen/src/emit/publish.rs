@@ -1,11 +1,11 @@
 //! `src/publish.rs`: what the user sends. One constructor per sent operation
-//! and message: validated, serialized, signed when the message declares a
-//! signature header.
+//! and message: validated, serialized with its declared headers, signed when
+//! the message declares a signature header.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::messages::typed_check_name;
+use super::messages::{parsed_headers, typed_check_name};
 use super::rust::{Scope, doc_lines, ident, type_tokens};
 use crate::ir::Ir;
 
@@ -43,27 +43,49 @@ pub fn emit(ir: &Ir) -> TokenStream {
             None => (quote!(), quote!(None)),
         };
         let content_type = &message.content_type;
-        text = format!("{text} Sent as `{content_type}`.");
-        if let Some((headers, _)) = &message.headers {
-            let headers = type_tokens(headers, &ir.types, Scope::Crate).to_string().replace(' ', "");
-            text = format!(
-                "{text} The headers the message declares (`{headers}`) are not set here{}: add them to the \
-                 result's `headers`.",
-                if send.signature_header.is_some() { ", but for the signature" } else { "" }
-            );
-        }
+        text = format!("{text} Sent as `{content_type}`");
+        let (headers_argument, headers) = match (parsed_headers(message, ir), &message.headers) {
+            (Some((def, _)), _) => {
+                let name = ident(&def.name);
+                text = format!(
+                    "{text}, with `headers` (validated with the message) as its headers: their \
+                     `Content-Type`, if they set one, wins{}.",
+                    if send.signature_header.is_some() { "; the signature is the signer's" } else { "" }
+                );
+                (quote!(headers: &types::#name,), quote!(headers.to_headers()))
+            }
+            (None, Some((headers, _))) => {
+                let headers = type_tokens(headers, &ir.types, Scope::Crate).to_string().replace(' ', "");
+                text = format!(
+                    "{text}. The headers the message declares (`{headers}`, no struct of named headers) are \
+                     not set here{}: add them to the result's `headers`.",
+                    if send.signature_header.is_some() { ", but for the signature" } else { "" }
+                );
+                (quote!(), quote!(Ok(asyncapi_rt::http::HeaderMap::new())))
+            }
+            (None, None) => {
+                text.push('.');
+                (quote!(), quote!(Ok(asyncapi_rt::http::HeaderMap::new())))
+            }
+        };
         let docs = doc_lines(&text);
         quote! {
             #docs
-            pub fn #function(#parameters_argument message: &#payload, #signer_argument) -> Result<Outgoing, Violations> {
-                asyncapi_rt::outgoing::prepare(#address, message, crate::validate::#check, #signer, #content_type)
+            pub fn #function(
+                #parameters_argument
+                message: &#payload,
+                #headers_argument
+                #signer_argument
+            ) -> Result<Outgoing, Violations> {
+                asyncapi_rt::outgoing::prepare(#address, message, crate::validate::#check, #headers, #signer, #content_type)
             }
         }
     }).collect();
     let types_import = super::rust::types_import(&quote!(#(#functions)*));
     quote! {
-        //! What you send this API: constructors that validate, serialize and (where
-        //! the document declares a signature header) sign each message.
+        //! What you send this API: constructors that validate and serialize each
+        //! message with its declared headers, and sign it where the document
+        //! declares a signature header.
 
         pub use asyncapi_rt::outgoing::Outgoing;
         use asyncapi_rt::violation::Violations;
