@@ -278,6 +278,14 @@ pub const INTENDED_DIFFERENCES: &[IntendedDifference] = &[
     },
 ];
 
+/// Messages whose schema accepts no value at all, so that no generated body is
+/// valid, by the name [`run`] is given and why. Any other message must get
+/// valid bodies: a run without one never saw our validator accept anything.
+pub const UNSATISFIABLE: &[(&str, &str)] = &[
+    ("degenerate/gone", "a required property whose schema is `false`"),
+    ("degenerate/impossible", "a payload schema of `false`"),
+];
+
 /// The encodings the runtime decodes that a schema object of `schema` names
 /// beside a `contentMediaType` the runtime does not read.
 fn encodings_beside_unread_media_types(schema: &Value, out: &mut Vec<asyncapi_rt::content::Encoding>) {
@@ -526,6 +534,18 @@ impl<'a> Runner<'a> {
                     pool[at] = body;
                 }
             }
+        }
+        // Only a schema listed as accepting nothing may leave the run without a
+        // valid body: otherwise our validator was never seen to accept one.
+        let unsatisfiable = UNSATISFIABLE.iter().any(|(name, _)| *name == message);
+        if runner.report.bodies > 0 && (runner.report.valid == 0) != unsatisfiable {
+            runner.report.failure = Some(if unsatisfiable {
+                format!("listed as UNSATISFIABLE, yet {} generated bodies are valid", runner.report.valid)
+            } else {
+                "no generated body is valid: the run never saw a body accepted (list the message in \
+                 UNSATISFIABLE if its schema accepts nothing)"
+                    .to_owned()
+            });
         }
         // Only a schema that takes any value may leave the run without one
         // invalid body: otherwise the mutations tested nothing.
@@ -807,6 +827,28 @@ mod tests {
         assert!(report.valid > 0 && report.invalid > 0, "{report}");
         assert!(!report.mismatches.is_empty(), "{report}");
         assert!(report.mismatches.iter().all(|m| m.reference.pointers.contains("/a")), "{report}");
+    }
+
+    /// A run that never met a valid body fails, unless the schema is listed as
+    /// accepting nothing; a listed one that does meet one fails too.
+    #[test]
+    fn a_run_without_a_valid_body_fails_unless_listed() {
+        let refuse_all = |_: &Value| {
+            let mut out = Violations::new();
+            out.push(&Path::root(), Keyword::Not, "nothing is valid");
+            out.into_result()
+        };
+        let config = Config { cases: 50, seed: 3 };
+        let report = run("degenerate/impossible", "false", &refuse_all, &config);
+        assert!(report.is_clean() && report.valid == 0, "{report}");
+        let report = run("M", "false", &refuse_all, &config);
+        assert!(
+            report.failure.as_deref().is_some_and(|f| f.contains("no generated body is valid")),
+            "{report}"
+        );
+        let accept_all = |_: &Value| Ok(());
+        let report = run("degenerate/impossible", "true", &accept_all, &config);
+        assert!(report.failure.as_deref().is_some_and(|f| f.contains("listed as UNSATISFIABLE")), "{report}");
     }
 
     #[test]
