@@ -2,8 +2,8 @@
 //! and the generator fuzz write crates into `target/e2e/<name>`, compile them
 //! together (their dependencies once, into `target/e2e/target`, which both
 //! share and which outlives each run), and run a runner crate's tests over
-//! them. Apart from this workspace's own build folder, whose lock `cargo
-//! test` holds.
+//! them. Apart from this workspace's own build folder, so that their builds
+//! never change its artifacts.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -458,19 +458,37 @@ pub fn receiver_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
                 Ok(address) => eprintln!("listening on http://{address}{}", args.path),
                 Err(error) => eprintln!("listening (address unknown: {error})"),
             }
-            let shutdown = async {
-                // Without a signal handler, the server runs until killed.
-                if tokio::signal::ctrl_c().await.is_err() {
-                    std::future::pending::<()>().await;
-                }
-            };
-            match #krate::rt::axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+            match #krate::rt::axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
                     eprintln!("server error: {error}");
                     ExitCode::from(1)
                 }
             }
+        }
+
+        /// Ctrl-C, or SIGTERM as container runtimes send it: the server then
+        /// takes no new connection and finishes the deliveries in progress.
+        async fn shutdown_signal() {
+            // Without a signal handler, the server runs until killed.
+            let interrupt = async {
+                if tokio::signal::ctrl_c().await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            };
+            #[cfg(unix)]
+            let terminate = async {
+                match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                    Ok(mut terminate) => {
+                        terminate.recv().await;
+                    }
+                    Err(_) => std::future::pending::<()>().await,
+                }
+            };
+            #[cfg(not(unix))]
+            let terminate = std::future::pending::<()>();
+            tokio::select! { () = interrupt => {}, () = terminate => {} }
+            eprintln!("shutting down: finishing the deliveries in progress");
         }
     }
 }

@@ -134,13 +134,8 @@ pub async fn main() -> ExitCode {
         Ok(address) => eprintln!("listening on http://{address}{}", args.path),
         Err(error) => eprintln!("listening (address unknown: {error})"),
     }
-    let shutdown = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
     match gotowebinar_webhooks::rt::axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(shutdown_signal())
         .await
     {
         Ok(()) => ExitCode::SUCCESS,
@@ -149,4 +144,31 @@ pub async fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Ctrl-C, or SIGTERM as container runtimes send it: the server then
+/// takes no new connection and finishes the deliveries in progress.
+async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                terminate.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}, () = terminate => {}
+    }
+    eprintln!("shutting down: finishing the deliveries in progress");
 }

@@ -1,0 +1,182 @@
+//! The generated `receiver` example as the README runs it, as a process: it
+//! refuses to start without a secret; it answers signed, rotated, forged,
+//! invalid and repeated deliveries, one JSON line on stdout each; and on
+//! SIGTERM, as a container runtime stops it, it exits cleanly.
+
+#![cfg(unix)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+use asyncapi_rt::signature::{Secret, SignatureScheme, Signer};
+use asyncapi_tests::e2e::workspace_root;
+use serde_json::{Value, json};
+
+/// How long any one step may take before the test gives up on the process.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+/// Builds the example (a no-op after `cargo test --workspace`, which builds
+/// it too) and returns its executable, wherever the build folder is.
+fn example(name: &str) -> PathBuf {
+    let output = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "--message-format=json", "-p", "gotowebinar-webhooks", "--example", name])
+        .current_dir(workspace_root())
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("cargo runs");
+    assert!(output.status.success(), "the `{name}` example builds");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|message| message["reason"] == "compiler-artifact" && message["target"]["name"] == name)
+        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
+        .unwrap_or_else(|| panic!("cargo names no executable for the `{name}` example"))
+}
+
+/// A running receiver, killed if the test ends before it stops.
+struct Running {
+    child: Child,
+    stdout: Receiver<String>,
+    stderr: Receiver<String>,
+}
+
+impl Running {
+    fn start(secrets: &str) -> Self {
+        let mut child = Command::new(example("receiver"))
+            .args(["--listen", "127.0.0.1:0"])
+            .env("WEBHOOK_SECRETS", secrets)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the receiver starts");
+        let stdout = lines(child.stdout.take().expect("stdout is piped"));
+        let stderr = lines(child.stderr.take().expect("stderr is piped"));
+        Self { child, stdout, stderr }
+    }
+
+    /// The next stderr line that contains `text`.
+    fn stderr_line(&self, text: &str) -> String {
+        loop {
+            let line = self.stderr.recv_timeout(PATIENCE).unwrap_or_else(|_| panic!("no `{text}` on stderr"));
+            if line.contains(text) {
+                return line;
+            }
+        }
+    }
+
+    /// The next stdout line, as JSON.
+    fn stdout_json(&self) -> Value {
+        let line = self.stdout.recv_timeout(PATIENCE).expect("a line per delivery on stdout");
+        serde_json::from_str(&line).unwrap_or_else(|error| panic!("`{line}` is not JSON: {error}"))
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The lines `from` writes, as they come.
+fn lines(from: impl Read + Send + 'static) -> Receiver<String> {
+    let (send, receive) = channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(from).lines().map_while(Result::ok) {
+            if send.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    receive
+}
+
+/// POSTs `body` to `address` + `path` with `headers`; the response's status.
+fn post(address: &str, path: &str, headers: &[(String, String)], body: &[u8]) -> u16 {
+    let mut stream = TcpStream::connect(address).expect("the receiver accepts connections");
+    stream.set_read_timeout(Some(PATIENCE)).expect("a timeout can be set");
+    let mut request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).and_then(|()| stream.write_all(body)).expect("the request is sent");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("the response is read");
+    let status = response.split(' ').nth(1).unwrap_or_default();
+    status.parse().unwrap_or_else(|_| panic!("no status in `{response}`"))
+}
+
+/// The signature headers of `body` under `secret`, as GoTo would send them.
+fn signed(body: &[u8], secret: &str) -> Vec<(String, String)> {
+    let signer = Signer::new(SignatureScheme::default(), Secret::from(secret)).expect("a secret");
+    signer
+        .sign(body)
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.to_str().expect("ASCII").to_owned()))
+        .collect()
+}
+
+fn webinar_created(key: &str, product: &str) -> Vec<u8> {
+    let body = json!({
+        "eventName": "webinar.created", "eventVersion": "1.0.0", "product": product,
+        "eventKey": key, "webinarKey": "42",
+    });
+    serde_json::to_vec(&body).expect("JSON")
+}
+
+#[test]
+fn the_receiver_refuses_to_start_without_a_secret() {
+    let output = Command::new(example("receiver"))
+        .args(["--listen", "127.0.0.1:0"])
+        .env_remove("WEBHOOK_SECRETS")
+        .output()
+        .expect("the receiver runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("refusing to start") && stderr.contains("WEBHOOK_SECRETS"), "{stderr}");
+}
+
+#[test]
+fn the_receiver_answers_each_delivery_and_stops_cleanly_on_sigterm() {
+    let receiver = Running::start("old, new");
+    let listening = receiver.stderr_line("listening on http://");
+    let url = listening.rsplit("http://").next().expect("an address");
+    let (address, path) = url.split_at(url.find('/').expect("a path"));
+    assert_eq!(path, "/gotowebinar/callback", "the spec's server path");
+
+    let valid = webinar_created("e1", "g2w");
+    let invalid = webinar_created("e2", "g2m");
+    // What each delivery gets: its status, and the line printed for it.
+    let deliveries = [
+        ("signed with the new secret", signed(&valid, "new"), &valid, 200, "handled", Some("e1")),
+        ("the same again, with the old one", signed(&valid, "old"), &valid, 200, "duplicate", Some("e1")),
+        ("forged", signed(&valid, "guess"), &valid, 401, "unauthenticated", None),
+        ("unsigned", Vec::new(), &valid, 401, "unauthenticated", None),
+        ("with a product the spec does not list", signed(&invalid, "old"), &invalid, 202, "rejected", None),
+    ];
+    for (what, headers, body, status, outcome, key) in deliveries {
+        assert_eq!(post(address, path, &headers, body), status, "{what}");
+        let line = receiver.stdout_json();
+        let event = (status != 401).then_some("webinar.created");
+        assert_eq!(line, json!({"outcome": outcome, "event": event, "eventKey": key}), "{what}");
+    }
+    // What could not be typed also goes to stderr, with its body: nothing is lost.
+    let rejected = receiver.stderr_line("\"rejected\"");
+    assert!(rejected.contains("/product") && rejected.contains("g2m"), "{rejected}");
+
+    let mut receiver = receiver;
+    let killed = Command::new("kill").args(["-TERM", &receiver.child.id().to_string()]).status();
+    assert!(killed.is_ok_and(|status| status.success()), "SIGTERM is sent");
+    receiver.stderr_line("shutting down");
+    let status = receiver.child.wait().expect("the receiver stops");
+    assert!(status.success(), "a clean exit on SIGTERM, not {status}");
+}
