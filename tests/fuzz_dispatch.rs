@@ -29,7 +29,7 @@ use asyncapi_rt::dedupe::MemoryDedupe;
 use asyncapi_rt::dispatch::{Inbound, Outcome};
 use asyncapi_rt::http::header::CONTENT_TYPE;
 use asyncapi_rt::http::{HeaderMap, HeaderName, HeaderValue};
-use asyncapi_rt::inspect::{Inspection, inspect};
+use asyncapi_rt::inspect::{Body, Inspection, inspect};
 use asyncapi_rt::signature::{
     DEFAULT_SIGNATURE_HEADER, DEFAULT_TIMESTAMP_HEADER, FixedClock, Secret, SignatureScheme, Signer,
     TimestampPolicy, Verifier,
@@ -535,8 +535,9 @@ fn check_inspect(case: &Case, mode: Mode) {
     let signature =
         case.headers.get(DEFAULT_SIGNATURE_HEADER).map(|value| String::from_utf8_lossy(value.as_bytes()));
     let secrets = [OLD_SECRET.to_owned(), NEW_SECRET.to_owned()];
+    let body = Body::new(case.body.clone());
     let checked = Inspection {
-        body: &case.body,
+        body: &body,
         secrets: &secrets,
         signature: signature.as_deref(),
         channel: None,

@@ -2,6 +2,8 @@
 //! example every generated crate has, the tool to reach for when a delivery
 //! was refused.
 
+use std::io::{self, Read};
+
 use http::{HeaderMap, HeaderValue};
 use serde::Serialize;
 
@@ -12,10 +14,36 @@ use crate::dispatch::{Delivery, Inbound};
 use crate::message::Mode;
 use crate::signature::{Secret, SignatureScheme, Verifier};
 
+/// A body as `inspect` reads it: no more than one byte past the limit is held,
+/// the rest is counted and dropped, so that a huge input costs no memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Body {
+    /// The body, or its first `limit + 1` bytes when it is larger.
+    pub bytes: Vec<u8>,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+impl Body {
+    /// A body already in memory.
+    pub fn new(bytes: Vec<u8>) -> Self {
+        Self { size: bytes.len() as u64, bytes }
+    }
+
+    /// Reads `source` to its end, holding no more than `limit + 1` bytes.
+    pub fn read(mut source: impl Read, limit: usize) -> io::Result<Self> {
+        let mut bytes = Vec::new();
+        let held = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
+        source.by_ref().take(held).read_to_end(&mut bytes)?;
+        let rest = io::copy(&mut source, &mut io::sink())?;
+        Ok(Self { size: bytes.len() as u64 + rest, bytes })
+    }
+}
+
 /// One delivery to inspect.
 #[derive(Debug, Clone, Copy)]
 pub struct Inspection<'a> {
-    pub body: &'a [u8],
+    pub body: &'a Body,
     /// Webhook secrets; the signature is checked when there is at least one.
     pub secrets: &'a [String],
     /// The signature header's value, as it came.
@@ -39,9 +67,9 @@ pub struct Report {
 /// Inspects one delivery under the default signature scheme, in the
 /// receiver's order: size, signature, then parsing and validation.
 pub fn inspect<E: Inbound + Serialize>(inspection: &Inspection<'_>) -> Report {
-    if inspection.body.len() > inspection.body_limit {
-        let line =
-            TooLarge { outcome: "too_large", size: inspection.body.len(), limit: inspection.body_limit };
+    let body = inspection.body;
+    if body.size > u64::try_from(inspection.body_limit).unwrap_or(u64::MAX) {
+        let line = TooLarge { outcome: "too_large", size: body.size, limit: inspection.body_limit };
         return report(&line, 4);
     }
     let scheme = SignatureScheme::default();
@@ -61,11 +89,11 @@ pub fn inspect<E: Inbound + Serialize>(inspection: &Inspection<'_>) -> Report {
                 Err(_) => return unauthenticated("the signature holds characters no header can"),
             }
         }
-        if let Err(error) = verifier.verify(&headers, inspection.body) {
+        if let Err(error) = verifier.verify(&headers, &body.bytes) {
             return unauthenticated(&error.to_string());
         }
     }
-    let mut delivery = Delivery::new(headers, inspection.body.to_vec());
+    let mut delivery = Delivery::new(headers, body.bytes.clone());
     delivery.channel = inspection.channel.map(str::to_owned);
     let signature = if signature_checked { "verified" } else { "not_checked" };
     match E::parse(&delivery, inspection.mode) {
@@ -119,7 +147,7 @@ struct Rejected<'a> {
 #[derive(Serialize)]
 struct TooLarge {
     outcome: &'static str,
-    size: usize,
+    size: u64,
     limit: usize,
 }
 
@@ -141,4 +169,20 @@ fn report(line: &impl Serialize, exit_code: u8) -> Report {
 
 fn unauthenticated(reason: &str) -> Report {
     report(&Unauthenticated { outcome: "unauthenticated", reason }, 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_past_the_limit_is_counted_not_held() {
+        let input = vec![b'x'; 10_000];
+        let body = Body::read(&input[..], 4).unwrap();
+        assert_eq!((body.bytes.len(), body.size), (5, 10_000));
+        let body = Body::read(&input[..], 10_000).unwrap();
+        assert_eq!(body, Body::new(input.clone()));
+        let body = Body::read(&input[..], usize::MAX).unwrap();
+        assert_eq!(body.size, 10_000);
+    }
 }

@@ -271,12 +271,11 @@ pub fn inspect_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
     quote! {
         //! The `inspect` example (see `main.rs`).
 
-        use std::io::Read;
         use std::path::PathBuf;
         use std::process::ExitCode;
 
         use clap::Parser;
-        use #krate::rt::inspect::{Inspection, inspect};
+        use #krate::rt::inspect::{Body, Inspection, inspect};
         use #krate::{Event, Mode};
 
         #about
@@ -302,12 +301,10 @@ pub fn inspect_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
 
         pub fn main() -> ExitCode {
             let args = Args::parse();
+            // Past the limit, bytes are counted and dropped: a huge input costs no memory.
             let body = match &args.file {
-                Some(path) => std::fs::read(path),
-                None => {
-                    let mut body = Vec::new();
-                    std::io::stdin().read_to_end(&mut body).map(|_| body)
-                }
+                Some(path) => std::fs::File::open(path).and_then(|file| Body::read(file, args.body_limit)),
+                None => Body::read(std::io::stdin().lock(), args.body_limit),
             };
             let body = match body {
                 Ok(body) => body,

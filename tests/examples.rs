@@ -1,7 +1,9 @@
-//! The generated `receiver` example as the README runs it, as a process: it
-//! refuses to start without a secret; it answers signed, rotated, forged,
-//! invalid and repeated deliveries, one JSON line on stdout each; and on
-//! SIGTERM, as a container runtime stops it, it exits cleanly.
+//! The generated crate's two tools as the README runs them, as processes.
+//! `inspect`: one JSON line and the exit code of each verdict, from a file or
+//! standard input. `receiver`: it refuses to start without a secret; it
+//! answers signed, rotated, forged, invalid and repeated deliveries, one JSON
+//! line on stdout each; and on SIGTERM, as a container runtime stops it, it
+//! exits cleanly.
 
 #![cfg(unix)]
 
@@ -35,6 +37,75 @@ fn example(name: &str) -> PathBuf {
         .filter(|message| message["reason"] == "compiler-artifact" && message["target"]["name"] == name)
         .find_map(|message| message["executable"].as_str().map(PathBuf::from))
         .unwrap_or_else(|| panic!("cargo names no executable for the `{name}` example"))
+}
+
+/// What `inspect` with `args` makes of `stdin`: exit code, the stdout line as
+/// JSON, and stderr.
+fn inspect(args: &[&str], stdin: &[u8]) -> (Option<i32>, Value, String) {
+    let mut child = Command::new(example("inspect"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("inspect starts");
+    let mut input = child.stdin.take().expect("stdin is piped");
+    // Written while inspect runs: a large input does not fit a pipe's buffer.
+    let stdin = stdin.to_vec();
+    let writer = std::thread::spawn(move || input.write_all(&stdin));
+    let output = child.wait_with_output().expect("inspect runs");
+    // inspect may stop reading early only by failing, which the exit code shows.
+    let _ = writer.join();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = if stdout.trim().is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(stdout.trim()).unwrap_or_else(|error| panic!("`{stdout}` is not JSON: {error}"))
+    };
+    (output.status.code(), line, String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+#[test]
+fn inspect_gives_each_verdict_its_line_and_exit_code() {
+    let valid = webinar_created("e1", "g2w");
+    let (code, line, _) = inspect(&[], &valid);
+    assert_eq!(code, Some(0), "{line}");
+    assert_eq!(
+        (&line["outcome"], &line["event"], &line["key"]),
+        (&json!("dispatched"), &json!("webinar.created"), &json!("e1"))
+    );
+    assert_eq!(line["signature"], "not_checked");
+    assert_eq!(
+        line["message"],
+        serde_json::from_slice::<Value>(&valid).expect("JSON"),
+        "re-serialized as it came"
+    );
+
+    let signature = &signed(&valid, "s1")[0].1;
+    let (code, line, _) = inspect(&["--secret", "s0", "--secret", "s1", "--signature", signature], &valid);
+    assert_eq!((code, &line["signature"]), (Some(0), &json!("verified")), "{line}");
+    let (code, line, _) = inspect(&["--secret", "s0", "--signature", signature], &valid);
+    assert_eq!((code, &line["outcome"]), (Some(2), &json!("unauthenticated")), "{line}");
+
+    let file = tempfile::NamedTempFile::new().expect("a temporary file");
+    std::fs::write(file.path(), webinar_created("e2", "g2m")).expect("the body is written");
+    let path = file.path().to_str().expect("a UTF-8 path");
+    let (code, line, _) = inspect(&["--strict", path], b"");
+    assert_eq!(
+        (code, &line["outcome"], &line["mode"]),
+        (Some(1), &json!("rejected"), &json!("strict")),
+        "{line}"
+    );
+    assert_eq!(line["violations"][0]["pointer"], "/product", "{line}");
+
+    let missing = format!("{path}.missing");
+    let (code, line, stderr) = inspect(&[&missing], b"");
+    assert_eq!((code, line), (Some(3), Value::Null));
+    assert!(stderr.contains(&format!("cannot read the body from {missing}")), "{stderr}");
+
+    // A body over the limit is measured, not held.
+    let (code, line, _) = inspect(&["--body-limit", "10"], &vec![b' '; 1 << 20]);
+    assert_eq!((code, line), (Some(4), json!({"outcome": "too_large", "size": 1 << 20, "limit": 10})));
 }
 
 /// A running receiver, killed if the test ends before it stops.
