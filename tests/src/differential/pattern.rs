@@ -27,6 +27,31 @@ struct Compiled {
     hir: Option<Hir>,
 }
 
+/// `source` with ECMA-262's control escapes (`\cC`, the code point of the
+/// letter modulo 32), which `regex-syntax` does not know, spelled in hex.
+fn control_escapes_as_hex(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut chars = source.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match (chars.next(), chars.peek()) {
+            (Some('c'), Some(letter)) if letter.is_ascii_alphabetic() => {
+                out.push_str(&format!("\\x{:02X}", u32::from(*letter) % 32));
+                chars.next();
+            }
+            (Some(escaped), _) => {
+                out.push('\\');
+                out.push(escaped);
+            }
+            (None, _) => out.push('\\'),
+        }
+    }
+    out
+}
+
 /// Strings tried when drawing from the syntax tree fails.
 const STOCK: &[&str] = &["", "a", "abc", "A", "ABC", "0", "123", "a1", "x-y", "a_b", "a.b", "a b", "/", "-"];
 
@@ -34,7 +59,7 @@ impl Patterns {
     fn get(&mut self, source: &str) -> &Compiled {
         self.compiled.entry(source.to_owned()).or_insert_with(|| Compiled {
             regex: asyncapi_rt::format::compile_pattern(source),
-            hir: regex_syntax::ParserBuilder::new().build().parse(source).ok(),
+            hir: regex_syntax::ParserBuilder::new().build().parse(&control_escapes_as_hex(source)).ok(),
         })
     }
 
@@ -175,12 +200,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn control_escapes_are_spelled_in_hex() {
+        assert_eq!(control_escapes_as_hex("^\\cC\\cc$"), "^\\x03\\x03$");
+        // An escaped backslash before `c` is no control escape; nor is `\c` without a letter.
+        assert_eq!(control_escapes_as_hex("\\\\cC \\c1 \\"), "\\\\cC \\c1 \\");
+    }
+
+    #[test]
     fn draws_match_their_patterns() {
         let mut patterns = Patterns::default();
         let mut rng = Rng::new(1);
-        for source in
-            ["^[A-Z]{2}-\\d+$", "^amq\\.gen\\-.+$", "b", "^(?:a|bc)*x$", "^\\p{L}{3}$", "^[^\\s]{4,6}$"]
-        {
+        for source in [
+            "^[A-Z]{2}-\\d+$",
+            "^amq\\.gen\\-.+$",
+            "b",
+            "^(?:a|bc)*x$",
+            "^\\p{L}{3}$",
+            "^[^\\s]{4,6}$",
+            "^\\cC$",
+        ] {
             for _ in 0..20 {
                 let text = patterns.matching(source, 0, 40, &mut rng);
                 assert!(patterns.is_match(source, &text), "{source}: {text:?}");
