@@ -499,7 +499,7 @@ macro_rules! sent_readings {
         let reading = Reading { value: Some(2.5) };
         let headers = ReadingHeaders {
             x_count: 7,
-            x_ratio: Some(0.5),
+            x_ratio: Some(0.9146155235219107),
             x_flag: Some(false),
             x_mode: Some(XMode::Slow),
             x_sent: Some("2026-11-28T08:00:00+01:00".parse().expect("a date-time")),
@@ -514,10 +514,16 @@ macro_rules! sent_readings {
             assert_eq!(event, $krate::Event::Reading(reading.clone()));
             assert_eq!(ReadingHeaders::from_headers(&sent.headers, mode), Ok(headers.clone()));
         }
-        let bad = ReadingHeaders { x_count: 101, x_name: Some("a\nb".to_owned()), ..headers };
+        let bad = ReadingHeaders { x_count: 101, x_name: Some("a\nb".to_owned()), ..headers.clone() };
         let violations = $krate::publish::send_reading(&reading, &bad).expect_err("bad headers are not sent");
         let found: Vec<_> = violations.iter().map(|v| (v.pointer.as_str(), v.keyword)).collect();
         assert_eq!(found, [("/X-Count", Keyword::Maximum), ("/X-Name", Keyword::Representable)]);
+        // Floats JSON cannot write (it writes `null`) are refused, in the payload and the headers.
+        let nan = ReadingHeaders { x_ratio: Some(f64::NAN), ..headers };
+        let violations = $krate::publish::send_reading(&Reading { value: Some(f64::INFINITY) }, &nan)
+            .expect_err("no NaN is sent");
+        let found: Vec<_> = violations.iter().map(|v| (v.pointer.as_str(), v.keyword)).collect();
+        assert_eq!(found, [("/value", Keyword::Representable), ("/X-Ratio", Keyword::Representable)]);
     }};
 }
 #[test]

@@ -110,8 +110,13 @@ impl types::SignedWebhookHeaders {
     }
 
     /// Validates this header set and writes it as HTTP headers, each
-    /// as [`Self::from_headers`] reads it back: every violation at once.
+    /// declared one as [`Self::from_headers`] reads it back: every
+    /// violation at once.
     pub fn to_headers(&self) -> Result<asyncapi_rt::http::HeaderMap, Violations> {
-        asyncapi_rt::outgoing::write_headers(self, Self::DECLARED)
+        asyncapi_rt::outgoing::write_headers(
+            self,
+            Self::DECLARED,
+            crate::validate::check_signed_webhook_headers,
+        )
     }
 }

@@ -153,9 +153,10 @@ fn header_impl(message: &MessageDef, ir: &Ir, validators: &Validators<'_>) -> Op
                 }
 
                 /// Validates this header set and writes it as HTTP headers, each
-                /// as [`Self::from_headers`] reads it back: every violation at once.
+                /// declared one as [`Self::from_headers`] reads it back: every
+                /// violation at once.
                 pub fn to_headers(&self) -> Result<asyncapi_rt::http::HeaderMap, Violations> {
-                    asyncapi_rt::outgoing::write_headers(self, Self::DECLARED)
+                    asyncapi_rt::outgoing::write_headers(self, Self::DECLARED, crate::validate::#check)
                 }
             }
         },

@@ -278,7 +278,7 @@ fn rust_files<'a>(ir: &'a Ir, settings: &'a Settings<'a>) -> Vec<Job<'a>> {
         file("src/channels.rs", Box::new(|validators| channels::emit(ir, validators)));
     }
     if modules.publish {
-        file("src/publish.rs", Box::new(|_| publish::emit(ir)));
+        file("src/publish.rs", Box::new(|validators| publish::emit(ir, validators)));
     }
     if crate_files::has_examples(ir) {
         file("tests/examples/cases.rs", Box::new(|_| crate_files::examples_test(ir, settings)));

@@ -5,17 +5,19 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::messages::{parsed_headers, typed_check_name};
+use super::messages::{parsed_headers, raw_check, typed_check_name};
 use super::rust::{Scope, doc_lines, ident, type_tokens};
+use super::validate::Validators;
 use crate::ir::Ir;
 
-pub fn emit(ir: &Ir) -> TokenStream {
+pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
     let functions: Vec<TokenStream> = ir.api.sends.iter().map(|send| {
         let message = &ir.api.messages[send.message];
         let channel = &ir.api.channels[send.channel];
         let function = ident(&send.function);
         let payload = type_tokens(&message.payload_type(), &ir.types, Scope::Crate);
         let check = typed_check_name(message);
+        let raw = raw_check(message, validators);
         let mut text = send.summary.clone().unwrap_or_else(|| format!("Prepares `{}` to publish.", message.label));
         if let Some(description) = send.description.as_ref().or(message.description.as_ref()) {
             text = format!("{text}\n\n{description}");
@@ -77,7 +79,15 @@ pub fn emit(ir: &Ir) -> TokenStream {
                 #headers_argument
                 #signer_argument
             ) -> Result<Outgoing, Violations> {
-                asyncapi_rt::outgoing::prepare(#address, message, crate::validate::#check, #headers, #signer, #content_type)
+                asyncapi_rt::outgoing::prepare(
+                    #address,
+                    message,
+                    crate::validate::#check,
+                    #raw,
+                    #headers,
+                    #signer,
+                    #content_type,
+                )
             }
         }
     }).collect();
