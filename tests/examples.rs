@@ -3,14 +3,17 @@
 //! standard input. `receiver`: it refuses to start without a secret; it
 //! answers signed, rotated, forged, invalid and repeated deliveries, one JSON
 //! line on stdout each; and on SIGTERM, as a container runtime stops it, it
-//! exits cleanly.
+//! exits cleanly once the deliveries in progress are answered, or at once on
+//! a second SIGTERM.
 
 #![cfg(unix)]
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
@@ -21,22 +24,33 @@ use serde_json::{Value, json};
 /// How long any one step may take before the test gives up on the process.
 const PATIENCE: Duration = Duration::from_secs(60);
 
-/// Builds the example (a no-op after `cargo test --workspace`, which builds
-/// it too) and returns its executable, wherever the build folder is.
+/// The example's executable, both built on first use as `cargo test
+/// --workspace` builds them (so that, after it, this builds nothing).
 fn example(name: &str) -> PathBuf {
-    let output = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "--message-format=json", "-p", "gotowebinar-webhooks", "--example", name])
-        .current_dir(workspace_root())
-        .stderr(Stdio::inherit())
-        .output()
-        .expect("cargo runs");
-    assert!(output.status.success(), "the `{name}` example builds");
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .filter(|message| message["reason"] == "compiler-artifact" && message["target"]["name"] == name)
-        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
+    static EXECUTABLES: OnceLock<BTreeMap<String, PathBuf>> = OnceLock::new();
+    let executables = EXECUTABLES.get_or_init(|| {
+        let output = Command::new(env!("CARGO"))
+            .args(["build", "--quiet", "--message-format=json", "--workspace"])
+            .args(["--example", "inspect", "--example", "receiver"])
+            .current_dir(workspace_root())
+            .stderr(Stdio::inherit())
+            .output()
+            .expect("cargo runs");
+        assert!(output.status.success(), "the examples build");
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+            .filter(|message| message["reason"] == "compiler-artifact")
+            .filter_map(|message| {
+                let executable = message["executable"].as_str()?;
+                Some((message["target"]["name"].as_str()?.to_owned(), PathBuf::from(executable)))
+            })
+            .collect()
+    });
+    executables
+        .get(name)
         .unwrap_or_else(|| panic!("cargo names no executable for the `{name}` example"))
+        .clone()
 }
 
 /// What `inspect` with `args` makes of `stdin`: exit code, the stdout line as
@@ -103,9 +117,12 @@ fn inspect_gives_each_verdict_its_line_and_exit_code() {
     assert_eq!((code, line), (Some(3), Value::Null));
     assert!(stderr.contains(&format!("cannot read the body from {missing}")), "{stderr}");
 
-    // A body over the limit is measured, not held.
+    // A body over the limit is read no further: from a file, its size is known all the same.
     let (code, line, _) = inspect(&["--body-limit", "10"], &vec![b' '; 1 << 20]);
-    assert_eq!((code, line), (Some(4), json!({"outcome": "too_large", "size": 1 << 20, "limit": 10})));
+    assert_eq!((code, line), (Some(4), json!({"outcome": "too_large", "limit": 10})));
+    let (code, line, _) = inspect(&["--body-limit", "10", path], b"");
+    let size = std::fs::metadata(path).expect("the file is there").len();
+    assert_eq!((code, line), (Some(4), json!({"outcome": "too_large", "size": size, "limit": 10})));
 }
 
 /// A running receiver, killed if the test ends before it stops.
@@ -143,6 +160,20 @@ impl Running {
     fn stdout_json(&self) -> Value {
         let line = self.stdout.recv_timeout(PATIENCE).expect("a line per delivery on stdout");
         serde_json::from_str(&line).unwrap_or_else(|error| panic!("`{line}` is not JSON: {error}"))
+    }
+
+    /// Where it listens: its address, and the path deliveries go to.
+    fn endpoint(&self) -> (String, String) {
+        let listening = self.stderr_line("listening on http://");
+        let url = listening.rsplit("http://").next().expect("an address");
+        let (address, path) = url.split_at(url.find('/').expect("a path"));
+        (address.to_owned(), path.to_owned())
+    }
+
+    /// Sends SIGTERM, as a container runtime stops a process.
+    fn terminate(&self) {
+        let sent = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        assert!(sent.is_ok_and(|status| status.success()), "SIGTERM is sent");
     }
 }
 
@@ -219,10 +250,9 @@ fn the_receiver_refuses_to_start_without_a_secret() {
 #[test]
 fn the_receiver_answers_each_delivery_and_stops_cleanly_on_sigterm() {
     let receiver = Running::start("old, new");
-    let listening = receiver.stderr_line("listening on http://");
-    let url = listening.rsplit("http://").next().expect("an address");
-    let (address, path) = url.split_at(url.find('/').expect("a path"));
+    let (address, path) = receiver.endpoint();
     assert_eq!(path, "/gotowebinar/callback", "the spec's server path");
+    let (address, path) = (address.as_str(), path.as_str());
 
     let valid = webinar_created("e1", "g2w");
     let invalid = webinar_created("e2", "g2m");
@@ -245,9 +275,32 @@ fn the_receiver_answers_each_delivery_and_stops_cleanly_on_sigterm() {
     assert!(rejected.contains("/product") && rejected.contains("g2m"), "{rejected}");
 
     let mut receiver = receiver;
-    let killed = Command::new("kill").args(["-TERM", &receiver.child.id().to_string()]).status();
-    assert!(killed.is_ok_and(|status| status.success()), "SIGTERM is sent");
+    receiver.terminate();
     receiver.stderr_line("shutting down");
     let status = receiver.child.wait().expect("the receiver stops");
     assert!(status.success(), "a clean exit on SIGTERM, not {status}");
+}
+
+#[test]
+fn the_receiver_waits_for_a_delivery_in_progress_until_a_second_sigterm() {
+    let mut receiver = Running::start("s1");
+    let (address, path) = receiver.endpoint();
+    // One whole request first, so that the connection is surely being served...
+    let mut stream = TcpStream::connect(&address).expect("the receiver accepts connections");
+    stream.set_read_timeout(Some(PATIENCE)).expect("a timeout can be set");
+    let head = format!("POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Length: 2\r\n\r\n");
+    stream.write_all(format!("{head}{{}}").as_bytes()).expect("the request is sent");
+    let mut answer = [0; 12];
+    stream.read_exact(&mut answer).expect("an answer");
+    assert_eq!(&answer, b"HTTP/1.1 401", "unsigned");
+    // ... then a delivery whose promised body never ends.
+    let head = format!("POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Length: 100\r\n\r\n{{");
+    stream.write_all(head.as_bytes()).expect("the request is sent");
+    receiver.terminate();
+    receiver.stderr_line("shutting down");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(receiver.child.try_wait().expect("a status").is_none(), "the delivery in progress is waited for");
+    receiver.terminate();
+    receiver.stderr_line("stopped with deliveries in progress");
+    assert_eq!(receiver.child.wait().expect("the receiver stops").code(), Some(1));
 }

@@ -14,29 +14,38 @@ use crate::dispatch::{Delivery, Inbound};
 use crate::message::Mode;
 use crate::signature::{Secret, SignatureScheme, Verifier};
 
-/// A body as `inspect` reads it: no more than one byte past the limit is held,
-/// the rest is counted and dropped, so that a huge input costs no memory.
+/// A body as `inspect` reads it: never more than one byte past the limit, so
+/// that a huge input costs no memory and an endless one no time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Body {
     /// The body, or its first `limit + 1` bytes when it is larger.
     pub bytes: Vec<u8>,
-    /// Its size in bytes.
-    pub size: u64,
+    /// Its size in bytes, when known: past the limit, only a file's is.
+    pub size: Option<u64>,
 }
 
 impl Body {
     /// A body already in memory.
     pub fn new(bytes: Vec<u8>) -> Self {
-        Self { size: bytes.len() as u64, bytes }
+        Self { size: Some(bytes.len() as u64), bytes }
     }
 
-    /// Reads `source` to its end, holding no more than `limit + 1` bytes.
-    pub fn read(mut source: impl Read, limit: usize) -> io::Result<Self> {
+    /// Reads `source` up to one byte past `limit`.
+    pub fn read(source: impl Read, limit: usize) -> io::Result<Self> {
         let mut bytes = Vec::new();
         let held = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
-        source.by_ref().take(held).read_to_end(&mut bytes)?;
-        let rest = io::copy(&mut source, &mut io::sink())?;
-        Ok(Self { size: bytes.len() as u64 + rest, bytes })
+        source.take(held).read_to_end(&mut bytes)?;
+        let size = (bytes.len() <= limit).then_some(bytes.len() as u64);
+        Ok(Self { bytes, size })
+    }
+
+    /// Reads the file at `path` as [`Body::read`] does, its size from the
+    /// file system.
+    pub fn read_file(path: &std::path::Path, limit: usize) -> io::Result<Self> {
+        let file = std::fs::File::open(path)?;
+        let length = file.metadata().ok().filter(std::fs::Metadata::is_file).map(|metadata| metadata.len());
+        let body = Self::read(file, limit)?;
+        Ok(Self { size: body.size.or(length), ..body })
     }
 }
 
@@ -68,7 +77,7 @@ pub struct Report {
 /// receiver's order: size, signature, then parsing and validation.
 pub fn inspect<E: Inbound + Serialize>(inspection: &Inspection<'_>) -> Report {
     let body = inspection.body;
-    if body.size > u64::try_from(inspection.body_limit).unwrap_or(u64::MAX) {
+    if body.bytes.len() > inspection.body_limit {
         let line = TooLarge { outcome: "too_large", size: body.size, limit: inspection.body_limit };
         return report(&line, 4);
     }
@@ -147,7 +156,8 @@ struct Rejected<'a> {
 #[derive(Serialize)]
 struct TooLarge {
     outcome: &'static str,
-    size: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    size: Option<u64>,
     limit: usize,
 }
 
@@ -176,13 +186,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_body_past_the_limit_is_counted_not_held() {
+    fn a_body_is_read_no_further_than_past_its_limit() {
         let input = vec![b'x'; 10_000];
         let body = Body::read(&input[..], 4).unwrap();
-        assert_eq!((body.bytes.len(), body.size), (5, 10_000));
+        assert_eq!((body.bytes.len(), body.size), (5, None));
+        // An endless input ends as soon as it passes the limit.
+        let body = Body::read(std::io::repeat(b'x'), 4).unwrap();
+        assert_eq!((body.bytes.len(), body.size), (5, None));
         let body = Body::read(&input[..], 10_000).unwrap();
         assert_eq!(body, Body::new(input.clone()));
         let body = Body::read(&input[..], usize::MAX).unwrap();
-        assert_eq!(body.size, 10_000);
+        assert_eq!(body.size, Some(10_000));
+    }
+
+    #[test]
+    fn a_files_size_is_known_past_the_limit() {
+        let path = std::env::temp_dir().join(format!("asyncapi-rt-inspect-{}", std::process::id()));
+        std::fs::write(&path, [b'x'; 100]).unwrap();
+        let body = Body::read_file(&path, 10);
+        std::fs::remove_file(&path).unwrap();
+        let body = body.unwrap();
+        assert_eq!((body.bytes.len(), body.size), (11, Some(100)));
     }
 }

@@ -303,7 +303,7 @@ pub fn inspect_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
             let args = Args::parse();
             // Past the limit, bytes are counted and dropped: a huge input costs no memory.
             let body = match &args.file {
-                Some(path) => std::fs::File::open(path).and_then(|file| Body::read(file, args.body_limit)),
+                Some(path) => Body::read_file(path, args.body_limit),
                 None => Body::read(std::io::stdin().lock(), args.body_limit),
             };
             let body = match body {
@@ -465,9 +465,20 @@ pub fn receiver_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
         }
 
         /// Ctrl-C, or SIGTERM as container runtimes send it: the server then
-        /// takes no new connection and finishes the deliveries in progress.
+        /// takes no new connection and finishes the deliveries in progress. A
+        /// second signal stops it at once.
         async fn shutdown_signal() {
-            // Without a signal handler, the server runs until killed.
+            signal().await;
+            eprintln!("shutting down: finishing the deliveries in progress (a second signal stops at once)");
+            tokio::spawn(async {
+                signal().await;
+                eprintln!("stopped with deliveries in progress: their senders get no answer, and retry");
+                std::process::exit(1);
+            });
+        }
+
+        /// The next Ctrl-C or SIGTERM (never, where no handler can be set).
+        async fn signal() {
             let interrupt = async {
                 if tokio::signal::ctrl_c().await.is_err() {
                     std::future::pending::<()>().await;
@@ -485,7 +496,6 @@ pub fn receiver_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
             #[cfg(not(unix))]
             let terminate = std::future::pending::<()>();
             tokio::select! { () = interrupt => {}, () = terminate => {} }
-            eprintln!("shutting down: finishing the deliveries in progress");
         }
     }
 }

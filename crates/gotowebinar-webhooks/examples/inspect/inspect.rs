@@ -33,9 +33,7 @@ struct Args {
 pub fn main() -> ExitCode {
     let args = Args::parse();
     let body = match &args.file {
-        Some(path) => {
-            std::fs::File::open(path).and_then(|file| Body::read(file, args.body_limit))
-        }
+        Some(path) => Body::read_file(path, args.body_limit),
         None => Body::read(std::io::stdin().lock(), args.body_limit),
     };
     let body = match body {

@@ -147,8 +147,24 @@ pub async fn main() -> ExitCode {
 }
 
 /// Ctrl-C, or SIGTERM as container runtimes send it: the server then
-/// takes no new connection and finishes the deliveries in progress.
+/// takes no new connection and finishes the deliveries in progress. A
+/// second signal stops it at once.
 async fn shutdown_signal() {
+    signal().await;
+    eprintln!(
+        "shutting down: finishing the deliveries in progress (a second signal stops at once)",
+    );
+    tokio::spawn(async {
+        signal().await;
+        eprintln!(
+            "stopped with deliveries in progress: their senders get no answer, and retry",
+        );
+        std::process::exit(1);
+    });
+}
+
+/// The next Ctrl-C or SIGTERM (never, where no handler can be set).
+async fn signal() {
     let interrupt = async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
@@ -170,5 +186,4 @@ async fn shutdown_signal() {
     tokio::select! {
         () = interrupt => {}, () = terminate => {}
     }
-    eprintln!("shutting down: finishing the deliveries in progress");
 }
