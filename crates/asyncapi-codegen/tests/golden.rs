@@ -1049,6 +1049,41 @@ components:
     assert!(files["src/types.rs"].contains("pub struct TraceHeaders {"), "{}", files["src/types.rs"]);
 }
 
+/// Header names the generated code cannot read as HTTP headers, or that are
+/// one HTTP header, are warnings at the headers schema.
+#[test]
+fn header_names_http_cannot_tell_apart_are_warnings() {
+    let generated = generated(
+        r#"
+asyncapi: 2.6.0
+info: {title: Headers, version: '1'}
+channels:
+  readings:
+    subscribe:
+      message:
+        name: reading
+        headers:
+          type: object
+          properties:
+            X-Count: {type: integer}
+            x-count: {type: integer}
+            Bad Name: {type: string}
+            X-Fine: {type: string}
+        payload: {type: object}
+"#,
+    );
+    assert_eq!(
+        warning_messages(&generated),
+        [
+            "headers `X-Count` and `x-count` are one HTTP header",
+            "header `Bad Name` cannot be an HTTP header name"
+        ]
+    );
+    let warning = generated.warnings.warnings().next().unwrap();
+    let location = warning.location.as_deref().expect("a location");
+    assert_eq!(location.pointer, "/channels/readings/subscribe/message/headers");
+}
+
 /// A message's content type, or the document's default, decides the
 /// `Content-Type` a sent message goes with; one that is not JSON is a
 /// warning, since the generated code reads and writes JSON.

@@ -484,6 +484,10 @@ fn message_def(
                     _ => label.clone(),
                 };
                 let ty = builder.type_of(*schema, NameHint::Exact(format!("{owner} Headers")));
+                let warnings = header_name_warnings(builder.arena(), *schema);
+                for warning in warnings {
+                    builder.diagnostics.push(warning.at(sources.locate(site)));
+                }
                 (ty, *schema)
             },
         );
@@ -633,6 +637,34 @@ fn parse_address(name: &str, parameters: &[String]) -> Vec<AddressPart> {
         }
     }
     merged
+}
+
+/// What the generated code, which reads and writes HTTP headers, makes of a
+/// headers schema's property names: one that no HTTP header can be named is
+/// never read, and two that differ only in case are one header (HTTP names
+/// ignore case).
+fn header_name_warnings(arena: &SchemaArena, headers: SchemaId) -> Vec<Diagnostic> {
+    let Some(keywords) = arena.keywords(headers) else { return Vec::new() };
+    let mut warnings = Vec::new();
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for (name, _) in &keywords.properties {
+        // RFC 9110's `token`: the characters a field name is made of.
+        let is_token = !name.is_empty()
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        if !is_token {
+            warnings.push(
+                Diagnostic::warning(format!("header `{name}` cannot be an HTTP header name")).with_help(
+                    "the generated code reads HTTP headers: it never reads this one, and refuses to send it",
+                ),
+            );
+        } else if let Some(first) = seen.insert(name.to_ascii_lowercase(), name) {
+            warnings.push(
+                Diagnostic::warning(format!("headers `{first}` and `{name}` are one HTTP header"))
+                    .with_help("HTTP header names ignore case: both read the same header, and a message with both cannot be sent"),
+            );
+        }
+    }
+    warnings
 }
 
 /// The header of a message that carries a signature (`X-Webhook-Signature`).

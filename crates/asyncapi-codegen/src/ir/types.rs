@@ -295,6 +295,11 @@ pub struct TypeBuilder<'a> {
 }
 
 impl<'a> TypeBuilder<'a> {
+    /// The schemas types are built from.
+    pub fn arena(&self) -> &'a SchemaArena {
+        self.arena
+    }
+
     pub fn new(arena: &'a SchemaArena, sources: &'a Sources, options: &'a TypeOptions) -> Self {
         Self {
             arena,
