@@ -493,7 +493,19 @@ impl<'s> Generator<'s> {
         }
         if let Some(pattern) = pattern {
             let upper = max.min(min.saturating_add(64));
-            return Value::String(self.patterns.matching(&pattern, min, upper, &mut self.rng));
+            let drawn = self.patterns.matching(&pattern, min, upper, &mut self.rng);
+            if fits(&drawn) && self.patterns.is_match(&pattern, &drawn) {
+                return Value::String(drawn);
+            }
+            // A pattern no draw satisfies (look-arounds, back-references): the
+            // schema's own sample values, where one does.
+            let mut samples = strings(flat.get("examples"));
+            samples.extend(
+                ["example", "default"].iter().filter_map(|key| flat.get(*key)?.as_str().map(str::to_owned)),
+            );
+            let sample =
+                samples.into_iter().find(|sample| fits(sample) && self.patterns.is_match(&pattern, sample));
+            return Value::String(sample.unwrap_or(drawn));
         }
         let upper = max.min(min.saturating_add(12));
         let length = self.rng.between(min, upper);
@@ -818,6 +830,18 @@ mod tests {
         assert_eq!(merged["required"], json!(["a", "b"]));
         assert_eq!(merged["minimum"], json!(3));
         assert_eq!(merged["properties"]["x"], json!({"allOf": [{"type": "string"}, {"minLength": 2}]}));
+    }
+
+    /// A pattern no draw satisfies falls back to the schema's own samples.
+    #[test]
+    fn undrawable_patterns_take_the_schemas_sample() {
+        let schema = Schema::new(json!(true));
+        let mut generator = Generator::new(&schema, Rng::new(5));
+        // A back-reference, which `regex-syntax` cannot read.
+        let case = json!({"type": "string", "pattern": "^(ab)\\1-[0-9]{3}$", "example": "abab-123"});
+        for _ in 0..20 {
+            assert_eq!(generator.value(&case, 0), json!("abab-123"));
+        }
     }
 
     #[test]

@@ -102,7 +102,8 @@ pub fn readme(ir: &Ir, settings: &Settings<'_>) -> Result<String, String> {
     let send = if ir.api.sends.is_empty() {
         String::new()
     } else {
-        "- `publish`: what you send the API, validated, serialized and signed where the document says so.\n"
+        "- `publish`: what you send the API, validated and serialized with its declared headers, and\n  \
+         signed where the document says so.\n"
             .to_owned()
     };
     fill(
