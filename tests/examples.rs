@@ -197,19 +197,31 @@ fn lines(from: impl Read + Send + 'static) -> Receiver<String> {
     receive
 }
 
+/// A connection to `address`, whose reads give up after [`PATIENCE`].
+fn connect(address: &str) -> TcpStream {
+    let stream = TcpStream::connect(address).expect("the receiver accepts connections");
+    stream.set_read_timeout(Some(PATIENCE)).expect("a timeout can be set");
+    stream
+}
+
+/// The head of a POST to `address` + `path` with `headers`, announcing a body
+/// of `length` bytes.
+fn head(address: &str, path: &str, length: usize, headers: &[(String, String)]) -> String {
+    let mut head = format!("POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Length: {length}\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    head
+}
+
 /// POSTs `body` to `address` + `path` with `headers`; the response's status.
 fn post(address: &str, path: &str, headers: &[(String, String)], body: &[u8]) -> u16 {
-    let mut stream = TcpStream::connect(address).expect("the receiver accepts connections");
-    stream.set_read_timeout(Some(PATIENCE)).expect("a timeout can be set");
-    let mut request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\n",
-        body.len()
-    );
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    request.push_str("\r\n");
+    let mut stream = connect(address);
+    let mut all = headers.to_vec();
+    all.push(("Connection".to_owned(), "close".to_owned()));
+    all.push(("Content-Type".to_owned(), "application/json".to_owned()));
+    let request = head(address, path, body.len(), &all);
     stream.write_all(request.as_bytes()).and_then(|()| stream.write_all(body)).expect("the request is sent");
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("the response is read");
@@ -286,16 +298,20 @@ fn the_receiver_waits_for_a_delivery_in_progress_until_a_second_sigterm() {
     let mut receiver = Running::start("s1");
     let (address, path) = receiver.endpoint();
     // One whole request first, so that the connection is surely being served...
-    let mut stream = TcpStream::connect(&address).expect("the receiver accepts connections");
-    stream.set_read_timeout(Some(PATIENCE)).expect("a timeout can be set");
-    let head = format!("POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Length: 2\r\n\r\n");
-    stream.write_all(format!("{head}{{}}").as_bytes()).expect("the request is sent");
+    let mut stream = connect(&address);
+    stream
+        .write_all(format!("{}{{}}", head(&address, &path, 2, &[])).as_bytes())
+        .expect("the request is sent");
     let mut answer = [0; 12];
     stream.read_exact(&mut answer).expect("an answer");
     assert_eq!(&answer, b"HTTP/1.1 401", "unsigned");
     // ... then a delivery whose promised body never ends.
-    let head = format!("POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Length: 100\r\n\r\n{{");
-    stream.write_all(head.as_bytes()).expect("the request is sent");
+    stream
+        .write_all(format!("{}{{", head(&address, &path, 100, &[])).as_bytes())
+        .expect("the request is sent");
+    // Time for the server to read the head: a connection between requests is idle, and
+    // shutting down closes it at once (nothing shows when the head has been read).
+    std::thread::sleep(Duration::from_millis(500));
     receiver.terminate();
     receiver.stderr_line("shutting down");
     std::thread::sleep(Duration::from_millis(300));

@@ -45,13 +45,15 @@ pub fn prepare<T: Serialize>(
 ) -> Result<Outgoing, Violations> {
     let mut violations = Violations::new();
     check(message, &mut Path::root(), &mut violations);
-    let body = if violations.is_empty() { written(message, raw, &mut violations) } else { None };
-    let mut headers = headers.unwrap_or_else(|found| {
-        violations.extend(found.into_vec());
-        HeaderMap::new()
-    });
-    violations.into_result()?;
-    let body = body.unwrap_or_default();
+    let body = violations.into_result().and_then(|()| written(message, raw));
+    let (body, mut headers) = match (body, headers) {
+        (Ok(body), Ok(headers)) => (body, headers),
+        (body, headers) => {
+            let mut violations = body.err().unwrap_or_default();
+            violations.extend(headers.err().into_iter().flat_map(Violations::into_vec));
+            return Err(violations);
+        }
+    };
     if !headers.contains_key(CONTENT_TYPE) {
         let content_type = HeaderValue::from_str(content_type)
             .unwrap_or_else(|_| HeaderValue::from_static("application/json"));
@@ -66,22 +68,21 @@ pub fn prepare<T: Serialize>(
 
 /// `message` as JSON, once the JSON passes `raw` too (each of its violations
 /// is one the Rust value hid, recorded as `representable`).
-fn written<T: Serialize>(message: &T, raw: CheckJson, violations: &mut Violations) -> Option<Vec<u8>> {
-    let mark = violations.mark();
-    let body = serde_json::to_vec(message)
-        .map_err(|error| format!("cannot be written as JSON: {error}"))
-        .and_then(|body| {
-            // Read back rather than built with `to_value`, which may reorder the properties.
-            let json = serde_json::from_slice::<Value>(&body).map_err(|error| format!("{error}"))?;
-            as_written(&json, raw, violations);
-            Ok(body)
-        });
-    match body {
-        Ok(body) if violations.mark() == mark => Some(body),
-        Ok(_) => None,
+fn written<T: Serialize>(message: &T, raw: CheckJson) -> Result<Vec<u8>, Violations> {
+    let mut violations = Violations::new();
+    // Read back rather than built with `to_value`, which may reorder the properties.
+    let read_back =
+        serde_json::to_vec(message).map_err(|error| format!("cannot be written as JSON: {error}")).and_then(
+            |body| Ok((serde_json::from_slice::<Value>(&body).map_err(|error| error.to_string())?, body)),
+        );
+    match read_back {
+        Ok((json, body)) => {
+            as_written(&json, raw, &mut violations);
+            violations.into_result().map(|()| body)
+        }
         Err(why) => {
             violations.push(&Path::root(), Keyword::Representable, why);
-            None
+            Err(violations)
         }
     }
 }

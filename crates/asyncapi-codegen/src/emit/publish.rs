@@ -46,8 +46,8 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
         };
         let content_type = &message.content_type;
         text = format!("{text} Sent as `{content_type}`");
-        let (headers_argument, headers) = match (parsed_headers(message, ir), &message.headers) {
-            (Some((def, _)), _) => {
+        let (headers_argument, headers) = match parsed_headers(message, ir) {
+            Some((def, _)) => {
                 let name = ident(&def.name);
                 text = format!(
                     "{text}, with `headers` (validated with the message) as its headers: their \
@@ -56,17 +56,18 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
                 );
                 (quote!(headers: &types::#name,), quote!(headers.to_headers()))
             }
-            (None, Some((headers, _))) => {
-                let headers = type_tokens(headers, &ir.types, Scope::Crate).to_string().replace(' ', "");
-                text = format!(
-                    "{text}. The headers the message declares (`{headers}`, no struct of named headers) are \
-                     not set here{}: add them to the result's `headers`.",
-                    if send.signature_header.is_some() { ", but for the signature" } else { "" }
-                );
-                (quote!(), quote!(Ok(asyncapi_rt::http::HeaderMap::new())))
-            }
-            (None, None) => {
-                text.push('.');
+            None => {
+                match &message.headers {
+                    Some((headers, _)) => {
+                        let headers = type_tokens(headers, &ir.types, Scope::Crate).to_string().replace(' ', "");
+                        text = format!(
+                            "{text}. The headers the message declares (`{headers}`, no struct of named headers) \
+                             are not set here{}: add them to the result's `headers`.",
+                            if send.signature_header.is_some() { ", but for the signature" } else { "" }
+                        );
+                    }
+                    None => text.push('.'),
+                }
                 (quote!(), quote!(Ok(asyncapi_rt::http::HeaderMap::new())))
             }
         };
