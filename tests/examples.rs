@@ -1,6 +1,7 @@
 //! The generated crate's two tools as the README runs them, as processes.
 //! `inspect`: one JSON line and the exit code of each verdict, from a file or
-//! standard input. `receiver`: it refuses to start without a secret; it
+//! standard input, with the delivery's headers and any signature scheme.
+//! Both take the scheme as flags. `receiver`: it refuses to start without a secret; it
 //! answers signed, rotated, forged, invalid and repeated deliveries, one JSON
 //! line on stdout each; and on SIGTERM, as a container runtime stops it, it
 //! exits cleanly once the deliveries in progress are answered, or at once on
@@ -17,7 +18,8 @@ use std::sync::OnceLock;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
-use asyncapi_rt::signature::{Secret, SignatureScheme, Signer};
+use asyncapi_rt::http::HeaderName;
+use asyncapi_rt::signature::{Encoding, Secret, SignatureScheme, Signer, TimestampPolicy};
 use asyncapi_tests::e2e::workspace_root;
 use serde_json::{Value, json};
 
@@ -125,6 +127,63 @@ fn inspect_gives_each_verdict_its_line_and_exit_code() {
     assert_eq!((code, line), (Some(4), json!({"outcome": "too_large", "size": size, "limit": 10})));
 }
 
+#[test]
+fn inspect_takes_the_delivery_s_headers_and_any_signature_scheme() {
+    let valid = webinar_created("e1", "g2w");
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_secs();
+    let inspect_with = |headers: &[(String, String)], more: &[&str]| {
+        let mut args: Vec<String> = ["--secret", "s1"].map(str::to_owned).to_vec();
+        args.extend(OTHER_SCHEME_FLAGS.map(str::to_owned));
+        args.extend(header_flags(headers));
+        args.extend(more.iter().map(|arg| (*arg).to_owned()));
+        inspect(&args.iter().map(String::as_str).collect::<Vec<_>>(), &valid)
+    };
+
+    let genuine = signed_at(&valid, "s1", &other_scheme(), None);
+    let (code, line, _) = inspect_with(&genuine, &[]);
+    assert_eq!((code, &line["signature"]), (Some(0), &json!("verified")), "{line}");
+    // The same delivery under the default scheme: its signature is not where that looks.
+    let mut args = vec!["--secret".to_owned(), "s1".to_owned()];
+    args.extend(header_flags(&genuine));
+    let (code, line, _) = inspect(&args.iter().map(String::as_str).collect::<Vec<_>>(), &valid);
+    assert_eq!((code, &line["reason"]), (Some(2), &json!("missing signature header `x-webhook-signature`")));
+
+    let without_timestamp: Vec<_> = genuine.iter().filter(|(name, _)| name == "x-sig").cloned().collect();
+    let (code, line, _) = inspect_with(&without_timestamp, &[]);
+    assert_eq!(code, Some(2), "{line}");
+    assert!(line["reason"].as_str().is_some_and(|reason| reason.contains("x-sent-at")), "{line}");
+    let stale = signed_at(&valid, "s1", &other_scheme(), Some(now - 3_600));
+    let (code, line, _) = inspect_with(&stale, &[]);
+    assert_eq!(code, Some(2), "{line}");
+    assert!(line["reason"].as_str().is_some_and(|reason| reason.contains("tolerated")), "{line}");
+
+    // Headers the message declares are validated: this one only allows JSON.
+    let (code, line, _) = inspect_with(&genuine, &["-H", "Content-Type: text/plain"]);
+    assert_eq!((code, &line["outcome"]), (Some(1), &json!("rejected")), "{line}");
+    assert_eq!(line["violations"][0]["pointer"], "/Content-Type", "{line}");
+
+    // The signature given twice is a usage error, as clap reports them.
+    let (code, line, stderr) = inspect(&["--signature", "00", "-H", "X-Webhook-Signature: 00"], &valid);
+    assert_eq!((code, line), (Some(2), Value::Null));
+    assert!(stderr.contains("the signature is given twice") && stderr.contains("Usage: inspect"), "{stderr}");
+}
+
+#[test]
+fn the_receiver_verifies_under_the_scheme_its_flags_describe() {
+    let receiver = Running::start_with("s1", &OTHER_SCHEME_FLAGS);
+    let (address, path) = receiver.endpoint();
+    let valid = webinar_created("e1", "g2w");
+    let deliveries = [
+        ("under the configured scheme", signed_at(&valid, "s1", &other_scheme(), None), 200, "handled"),
+        ("under the default scheme", signed(&valid, "s1"), 401, "unauthenticated"),
+    ];
+    for (what, headers, status, outcome) in deliveries {
+        assert_eq!(post(&address, &path, &headers, &valid), status, "{what}");
+        assert_eq!(receiver.stdout_json()["outcome"], outcome, "{what}");
+    }
+}
+
 /// A running receiver, killed if the test ends before it stops.
 struct Running {
     child: Child,
@@ -134,8 +193,14 @@ struct Running {
 
 impl Running {
     fn start(secrets: &str) -> Self {
+        Self::start_with(secrets, &[])
+    }
+
+    /// A receiver started with `args` besides the address.
+    fn start_with(secrets: &str, args: &[&str]) -> Self {
         let mut child = Command::new(example("receiver"))
             .args(["--listen", "127.0.0.1:0"])
+            .args(args)
             .env("WEBHOOK_SECRETS", secrets)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -231,12 +296,54 @@ fn post(address: &str, path: &str, headers: &[(String, String)], body: &[u8]) ->
 
 /// The signature headers of `body` under `secret`, as GoTo would send them.
 fn signed(body: &[u8], secret: &str) -> Vec<(String, String)> {
-    let signer = Signer::new(SignatureScheme::default(), Secret::from(secret)).expect("a secret");
-    signer
-        .sign(body)
+    signed_at(body, secret, &SignatureScheme::default(), None)
+}
+
+/// The signature headers of `body` under `secret` and `scheme`, signed now
+/// or `at` the given Unix time.
+fn signed_at(body: &[u8], secret: &str, scheme: &SignatureScheme, at: Option<u64>) -> Vec<(String, String)> {
+    let signer = Signer::new(scheme.clone(), Secret::from(secret)).expect("a secret");
+    let headers = match at {
+        Some(at) => signer.sign_at(body, at),
+        None => signer.sign(body),
+    };
+    headers
         .iter()
         .map(|(name, value)| (name.to_string(), value.to_str().expect("ASCII").to_owned()))
         .collect()
+}
+
+/// A sender that signs otherwise than the default assumes: its own header, in
+/// base64, with a timestamp of its own.
+fn other_scheme() -> SignatureScheme {
+    SignatureScheme {
+        header: HeaderName::from_static("x-sig"),
+        encoding: Encoding::Base64,
+        prefix: None,
+        timestamp: Some(TimestampPolicy {
+            header: HeaderName::from_static("x-sent-at"),
+            tolerance: Duration::from_secs(60),
+        }),
+    }
+}
+
+/// [`other_scheme`] as flags.
+const OTHER_SCHEME_FLAGS: [&str; 10] = [
+    "--signature-header",
+    "X-Sig",
+    "--signature-encoding",
+    "base64",
+    "--signature-prefix",
+    "",
+    "--timestamp-header",
+    "X-Sent-At",
+    "--timestamp-tolerance",
+    "60",
+];
+
+/// `headers` as `--header` flags.
+fn header_flags(headers: &[(String, String)]) -> Vec<String> {
+    headers.iter().flat_map(|(name, value)| ["--header".to_owned(), format!("{name}: {value}")]).collect()
 }
 
 fn webinar_created(key: &str, product: &str) -> Vec<u8> {

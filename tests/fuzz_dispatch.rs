@@ -530,16 +530,18 @@ fn check(receiver: &mut Receiver, case: &Case) -> &'static str {
     label
 }
 
-/// The `inspect` logic on the same bytes: no panic, and the same verdict.
+/// The `inspect` logic on the same delivery, headers and all (receivers
+/// without timestamps only: `inspect` reads the system's clock): no panic, and
+/// the same verdict.
 fn check_inspect(case: &Case, mode: Mode) {
-    let signature =
-        case.headers.get(DEFAULT_SIGNATURE_HEADER).map(|value| String::from_utf8_lossy(value.as_bytes()));
     let secrets = [OLD_SECRET.to_owned(), NEW_SECRET.to_owned()];
     let body = Body::new(case.body.clone());
+    let scheme = scheme(false);
     let checked = Inspection {
         body: &body,
+        headers: &case.headers,
+        scheme: &scheme,
         secrets: &secrets,
-        signature: signature.as_deref(),
         channel: None,
         mode,
         body_limit: BODY_LIMIT,
@@ -551,14 +553,14 @@ fn check_inspect(case: &Case, mode: Mode) {
         assert_eq!(report.exit_code, 4, "{}", report.line);
         return;
     }
-    let parses = Event::parse(&case.body, mode).is_ok();
+    let delivery = Delivery::new(case.headers.clone(), case.body.clone());
+    let parses = <Event as Inbound>::parse(&delivery, mode).is_ok();
     match case.signing {
         Signing::Genuine => assert_eq!(report.exit_code, if parses { 0 } else { 1 }, "{}", report.line),
-        Signing::Tampered | Signing::WrongSecret | Signing::Garbage | Signing::Missing => {
+        Signing::Tampered | Signing::WrongSecret | Signing::Twice | Signing::Garbage | Signing::Missing => {
             assert_eq!(report.exit_code, 2, "{}", report.line);
         }
-        // `inspect` reads one signature, and no timestamp.
-        Signing::Twice | Signing::Stale | Signing::NoTimestamp => {}
+        Signing::Stale | Signing::NoTimestamp => unreachable!("a receiver without timestamps"),
     }
     let unchecked = Inspection { secrets: &[], ..checked };
     assert_eq!(inspect::<Event>(&unchecked).exit_code, if parses { 0 } else { 1 });

@@ -3,13 +3,14 @@
 
 /// Every file of `crates/asyncapi-rt` a build needs, by path relative to that
 /// crate. (A test checks this list against the folder.)
-const FILES: [(&str, &str); 19] = [
+const FILES: [(&str, &str); 20] = [
     ("Cargo.toml", include_str!("../../asyncapi-rt/Cargo.toml")),
     ("README.md", include_str!("../../asyncapi-rt/README.md")),
     ("src/axum.rs", include_str!("../../asyncapi-rt/src/axum.rs")),
     ("src/body.rs", include_str!("../../asyncapi-rt/src/body.rs")),
     ("src/channel.rs", include_str!("../../asyncapi-rt/src/channel.rs")),
     ("src/check.rs", include_str!("../../asyncapi-rt/src/check.rs")),
+    ("src/cli.rs", include_str!("../../asyncapi-rt/src/cli.rs")),
     ("src/content.rs", include_str!("../../asyncapi-rt/src/content.rs")),
     ("src/dedupe.rs", include_str!("../../asyncapi-rt/src/dedupe.rs")),
     ("src/dispatch.rs", include_str!("../../asyncapi-rt/src/dispatch.rs")),

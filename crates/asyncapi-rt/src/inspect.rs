@@ -4,7 +4,7 @@
 
 use std::io::{self, Read};
 
-use http::{HeaderMap, HeaderValue};
+use http::HeaderMap;
 use serde::Serialize;
 
 use crate::message::{Rejection, RejectionKind};
@@ -53,10 +53,14 @@ impl Body {
 #[derive(Debug, Clone, Copy)]
 pub struct Inspection<'a> {
     pub body: &'a Body,
+    /// The headers it came with: the signature (and timestamp) among them when
+    /// the signature is checked, and those the message's headers schema
+    /// describes, which are validated.
+    pub headers: &'a HeaderMap,
+    /// How the sender signs ([`SignatureScheme::default`] unless told otherwise).
+    pub scheme: &'a SignatureScheme,
     /// Webhook secrets; the signature is checked when there is at least one.
     pub secrets: &'a [String],
-    /// The signature header's value, as it came.
-    pub signature: Option<&'a str>,
     /// The channel it came on, for documents routed by channel.
     pub channel: Option<&'a str>,
     pub mode: Mode,
@@ -73,36 +77,26 @@ pub struct Report {
     pub exit_code: u8,
 }
 
-/// Inspects one delivery under the default signature scheme, in the
-/// receiver's order: size, signature, then parsing and validation.
+/// Inspects one delivery, in the receiver's order: size, signature, then
+/// parsing and validation (of the headers too).
 pub fn inspect<E: Inbound + Serialize>(inspection: &Inspection<'_>) -> Report {
     let body = inspection.body;
     if body.bytes.len() > inspection.body_limit {
         let line = TooLarge { outcome: "too_large", size: body.size, limit: inspection.body_limit };
         return report(&line, 4);
     }
-    let scheme = SignatureScheme::default();
-    let mut headers = HeaderMap::new();
     let signature_checked = !inspection.secrets.is_empty();
     if signature_checked {
         let secrets = inspection.secrets.iter().map(|secret| Secret::from(secret.as_str()));
-        let verifier = match Verifier::new(scheme.clone(), secrets) {
+        let verifier = match Verifier::new(inspection.scheme.clone(), secrets) {
             Ok(verifier) => verifier,
             Err(error) => return unauthenticated(&error.to_string()),
         };
-        if let Some(signature) = inspection.signature {
-            match HeaderValue::from_str(signature) {
-                Ok(value) => {
-                    headers.insert(scheme.header.clone(), value);
-                }
-                Err(_) => return unauthenticated("the signature holds characters no header can"),
-            }
-        }
-        if let Err(error) = verifier.verify(&headers, &body.bytes) {
+        if let Err(error) = verifier.verify(inspection.headers, &body.bytes) {
             return unauthenticated(&error.to_string());
         }
     }
-    let mut delivery = Delivery::new(headers, body.bytes.clone());
+    let mut delivery = Delivery::new(inspection.headers.clone(), body.bytes.clone());
     delivery.channel = inspection.channel.map(str::to_owned);
     let signature = if signature_checked { "verified" } else { "not_checked" };
     match E::parse(&delivery, inspection.mode) {

@@ -18,12 +18,15 @@
 //! - [`channel`]: channel addresses with parameters.
 //! - [`inspect`]: what becomes of one delivery (the generated `inspect` example).
 //! - [`testing`]: signed deliveries for users' own tests.
+//! - `cli` (feature `cli`): the flags the generated examples share.
 
 #[cfg(feature = "axum")]
 pub mod axum;
 pub mod body;
 pub mod channel;
 pub mod check;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod content;
 pub mod dedupe;
 pub mod dispatch;

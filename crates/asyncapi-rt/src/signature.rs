@@ -99,13 +99,17 @@ impl fmt::Debug for Secret {
 
 /// How the MAC is written in the signature header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Encoding {
     /// Hex or base64 accepted; [`Signer`] writes lowercase hex.
     #[default]
+    #[cfg_attr(feature = "cli", value(help = "hex (either case) or standard base64"))]
     HexOrBase64,
     /// Hex only, either case; [`Signer`] writes lowercase.
+    #[cfg_attr(feature = "cli", value(help = "hex only, either case"))]
     Hex,
     /// Standard base64 only, padded or not; [`Signer`] writes it padded.
+    #[cfg_attr(feature = "cli", value(help = "standard base64 only, padded or not"))]
     Base64,
 }
 
@@ -276,7 +280,8 @@ impl fmt::Display for SignatureError {
                 write!(f, "the signature in header `{header}` is empty or not in an accepted encoding")
             }
             SignatureError::WrongLength { expected, found } => {
-                write!(f, "the signature is {found} bytes long, expected {expected}")
+                let unit = if *found == 1 { "byte" } else { "bytes" };
+                write!(f, "the signature is {found} {unit} long, expected {expected}")
             }
             SignatureError::Mismatch => {
                 f.write_str("the signature does not match the body under any configured secret")
@@ -1000,6 +1005,10 @@ mod tests {
         assert_eq!(
             SignatureError::WrongLength { expected: 32, found: 31 }.to_string(),
             "the signature is 31 bytes long, expected 32"
+        );
+        assert_eq!(
+            SignatureError::WrongLength { expected: 32, found: 1 }.to_string(),
+            "the signature is 1 byte long, expected 32"
         );
         assert_eq!(
             SignatureError::StaleTimestamp { skew: Duration::from_secs(301), tolerance: DEFAULT_TOLERANCE }

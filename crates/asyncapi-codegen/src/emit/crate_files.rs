@@ -70,8 +70,9 @@ pub fn cargo_toml(ir: &Ir, settings: &Settings<'_>, uses: Uses) -> Result<String
     let description = toml_string(&description);
     let description = description.trim_matches('"');
     let runtime = format!("{{ path = {} }}", toml_string(&settings.runtime_path));
-    let runtime_with_axum =
-        format!("{{ path = {}, features = [\"axum\"] }}", toml_string(&settings.runtime_path));
+    // The examples serve over axum and share the runtime's flags.
+    let runtime_for_examples =
+        format!("{{ path = {}, features = [\"axum\", \"cli\"] }}", toml_string(&settings.runtime_path));
     fill(
         CARGO_TEMPLATE,
         &[
@@ -81,7 +82,7 @@ pub fn cargo_toml(ir: &Ir, settings: &Settings<'_>, uses: Uses) -> Result<String
             ("crate_version", &settings.crate_version),
             ("description", description),
             ("runtime", &runtime),
-            ("runtime_with_axum", &runtime_with_axum),
+            ("runtime_for_examples", &runtime_for_examples),
             ("format_dependencies", &formats),
         ],
     )
@@ -94,9 +95,13 @@ pub fn readme(ir: &Ir, settings: &Settings<'_>) -> Result<String, String> {
         "- `Event`, `Handler`, `Dispatcher`: what the API sends you, parsed once, validated, and routed to one\n  \
          handler method per operation; deliveries that cannot be typed reach `Handler::on_rejected` with\n  \
          their bytes and every reason. The `axum` feature adds an HTTP receiver.\n\
-         - `cargo run --example inspect -- [--secret S]... [--signature SIG] [FILE]`: what becomes of one delivery.\n\
+         - `cargo run --example inspect -- [--secret S]... [--signature SIG] [-H 'NAME: VALUE']... [FILE]`: what\n  \
+         becomes of one delivery.\n\
          - `cargo run --example receiver -- --listen 127.0.0.1:8080` (secrets in `WEBHOOK_SECRETS`): a receiver\n  \
-         that prints one JSON line per delivery.\n"
+         that prints one JSON line per delivery.\n\
+         - Both take the signature scheme as flags (`--signature-header`, `--signature-encoding`,\n  \
+         `--signature-prefix`, `--timestamp-header`, `--timestamp-tolerance`; `--help` lists them), for a\n  \
+         sender that signs otherwise than the default assumes.\n"
             .to_owned()
     };
     let send = if ir.api.sends.is_empty() {
@@ -275,20 +280,31 @@ pub fn inspect_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
         use std::path::PathBuf;
         use std::process::ExitCode;
 
-        use clap::Parser;
+        use clap::{CommandFactory, Parser};
+        use #krate::rt::cli::{self, SchemeArgs};
+        use #krate::rt::http::{HeaderName, HeaderValue};
         use #krate::rt::inspect::{Body, Inspection, inspect};
         use #krate::{Event, Mode};
 
         #about
         #[derive(Parser)]
+        #[command(name = "inspect")]
         struct Args {
             /// A webhook secret (repeat for several); the signature is checked
             /// when at least one is given.
             #[arg(long = "secret")]
             secrets: Vec<String>,
-            /// The signature header the delivery came with.
+            /// The signature header's value the delivery came with (a shorthand
+            /// for `--header`).
             #[arg(long)]
             signature: Option<String>,
+            /// A header the delivery came with (repeat for several): the
+            /// signature's, a signed timestamp's, and those the message
+            /// declares, which are validated.
+            #[arg(long = "header", short = 'H', value_name = "NAME: VALUE", value_parser = cli::header)]
+            headers: Vec<(HeaderName, HeaderValue)>,
+            #[command(flatten)]
+            scheme: SchemeArgs,
             /// Read the body exactly as the document says (no tolerated deviations).
             #[arg(long)]
             strict: bool,
@@ -315,11 +331,17 @@ pub fn inspect_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
                     return ExitCode::from(3);
                 }
             };
+            let scheme = args.scheme.scheme();
+            let headers = match cli::delivery_headers(&scheme, &args.headers, args.signature.as_deref()) {
+                Ok(headers) => headers,
+                Err(error) => Args::command().error(clap::error::ErrorKind::ArgumentConflict, error).exit(),
+            };
             let mode = if args.strict { Mode::Strict } else { Mode::Lenient };
             let inspection = Inspection {
                 body: &body,
+                headers: &headers,
+                scheme: &scheme,
                 secrets: &args.secrets,
-                signature: args.signature.as_deref(),
                 channel: #channel_use,
                 mode,
                 body_limit: args.body_limit,
@@ -374,12 +396,14 @@ pub fn receiver_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
         use std::sync::Arc;
 
         use clap::Parser;
-        use #krate::rt::signature::{Secret, SignatureScheme, Verifier};
+        use #krate::rt::cli::SchemeArgs;
+        use #krate::rt::signature::{Secret, Verifier};
         #types_import
         use #krate::{Delivery, Dispatcher, Handler, Rejection};
 
         #about
         #[derive(Parser)]
+        #[command(name = "receiver")]
         struct Args {
             /// The address to listen on.
             #[arg(long, default_value = "127.0.0.1:8080")]
@@ -393,6 +417,8 @@ pub fn receiver_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
             /// Accept deliveries without checking their signature. Never in production.
             #[arg(long)]
             insecure_accept_unsigned: bool,
+            #[command(flatten)]
+            scheme: SchemeArgs,
         }
 
         /// A `--path` as requests name it: from the root.
@@ -427,7 +453,7 @@ pub fn receiver_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
             let verifier = if args.insecure_accept_unsigned {
                 Verifier::accept_unsigned_insecure()
             } else {
-                match Verifier::new(SignatureScheme::default(), secrets) {
+                match Verifier::new(args.scheme.scheme(), secrets) {
                     Ok(verifier) => verifier,
                     Err(error) => {
                         eprintln!("refusing to start: {error}");

@@ -3,20 +3,36 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use clap::Parser;
+use clap::{CommandFactory, Parser};
+use gotowebinar_webhooks::rt::cli::{self, SchemeArgs};
+use gotowebinar_webhooks::rt::http::{HeaderName, HeaderValue};
 use gotowebinar_webhooks::rt::inspect::{Body, Inspection, inspect};
 use gotowebinar_webhooks::{Event, Mode};
 
 /// Inspects one delivery of GoToWebinar Webhook Events: signature, parsing, validation.
 #[derive(Parser)]
+#[command(name = "inspect")]
 struct Args {
     /// A webhook secret (repeat for several); the signature is checked
     /// when at least one is given.
     #[arg(long = "secret")]
     secrets: Vec<String>,
-    /// The signature header the delivery came with.
+    /// The signature header's value the delivery came with (a shorthand
+    /// for `--header`).
     #[arg(long)]
     signature: Option<String>,
+    /// A header the delivery came with (repeat for several): the
+    /// signature's, a signed timestamp's, and those the message
+    /// declares, which are validated.
+    #[arg(
+        long = "header",
+        short = 'H',
+        value_name = "NAME: VALUE",
+        value_parser = cli::header
+    )]
+    headers: Vec<(HeaderName, HeaderValue)>,
+    #[command(flatten)]
+    scheme: SchemeArgs,
     /// Read the body exactly as the document says (no tolerated deviations).
     #[arg(long)]
     strict: bool,
@@ -47,11 +63,23 @@ pub fn main() -> ExitCode {
             return ExitCode::from(3);
         }
     };
+    let scheme = args.scheme.scheme();
+    let headers = match cli::delivery_headers(
+        &scheme,
+        &args.headers,
+        args.signature.as_deref(),
+    ) {
+        Ok(headers) => headers,
+        Err(error) => {
+            Args::command().error(clap::error::ErrorKind::ArgumentConflict, error).exit()
+        }
+    };
     let mode = if args.strict { Mode::Strict } else { Mode::Lenient };
     let inspection = Inspection {
         body: &body,
+        headers: &headers,
+        scheme: &scheme,
         secrets: &args.secrets,
-        signature: args.signature.as_deref(),
         channel: None,
         mode,
         body_limit: args.body_limit,

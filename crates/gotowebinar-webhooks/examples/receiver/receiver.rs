@@ -6,12 +6,14 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 use clap::Parser;
-use gotowebinar_webhooks::rt::signature::{Secret, SignatureScheme, Verifier};
+use gotowebinar_webhooks::rt::cli::SchemeArgs;
+use gotowebinar_webhooks::rt::signature::{Secret, Verifier};
 use gotowebinar_webhooks::types;
 use gotowebinar_webhooks::{Delivery, Dispatcher, Handler, Rejection};
 
 /// Receives GoToWebinar Webhook Events deliveries and prints one JSON line per delivery to stdout; a delivery that cannot be typed also goes to stderr, with its reasons and its body.
 #[derive(Parser)]
+#[command(name = "receiver")]
 struct Args {
     /// The address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
@@ -28,6 +30,8 @@ struct Args {
     /// Accept deliveries without checking their signature. Never in production.
     #[arg(long)]
     insecure_accept_unsigned: bool,
+    #[command(flatten)]
+    scheme: SchemeArgs,
 }
 
 /// A `--path` as requests name it: from the root.
@@ -99,7 +103,7 @@ pub async fn main() -> ExitCode {
     let verifier = if args.insecure_accept_unsigned {
         Verifier::accept_unsigned_insecure()
     } else {
-        match Verifier::new(SignatureScheme::default(), secrets) {
+        match Verifier::new(args.scheme.scheme(), secrets) {
             Ok(verifier) => verifier,
             Err(error) => {
                 eprintln!("refusing to start: {error}");
