@@ -153,20 +153,46 @@ fn inspect_takes_the_delivery_s_headers_and_any_signature_scheme() {
     let (code, line, _) = inspect_with(&without_timestamp, &[]);
     assert_eq!(code, Some(2), "{line}");
     assert!(line["reason"].as_str().is_some_and(|reason| reason.contains("x-sent-at")), "{line}");
-    let stale = signed_at(&valid, "s1", &other_scheme(), Some(now - 3_600));
+    // Two minutes old: fresh by the default tolerance, stale by the 60 s the flags give.
+    let stale = signed_at(&valid, "s1", &other_scheme(), Some(now - 120));
     let (code, line, _) = inspect_with(&stale, &[]);
     assert_eq!(code, Some(2), "{line}");
-    assert!(line["reason"].as_str().is_some_and(|reason| reason.contains("tolerated")), "{line}");
+    assert!(line["reason"].as_str().is_some_and(|reason| reason.contains("60s tolerated")), "{line}");
+    // A delivery captured earlier is judged as of when it came.
+    let received_at = (now - 110).to_string();
+    let (code, line, _) = inspect_with(&stale, &["--received-at", &received_at]);
+    assert_eq!((code, &line["signature"]), (Some(0), &json!("verified")), "{line}");
+    // `Name:` drops a header, as curl does; `Name;` sends it empty.
+    let (code, line, _) = inspect_with(&genuine, &["-H", "X-Sent-At:"]);
+    assert_eq!(code, Some(2), "{line}");
+    let (code, line, _) = inspect_with(&genuine, &["-H", "Content-Type;"]);
+    assert_eq!((code, &line["violations"][0]["pointer"]), (Some(1), &json!("/Content-Type")), "{line}");
 
     // Headers the message declares are validated: this one only allows JSON.
     let (code, line, _) = inspect_with(&genuine, &["-H", "Content-Type: text/plain"]);
     assert_eq!((code, &line["outcome"]), (Some(1), &json!("rejected")), "{line}");
     assert_eq!(line["violations"][0]["pointer"], "/Content-Type", "{line}");
 
-    // The signature given twice is a usage error, as clap reports them.
+    // Usage errors exit 64, never 2 (unauthenticated), with clap's usage line.
     let (code, line, stderr) = inspect(&["--signature", "00", "-H", "X-Webhook-Signature: 00"], &valid);
-    assert_eq!((code, line), (Some(2), Value::Null));
+    assert_eq!((code, line), (Some(64), Value::Null));
     assert!(stderr.contains("the signature is given twice") && stderr.contains("Usage: inspect"), "{stderr}");
+    let (code, _, stderr) = inspect(&["--timestamp-tolerance", "30"], &valid);
+    assert_eq!(code, Some(64), "{stderr}");
+    let (code, _, stderr) = inspect(&["-H", "no colon"], &valid);
+    assert_eq!(code, Some(64), "{stderr}");
+    // So are secrets and schemes that can verify nothing, with a line saying why.
+    let (code, line, _) = inspect(&["--secret", ""], &valid);
+    assert_eq!((code, line), (Some(64), json!({"outcome": "error", "reason": "webhook secret #0 is empty"})));
+    let same = ["--secret", "s1", "--signature-header", "X-A", "--timestamp-header", "x-a"];
+    let (code, line, _) = inspect(&same, &valid);
+    assert_eq!((code, &line["outcome"]), (Some(64), &json!("error")), "{line}");
+    // Help is no error; scheme flags without a secret check nothing, and say so.
+    let help = Command::new(example("inspect")).arg("--help").output().expect("inspect runs");
+    assert!(help.status.success() && String::from_utf8_lossy(&help.stdout).contains("--received-at"));
+    let (code, line, stderr) = inspect(&["--signature-header", "X-Sig"], &valid);
+    assert_eq!((code, &line["signature"]), (Some(0), &json!("not_checked")), "{line}");
+    assert!(stderr.contains("without --secret, the signature is not checked"), "{stderr}");
 }
 
 #[test]
@@ -174,14 +200,45 @@ fn the_receiver_verifies_under_the_scheme_its_flags_describe() {
     let receiver = Running::start_with("s1", &OTHER_SCHEME_FLAGS);
     let (address, path) = receiver.endpoint();
     let valid = webinar_created("e1", "g2w");
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_secs();
+    let genuine = signed_at(&valid, "s1", &other_scheme(), None);
+    let untimed: Vec<_> = genuine.iter().filter(|(name, _)| name == "x-sig").cloned().collect();
     let deliveries = [
-        ("under the configured scheme", signed_at(&valid, "s1", &other_scheme(), None), 200, "handled"),
+        ("under the configured scheme", genuine.clone(), 200, "handled"),
         ("under the default scheme", signed(&valid, "s1"), 401, "unauthenticated"),
+        // Fresh by the default tolerance, stale by the 60 s the flags give.
+        (
+            "two minutes old",
+            signed_at(&valid, "s1", &other_scheme(), Some(now - 120)),
+            401,
+            "unauthenticated",
+        ),
+        ("without its timestamp", untimed, 401, "unauthenticated"),
     ];
     for (what, headers, status, outcome) in deliveries {
         assert_eq!(post(&address, &path, &headers, &valid), status, "{what}");
         assert_eq!(receiver.stdout_json()["outcome"], outcome, "{what}");
     }
+}
+
+#[test]
+fn the_receiver_refuses_flags_that_would_mean_nothing() {
+    let output = Command::new(example("receiver"))
+        .args(["--listen", "127.0.0.1:0", "--insecure-accept-unsigned", "--signature-header", "X-Sig"])
+        .output()
+        .expect("the receiver runs");
+    assert_eq!(output.status.code(), Some(64));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot be used with"), "{stderr}");
+    let output = Command::new(example("receiver"))
+        .args(["--listen", "127.0.0.1:0", "--signature-header", "X-A", "--timestamp-header", "x-a"])
+        .env("WEBHOOK_SECRETS", "s1")
+        .output()
+        .expect("the receiver runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("refusing to start") && stderr.contains("cannot both be in header"), "{stderr}");
 }
 
 /// A running receiver, killed if the test ends before it stops.

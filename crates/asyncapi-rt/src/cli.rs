@@ -6,10 +6,12 @@
 //! [`crate::signature`]); when real deliveries fail verification, these flags
 //! let a user try another scheme without writing code.
 
+use std::process::ExitCode;
 use std::time::Duration;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 
+use crate::inspect::EXIT_USAGE;
 use crate::signature::{
     DEFAULT_SIGNATURE_HEADER, DEFAULT_TOLERANCE, Encoding, SignatureScheme, TimestampPolicy,
 };
@@ -59,44 +61,80 @@ impl SchemeArgs {
     }
 }
 
+/// The command line parsed as clap does, but a usage error is printed and
+/// ends in [`EXIT_USAGE`]; `--help` and `--version` print and end in success.
+pub fn parse<P: clap::Parser>() -> Result<P, ExitCode> {
+    P::try_parse().map_err(|error| {
+        let _ = error.print();
+        if error.use_stderr() { ExitCode::from(EXIT_USAGE) } else { ExitCode::SUCCESS }
+    })
+}
+
+/// A usage error of `P`'s command line found after parsing, printed as clap
+/// prints its own, and its exit code.
+pub fn usage_error<P: clap::CommandFactory>(message: impl std::fmt::Display) -> ExitCode {
+    let _ = P::command().error(clap::error::ErrorKind::ArgumentConflict, message).print();
+    ExitCode::from(EXIT_USAGE)
+}
+
 /// A header name as a flag gives it (any case; it is compared ignoring case).
 pub fn header_name(text: &str) -> Result<HeaderName, String> {
     HeaderName::try_from(text).map_err(|_| format!("`{text}` is not a header name"))
 }
 
-/// A `--header` flag, `Name: value`, as `curl -H` takes it: the value without
-/// the spaces around it.
-pub fn header(text: &str) -> Result<(HeaderName, HeaderValue), String> {
-    let (name, value) =
-        text.split_once(':').ok_or_else(|| format!("`{text}` is not `Name: value` (no colon)"))?;
-    let value = value.trim_matches([' ', '\t']);
-    let value = HeaderValue::from_str(value)
-        .map_err(|_| format!("the value of `{}` holds characters no header can", name.trim()))?;
-    Ok((header_name(name.trim())?, value))
+/// A header value as a flag gives it, without the spaces around it (as HTTP
+/// reads it).
+pub fn header_value(text: &str) -> Result<HeaderValue, String> {
+    HeaderValue::from_str(text.trim_matches([' ', '\t']))
+        .map_err(|_| "it holds characters no header can".to_owned())
 }
 
-/// The headers of a delivery given as `--header` flags, with a `--signature`
+/// A `--header` flag as `curl -H` takes it: `Name: value`; `Name;` for an
+/// empty value; `Name:` with nothing after it (`None`) to drop the header, as
+/// curl reads it: "do not send it".
+pub fn header(text: &str) -> Result<(HeaderName, Option<HeaderValue>), String> {
+    if let Some(name) = text.strip_suffix(';').filter(|name| !name.contains(':')) {
+        return Ok((header_name(name.trim())?, Some(HeaderValue::from_static(""))));
+    }
+    let (name, value) = text
+        .split_once(':')
+        .ok_or_else(|| format!("`{text}` is not `Name: value`, `Name;` (empty) or `Name:` (absent)"))?;
+    let name = header_name(name.trim())?;
+    if value.trim_matches([' ', '\t']).is_empty() {
+        return Ok((name, None));
+    }
+    let value = header_value(value).map_err(|error| format!("the value of `{name}`: {error}"))?;
+    Ok((name, Some(value)))
+}
+
+/// The headers of a delivery given as `--header` flags (in order: a dropped
+/// header is dropped whatever came before), with a `--signature`
 /// flag's value (a shorthand) under the scheme's signature header. Given both
 /// ways, the signature is ambiguous, and an error.
 pub fn delivery_headers(
     scheme: &SignatureScheme,
-    headers: &[(HeaderName, HeaderValue)],
-    signature: Option<&str>,
+    headers: &[(HeaderName, Option<HeaderValue>)],
+    signature: Option<&HeaderValue>,
 ) -> Result<HeaderMap, String> {
     let mut map = HeaderMap::new();
     for (name, value) in headers {
-        map.append(name.clone(), value.clone());
+        match value {
+            Some(value) => {
+                map.append(name.clone(), value.clone());
+            }
+            None => {
+                map.remove(name);
+            }
+        }
     }
     if let Some(signature) = signature {
-        if map.contains_key(&scheme.header) {
+        if headers.iter().any(|(name, _)| *name == scheme.header) {
             return Err(format!(
                 "the signature is given twice: by --signature and by --header {}",
                 scheme.header
             ));
         }
-        let value = HeaderValue::from_str(signature)
-            .map_err(|_| "the signature holds characters no header can".to_owned())?;
-        map.insert(scheme.header.clone(), value);
+        map.insert(scheme.header.clone(), signature.clone());
     }
     Ok(map)
 }
@@ -154,20 +192,37 @@ mod tests {
 
     #[test]
     fn flags_that_mean_nothing_or_cannot_be_headers_are_refused() {
+        use clap::error::ErrorKind;
+        let kind = |args: &[&str]| parse(args).unwrap_err().kind();
         // A tolerance without a timestamp to apply it to.
-        assert!(parse(&["--timestamp-tolerance", "30"]).is_err());
-        assert!(parse(&["--signature-header", "X Signature"]).is_err());
-        assert!(parse(&["--signature-encoding", "base32"]).is_err());
-        assert!(parse(&["--timestamp-tolerance", "-1", "--timestamp-header", "T"]).is_err());
+        assert_eq!(kind(&["--timestamp-tolerance", "30"]), ErrorKind::MissingRequiredArgument);
+        assert_eq!(kind(&["--signature-header", "X Signature"]), ErrorKind::ValueValidation);
+        assert_eq!(kind(&["--timestamp-header", "X:T"]), ErrorKind::ValueValidation);
+        assert_eq!(kind(&["--signature-encoding", "base32"]), ErrorKind::InvalidValue);
+        assert_eq!(
+            kind(&["--timestamp-tolerance", "soon", "--timestamp-header", "T"]),
+            ErrorKind::ValueValidation
+        );
     }
 
     #[test]
-    fn header_flags_read_as_curl_writes_them() {
-        let (name, value) = header("Content-Type:  application/json ").unwrap();
-        assert_eq!((name.as_str(), value.to_str().unwrap()), ("content-type", "application/json"));
-        let (name, value) = header("X-Empty:").unwrap();
-        assert_eq!((name.as_str(), value.as_bytes()), ("x-empty", &b""[..]));
-        assert!(header("no colon").unwrap_err().contains("no colon"));
+    fn header_flags_read_as_curl_reads_them() {
+        let read = |text: &str| {
+            let (name, value) = header(text).unwrap();
+            (name.as_str().to_owned(), value.map(|value| value.to_str().unwrap().to_owned()))
+        };
+        let value = |text: &str| Some(text.to_owned());
+        assert_eq!(
+            read("Content-Type:  application/json "),
+            ("content-type".into(), value("application/json"))
+        );
+        assert_eq!(read("X-Url: http://a:1/b"), ("x-url".into(), value("http://a:1/b")));
+        // `Name;` is an empty header, `Name:` none at all.
+        assert_eq!(read("X-Empty;"), ("x-empty".into(), value("")));
+        assert_eq!(read("X-Gone:"), ("x-gone".into(), None));
+        assert_eq!(read("X-Gone: \t"), ("x-gone".into(), None));
+        assert_eq!(read("X-Semi: a;"), ("x-semi".into(), value("a;")));
+        assert!(header("no colon").unwrap_err().contains("is not `Name: value`"));
         assert!(header("Bad Name: x").unwrap_err().contains("not a header name"));
         assert!(header("X-Line: a\nb").unwrap_err().contains("no header can"));
     }
@@ -175,16 +230,20 @@ mod tests {
     #[test]
     fn the_signature_flag_is_a_header_given_once() {
         let scheme = SignatureScheme::default();
-        let given = [header("Content-Type: application/json").unwrap(), header("X-Tag: a").unwrap()];
-        let map = delivery_headers(&scheme, &given, Some("sha256=00")).unwrap();
+        let flags = |texts: &[&str]| texts.iter().map(|text| header(text).unwrap()).collect::<Vec<_>>();
+        let signature = header_value(" sha256=00 ").unwrap();
+        let given = flags(&["Content-Type: application/json", "X-Tag: a", "X-Gone: 1", "x-gone:"]);
+        let map = delivery_headers(&scheme, &given, Some(&signature)).unwrap();
         assert_eq!(map.get(&scheme.header).unwrap(), "sha256=00");
         assert_eq!(map.get("content-type").unwrap(), "application/json");
-        assert_eq!(map.len(), 3);
+        assert_eq!(map.len(), 3, "{map:?}");
         // Repeated headers stay repeated: the verifier refuses two signatures.
-        let twice = [header("X-Tag: a").unwrap(), header("x-tag: b").unwrap()];
+        let twice = flags(&["X-Tag: a", "x-tag: b"]);
         assert_eq!(delivery_headers(&scheme, &twice, None).unwrap().get_all("x-tag").iter().count(), 2);
-        let signed = [header("X-Webhook-Signature: 00").unwrap()];
-        assert!(delivery_headers(&scheme, &signed, Some("00")).unwrap_err().contains("given twice"));
-        assert!(delivery_headers(&scheme, &[], Some("a\u{7f}")).is_err());
+        for signed in ["X-Webhook-Signature: 00", "x-webhook-signature:"] {
+            let error = delivery_headers(&scheme, &flags(&[signed]), Some(&signature)).unwrap_err();
+            assert!(error.contains("given twice"), "{signed}: {error}");
+        }
+        assert!(header_value("a\u{7f}").is_err());
     }
 }

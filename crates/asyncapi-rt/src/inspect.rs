@@ -3,6 +3,7 @@
 //! was refused.
 
 use std::io::{self, Read};
+use std::time::SystemTime;
 
 use http::HeaderMap;
 use serde::Serialize;
@@ -12,7 +13,7 @@ use crate::violation::Violations;
 
 use crate::dispatch::{Delivery, Inbound};
 use crate::message::Mode;
-use crate::signature::{Secret, SignatureScheme, Verifier};
+use crate::signature::{FixedClock, Secret, SignatureScheme, Verifier};
 
 /// A body as `inspect` reads it: never more than one byte past the limit, so
 /// that a huge input costs no memory and an endless one no time.
@@ -67,10 +68,18 @@ pub struct Inspection<'a> {
     /// The largest body accepted, as the receiver's
     /// ([`DEFAULT_BODY_LIMIT`](crate::dispatch::DEFAULT_BODY_LIMIT) by default).
     pub body_limit: usize,
+    /// The time a signed timestamp is judged against: now, for a delivery
+    /// just received; when it came, for one captured earlier.
+    pub now: SystemTime,
 }
 
+/// The exit code of a usage error, as `sysexits.h` has it (not clap's 2,
+/// which is `inspect`'s code for unauthenticated deliveries).
+pub const EXIT_USAGE: u8 = 64;
+
 /// The verdict: one JSON line, and the exit code (0 dispatched, 1 rejected,
-/// 2 unauthenticated, 4 too large).
+/// 2 unauthenticated, 4 too large, [`EXIT_USAGE`] when the secrets or the
+/// scheme cannot verify anything).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
     pub line: String,
@@ -89,8 +98,10 @@ pub fn inspect<E: Inbound + Serialize>(inspection: &Inspection<'_>) -> Report {
     if signature_checked {
         let secrets = inspection.secrets.iter().map(|secret| Secret::from(secret.as_str()));
         let verifier = match Verifier::new(inspection.scheme.clone(), secrets) {
-            Ok(verifier) => verifier,
-            Err(error) => return unauthenticated(&error.to_string()),
+            Ok(verifier) => verifier.with_clock(FixedClock(inspection.now)),
+            Err(error) => {
+                return report(&Failure { outcome: "error", reason: &error.to_string() }, EXIT_USAGE);
+            }
         };
         if let Err(error) = verifier.verify(inspection.headers, &body.bytes) {
             return unauthenticated(&error.to_string());
@@ -155,8 +166,9 @@ struct TooLarge {
     limit: usize,
 }
 
+/// `unauthenticated`, or `error`: the outcome and why.
 #[derive(Serialize)]
-struct Unauthenticated<'a> {
+struct Failure<'a> {
     outcome: &'static str,
     reason: &'a str,
 }
@@ -172,7 +184,7 @@ fn report(line: &impl Serialize, exit_code: u8) -> Report {
 }
 
 fn unauthenticated(reason: &str) -> Report {
-    report(&Unauthenticated { outcome: "unauthenticated", reason }, 2)
+    report(&Failure { outcome: "unauthenticated", reason }, 2)
 }
 
 #[cfg(test)]

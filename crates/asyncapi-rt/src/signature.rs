@@ -173,6 +173,16 @@ impl Default for SignatureScheme {
     }
 }
 
+impl SignatureScheme {
+    /// Whether deliveries can verify under this scheme at all.
+    fn check(&self) -> Result<(), ConfigError> {
+        match &self.timestamp {
+            Some(policy) if policy.header == self.header => Err(ConfigError::SameHeader(self.header.clone())),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// The time source for timestamp checks; injectable so tests can fix it.
 pub trait Clock: Send + Sync {
     fn now(&self) -> SystemTime;
@@ -223,6 +233,9 @@ pub enum ConfigError {
     /// The HMAC implementation refused the secret at this position as a key.
     /// HMAC takes keys of any length, so this is not expected to happen.
     InvalidSecret { index: usize },
+    /// The scheme reads the signature and the signed timestamp from the same
+    /// header, so no delivery could verify.
+    SameHeader(HeaderName),
 }
 
 impl fmt::Display for ConfigError {
@@ -235,6 +248,9 @@ impl fmt::Display for ConfigError {
             ConfigError::EmptySecret { index } => write!(f, "webhook secret #{index} is empty"),
             ConfigError::InvalidSecret { index } => {
                 write!(f, "webhook secret #{index} cannot key HMAC-SHA256")
+            }
+            ConfigError::SameHeader(header) => {
+                write!(f, "the signature and the signed timestamp cannot both be in header `{header}`")
             }
         }
     }
@@ -328,6 +344,7 @@ impl Verifier {
         scheme: SignatureScheme,
         secrets: impl IntoIterator<Item = Secret>,
     ) -> Result<Self, ConfigError> {
+        scheme.check()?;
         let keys = secrets
             .into_iter()
             .enumerate()
@@ -424,6 +441,7 @@ pub struct Signer {
 
 impl Signer {
     pub fn new(scheme: SignatureScheme, secret: Secret) -> Result<Self, ConfigError> {
+        scheme.check()?;
         Ok(Self { scheme, key: keyed_mac(&secret, 0)?, clock: Arc::new(SystemClock) })
     }
 
@@ -500,20 +518,34 @@ fn single_header<'a>(
 /// runs on every delivery, and a vector-building hex decoder cost a third as
 /// much as the MAC itself.
 fn decode_mac(value: &[u8], scheme: &SignatureScheme) -> Result<[u8; MAC_LEN], SignatureError> {
-    let value = without_prefix(value.trim_ascii(), scheme);
+    let value = value.trim_ascii();
+    let rest = without_prefix(value, scheme);
+    // The prefix is optional, and may look like the start of a MAC (`a` before
+    // hex): what does not decode after it is tried whole.
+    match mac_in(rest, scheme.encoding) {
+        Some(mac) => Ok(mac),
+        None if rest.len() < value.len() => {
+            mac_in(value, scheme.encoding).ok_or_else(|| not_a_mac(rest, scheme))
+        }
+        None => Err(not_a_mac(rest, scheme)),
+    }
+}
+
+/// The MAC `value` holds in `encoding`, if it holds one.
+fn mac_in(value: &[u8], encoding: Encoding) -> Option<[u8; MAC_LEN]> {
     let mut mac = [0; MAC_LEN];
     // A hex MAC is also valid base64 (of another length), so each encoding is
     // tried only at the length a MAC has in it.
-    if scheme.encoding.accepts_hex()
+    if encoding.accepts_hex()
         && value.len() == 2 * MAC_LEN
         && const_hex::decode_to_slice(value, &mut mac).is_ok()
     {
-        return Ok(mac);
+        return Some(mac);
     }
-    if scheme.encoding.accepts_base64() && BASE64.decode_slice(value, &mut mac) == Ok(MAC_LEN) {
-        return Ok(mac);
+    if encoding.accepts_base64() && BASE64.decode_slice(value, &mut mac) == Ok(MAC_LEN) {
+        return Some(mac);
     }
-    Err(not_a_mac(value, scheme))
+    None
 }
 
 /// `value` after the scheme's prefix (any case), or all of it when it lacks one.
@@ -726,6 +758,49 @@ mod tests {
         let value = format!("sha256={}", const_hex::encode(mac("k", b"x")));
         let prefixed = headers(&[(&header, value.as_bytes())]);
         assert_eq!(verifier.verify(&prefixed, b"x"), Err(SignatureError::Undecodable(header)));
+    }
+
+    #[test]
+    fn a_prefix_that_looks_like_the_start_of_a_mac_stays_optional() {
+        let scheme = SignatureScheme {
+            encoding: Encoding::Hex,
+            prefix: Some("a".to_owned()),
+            ..SignatureScheme::default()
+        };
+        let verifier = Verifier::new(scheme, ["k".into()]).expect("verifier");
+        // A body whose MAC under `k` starts with `a`.
+        let body = (0..)
+            .map(|n: u32| n.to_string().into_bytes())
+            .find(|body| mac("k", body)[0] >> 4 == 0xa)
+            .expect("one in sixteen does");
+        let hex = const_hex::encode(mac("k", &body));
+        for value in [hex.clone(), format!("a{hex}"), format!("A{hex}")] {
+            let signed = headers(&[(&DEFAULT_SIGNATURE_HEADER, value.as_bytes())]);
+            assert_eq!(verifier.verify(&signed, &body), Ok(()), "{value}");
+        }
+        // Neither reading decodes: the error is about what follows the prefix.
+        let short = headers(&[(&DEFAULT_SIGNATURE_HEADER, format!("a{}", &hex[..62]).as_bytes())]);
+        assert_eq!(
+            verifier.verify(&short, &body),
+            Err(SignatureError::WrongLength { expected: 32, found: 31 })
+        );
+    }
+
+    #[test]
+    fn a_scheme_with_one_header_for_signature_and_timestamp_is_refused() {
+        let header = HeaderName::from_static("x-a");
+        let scheme = SignatureScheme {
+            header: header.clone(),
+            timestamp: Some(TimestampPolicy { header: header.clone(), tolerance: DEFAULT_TOLERANCE }),
+            ..SignatureScheme::default()
+        };
+        let refused = ConfigError::SameHeader(header);
+        assert_eq!(Verifier::new(scheme.clone(), ["k".into()]).err(), Some(refused.clone()));
+        assert_eq!(Signer::new(scheme, "k".into()).err(), Some(refused.clone()));
+        assert_eq!(
+            refused.to_string(),
+            "the signature and the signed timestamp cannot both be in header `x-a`"
+        );
     }
 
     #[test]

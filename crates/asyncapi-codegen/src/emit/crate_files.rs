@@ -279,11 +279,13 @@ pub fn inspect_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
 
         use std::path::PathBuf;
         use std::process::ExitCode;
+        use std::time::{Duration, SystemTime};
 
-        use clap::{CommandFactory, Parser};
+        use clap::Parser;
         use #krate::rt::cli::{self, SchemeArgs};
         use #krate::rt::http::{HeaderName, HeaderValue};
         use #krate::rt::inspect::{Body, Inspection, inspect};
+        use #krate::rt::signature::SignatureScheme;
         use #krate::{Event, Mode};
 
         #about
@@ -296,15 +298,19 @@ pub fn inspect_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
             secrets: Vec<String>,
             /// The signature header's value the delivery came with (a shorthand
             /// for `--header`).
-            #[arg(long)]
-            signature: Option<String>,
-            /// A header the delivery came with (repeat for several): the
-            /// signature's, a signed timestamp's, and those the message
-            /// declares, which are validated.
+            #[arg(long, value_parser = cli::header_value)]
+            signature: Option<HeaderValue>,
+            /// A header the delivery came with, as `curl -H` takes it (repeat
+            /// for several): the signature's, a signed timestamp's, and those
+            /// the message declares, which are validated.
             #[arg(long = "header", short = 'H', value_name = "NAME: VALUE", value_parser = cli::header)]
-            headers: Vec<(HeaderName, HeaderValue)>,
+            headers: Vec<(HeaderName, Option<HeaderValue>)>,
             #[command(flatten)]
             scheme: SchemeArgs,
+            /// When the delivery came, in Unix seconds, for one captured
+            /// earlier: its signed timestamp is judged against it (default: now).
+            #[arg(long, value_name = "SECONDS", requires = "timestamp_header")]
+            received_at: Option<u64>,
             /// Read the body exactly as the document says (no tolerated deviations).
             #[arg(long)]
             strict: bool,
@@ -317,7 +323,22 @@ pub fn inspect_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
         }
 
         pub fn main() -> ExitCode {
-            let args = Args::parse();
+            let args = match cli::parse::<Args>() {
+                Ok(args) => args,
+                Err(code) => return code,
+            };
+            let scheme = args.scheme.scheme();
+            let headers = match cli::delivery_headers(&scheme, &args.headers, args.signature.as_ref()) {
+                Ok(headers) => headers,
+                Err(error) => return cli::usage_error::<Args>(error),
+            };
+            if args.secrets.is_empty() && (args.signature.is_some() || scheme != SignatureScheme::default()) {
+                eprintln!("note: without --secret, the signature is not checked");
+            }
+            let now = match args.received_at {
+                Some(seconds) => SystemTime::UNIX_EPOCH + Duration::from_secs(seconds),
+                None => SystemTime::now(),
+            };
             // Past the limit, bytes are counted and dropped: a huge input costs no memory.
             let body = match &args.file {
                 Some(path) => Body::read_file(path, args.body_limit),
@@ -331,11 +352,6 @@ pub fn inspect_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
                     return ExitCode::from(3);
                 }
             };
-            let scheme = args.scheme.scheme();
-            let headers = match cli::delivery_headers(&scheme, &args.headers, args.signature.as_deref()) {
-                Ok(headers) => headers,
-                Err(error) => Args::command().error(clap::error::ErrorKind::ArgumentConflict, error).exit(),
-            };
             let mode = if args.strict { Mode::Strict } else { Mode::Lenient };
             let inspection = Inspection {
                 body: &body,
@@ -345,6 +361,7 @@ pub fn inspect_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
                 channel: #channel_use,
                 mode,
                 body_limit: args.body_limit,
+                now,
             };
             let report = inspect::<Event>(&inspection);
             println!("{}", report.line);
@@ -415,7 +432,7 @@ pub fn receiver_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
             #[arg(long, default_value_t = #krate::rt::dispatch::DEFAULT_BODY_LIMIT)]
             body_limit: usize,
             /// Accept deliveries without checking their signature. Never in production.
-            #[arg(long)]
+            #[arg(long, conflicts_with = "SchemeArgs")]
             insecure_accept_unsigned: bool,
             #[command(flatten)]
             scheme: SchemeArgs,
@@ -448,7 +465,10 @@ pub fn receiver_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
 
         #[tokio::main]
         pub async fn main() -> ExitCode {
-            let args = Args::parse();
+            let args = match #krate::rt::cli::parse::<Args>() {
+                Ok(args) => args,
+                Err(code) => return code,
+            };
             let secrets = Secret::list(&std::env::var("WEBHOOK_SECRETS").unwrap_or_default());
             let verifier = if args.insecure_accept_unsigned {
                 Verifier::accept_unsigned_insecure()

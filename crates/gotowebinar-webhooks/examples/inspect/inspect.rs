@@ -3,10 +3,12 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use clap::{CommandFactory, Parser};
+use std::time::{Duration, SystemTime};
+use clap::Parser;
 use gotowebinar_webhooks::rt::cli::{self, SchemeArgs};
 use gotowebinar_webhooks::rt::http::{HeaderName, HeaderValue};
 use gotowebinar_webhooks::rt::inspect::{Body, Inspection, inspect};
+use gotowebinar_webhooks::rt::signature::SignatureScheme;
 use gotowebinar_webhooks::{Event, Mode};
 
 /// Inspects one delivery of GoToWebinar Webhook Events: signature, parsing, validation.
@@ -19,20 +21,24 @@ struct Args {
     secrets: Vec<String>,
     /// The signature header's value the delivery came with (a shorthand
     /// for `--header`).
-    #[arg(long)]
-    signature: Option<String>,
-    /// A header the delivery came with (repeat for several): the
-    /// signature's, a signed timestamp's, and those the message
-    /// declares, which are validated.
+    #[arg(long, value_parser = cli::header_value)]
+    signature: Option<HeaderValue>,
+    /// A header the delivery came with, as `curl -H` takes it (repeat
+    /// for several): the signature's, a signed timestamp's, and those
+    /// the message declares, which are validated.
     #[arg(
         long = "header",
         short = 'H',
         value_name = "NAME: VALUE",
         value_parser = cli::header
     )]
-    headers: Vec<(HeaderName, HeaderValue)>,
+    headers: Vec<(HeaderName, Option<HeaderValue>)>,
     #[command(flatten)]
     scheme: SchemeArgs,
+    /// When the delivery came, in Unix seconds, for one captured
+    /// earlier: its signed timestamp is judged against it (default: now).
+    #[arg(long, value_name = "SECONDS", requires = "timestamp_header")]
+    received_at: Option<u64>,
     /// Read the body exactly as the document says (no tolerated deviations).
     #[arg(long)]
     strict: bool,
@@ -47,7 +53,28 @@ struct Args {
 }
 
 pub fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match cli::parse::<Args>() {
+        Ok(args) => args,
+        Err(code) => return code,
+    };
+    let scheme = args.scheme.scheme();
+    let headers = match cli::delivery_headers(
+        &scheme,
+        &args.headers,
+        args.signature.as_ref(),
+    ) {
+        Ok(headers) => headers,
+        Err(error) => return cli::usage_error::<Args>(error),
+    };
+    if args.secrets.is_empty()
+        && (args.signature.is_some() || scheme != SignatureScheme::default())
+    {
+        eprintln!("note: without --secret, the signature is not checked");
+    }
+    let now = match args.received_at {
+        Some(seconds) => SystemTime::UNIX_EPOCH + Duration::from_secs(seconds),
+        None => SystemTime::now(),
+    };
     let body = match &args.file {
         Some(path) => Body::read_file(path, args.body_limit),
         None => Body::read(std::io::stdin().lock(), args.body_limit),
@@ -63,17 +90,6 @@ pub fn main() -> ExitCode {
             return ExitCode::from(3);
         }
     };
-    let scheme = args.scheme.scheme();
-    let headers = match cli::delivery_headers(
-        &scheme,
-        &args.headers,
-        args.signature.as_deref(),
-    ) {
-        Ok(headers) => headers,
-        Err(error) => {
-            Args::command().error(clap::error::ErrorKind::ArgumentConflict, error).exit()
-        }
-    };
     let mode = if args.strict { Mode::Strict } else { Mode::Lenient };
     let inspection = Inspection {
         body: &body,
@@ -83,6 +99,7 @@ pub fn main() -> ExitCode {
         channel: None,
         mode,
         body_limit: args.body_limit,
+        now,
     };
     let report = inspect::<Event>(&inspection);
     println!("{}", report.line);

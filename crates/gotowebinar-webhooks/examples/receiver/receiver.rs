@@ -28,7 +28,7 @@ struct Args {
     )]
     body_limit: usize,
     /// Accept deliveries without checking their signature. Never in production.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "SchemeArgs")]
     insecure_accept_unsigned: bool,
     #[command(flatten)]
     scheme: SchemeArgs,
@@ -98,7 +98,10 @@ impl Handler for Accept {
 
 #[tokio::main]
 pub async fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match gotowebinar_webhooks::rt::cli::parse::<Args>() {
+        Ok(args) => args,
+        Err(code) => return code,
+    };
     let secrets = Secret::list(&std::env::var("WEBHOOK_SECRETS").unwrap_or_default());
     let verifier = if args.insecure_accept_unsigned {
         Verifier::accept_unsigned_insecure()
