@@ -111,7 +111,8 @@ fn settle_without_waiting(settle: impl Future<Output = Result<(), DedupeError>>,
 }
 
 /// A store could not answer (a shared store being unreachable, say).
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
 pub struct DedupeError {
     message: String,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
@@ -128,18 +129,6 @@ impl DedupeError {
         source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
     ) -> Self {
         Self { message: message.into(), source: Some(source.into()) }
-    }
-}
-
-impl fmt::Display for DedupeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for DedupeError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_deref().map(|source| source as &(dyn std::error::Error + 'static))
     }
 }
 

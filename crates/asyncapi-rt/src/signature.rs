@@ -223,102 +223,64 @@ impl Clock for FixedClock {
 }
 
 /// A verifier or signer could not be built.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// No secret was given: deliveries could not be authenticated.
+    #[error(
+        "no webhook secret configured: refusing to accept deliveries nobody can authenticate \
+         (Verifier::accept_unsigned_insecure() opts out explicitly)"
+    )]
     NoSecret,
     /// The secret at this position (from 0) is empty, which authenticates nothing.
+    #[error("webhook secret #{index} is empty")]
     EmptySecret { index: usize },
     /// The HMAC implementation refused the secret at this position as a key.
     /// HMAC takes keys of any length, so this is not expected to happen.
+    #[error("webhook secret #{index} cannot key HMAC-SHA256")]
     InvalidSecret { index: usize },
     /// The scheme reads the signature and the signed timestamp from the same
     /// header, so no delivery could verify.
+    #[error("the signature and the signed timestamp cannot both be in header `{0}`")]
     SameHeader(HeaderName),
 }
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ConfigError::NoSecret => f.write_str(
-                "no webhook secret configured: refusing to accept deliveries nobody can \
-                 authenticate (Verifier::accept_unsigned_insecure() opts out explicitly)",
-            ),
-            ConfigError::EmptySecret { index } => write!(f, "webhook secret #{index} is empty"),
-            ConfigError::InvalidSecret { index } => {
-                write!(f, "webhook secret #{index} cannot key HMAC-SHA256")
-            }
-            ConfigError::SameHeader(header) => {
-                write!(f, "the signature and the signed timestamp cannot both be in header `{header}`")
-            }
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {}
-
 /// Why a delivery failed verification. Messages name headers, never secrets or
 /// received values.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SignatureError {
     /// The signature header is absent.
+    #[error("missing signature header `{0}`")]
     MissingHeader(HeaderName),
     /// A header the verification reads is present more than once, so which
     /// value is meant is ambiguous.
+    #[error("header `{0}` appears more than once")]
     DuplicateHeader(HeaderName),
     /// The signature header is empty or not in an accepted encoding.
+    #[error("the signature in header `{0}` is empty or not in an accepted encoding")]
     Undecodable(HeaderName),
     /// The signature decodes, but not to a MAC's length.
+    #[error("the signature is {found} {} long, expected {expected}", if *found == 1 { "byte" } else { "bytes" })]
     WrongLength { expected: usize, found: usize },
     /// No configured secret gives this signature for this body.
+    #[error("the signature does not match the body under any configured secret")]
     Mismatch,
     /// The scheme signs a timestamp, and its header is absent.
+    #[error("missing timestamp header `{0}`")]
     MissingTimestamp(HeaderName),
     /// The timestamp header is not a number of Unix seconds.
+    #[error("timestamp header `{0}` is not a number of Unix seconds")]
     InvalidTimestamp(HeaderName),
     /// The signature is valid, but the signed timestamp is further from the
     /// receiver's clock than the tolerance: a replay, or a clock far off.
+    #[error(
+        "the signed timestamp is {}s away from now, more than the {}s tolerated",
+        skew.as_secs(),
+        tolerance.as_secs()
+    )]
     StaleTimestamp { skew: Duration, tolerance: Duration },
 }
-
-impl fmt::Display for SignatureError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SignatureError::MissingHeader(header) => {
-                write!(f, "missing signature header `{header}`")
-            }
-            SignatureError::DuplicateHeader(header) => {
-                write!(f, "header `{header}` appears more than once")
-            }
-            SignatureError::Undecodable(header) => {
-                write!(f, "the signature in header `{header}` is empty or not in an accepted encoding")
-            }
-            SignatureError::WrongLength { expected, found } => {
-                let unit = if *found == 1 { "byte" } else { "bytes" };
-                write!(f, "the signature is {found} {unit} long, expected {expected}")
-            }
-            SignatureError::Mismatch => {
-                f.write_str("the signature does not match the body under any configured secret")
-            }
-            SignatureError::MissingTimestamp(header) => {
-                write!(f, "missing timestamp header `{header}`")
-            }
-            SignatureError::InvalidTimestamp(header) => {
-                write!(f, "timestamp header `{header}` is not a number of Unix seconds")
-            }
-            SignatureError::StaleTimestamp { skew, tolerance } => write!(
-                f,
-                "the signed timestamp is {}s away from now, more than the {}s tolerated",
-                skew.as_secs(),
-                tolerance.as_secs()
-            ),
-        }
-    }
-}
-
-impl std::error::Error for SignatureError {}
 
 /// Checks the signature of webhook deliveries.
 #[derive(Clone)]

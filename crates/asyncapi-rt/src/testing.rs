@@ -30,19 +30,10 @@ pub fn delivery_of<T: Serialize>(message: &T, secret: &str) -> Result<Delivery, 
 }
 
 /// Why a test delivery could not be built.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum TestingError {
+    #[error("cannot serialize the message: {0}")]
     Serialize(serde_json::Error),
+    #[error("cannot sign: {0}")]
     Config(ConfigError),
 }
-
-impl std::fmt::Display for TestingError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            TestingError::Serialize(error) => write!(f, "cannot serialize the message: {error}"),
-            TestingError::Config(error) => write!(f, "cannot sign: {error}"),
-        }
-    }
-}
-
-impl std::error::Error for TestingError {}
