@@ -67,6 +67,12 @@ fn meta_schema() -> Result<Value, String> {
     Ok(schema)
 }
 
+/// The meta-schema's definitions (as [`meta_schema`] adjusts them), each
+/// under its own `$id`: for schemas that refer to them.
+pub(super) fn definitions() -> Result<Value, String> {
+    Ok(meta_schema()?["definitions"].take())
+}
+
 /// What a part of the document in another file can be, by the name of its
 /// definition in the meta-schema. (Declared in the order of [`Part::ALL`].)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,7 +213,7 @@ fn escaped_uri(error: &ValidationError<'_>) -> Option<(String, String)> {
 /// For "matches none of the alternatives" errors, the one error of the
 /// [alternative meant](meant_alternative) that reaches deepest into the
 /// document (then one not [off target](is_off_target)); other errors as they are.
-fn most_relevant<'a, 'i>(error: &'a ValidationError<'i>) -> &'a ValidationError<'i> {
+pub(super) fn most_relevant<'a, 'i>(error: &'a ValidationError<'i>) -> &'a ValidationError<'i> {
     meant_alternative(error)
         .and_then(|leaves| {
             leaves.into_iter().max_by_key(|e| (e.instance_path().as_str().len(), !is_off_target(e)))
@@ -267,7 +273,7 @@ pub fn is_about_fields(diagnostic: &Diagnostic) -> bool {
         .is_some_and(|text| text.starts_with(MISSING) || text.starts_with(UNKNOWN))
 }
 
-fn describe(error: &ValidationError<'_>) -> String {
+pub(super) fn describe(error: &ValidationError<'_>) -> String {
     match error.kind() {
         ValidationErrorKind::Required { property } => {
             format!("{MISSING}`{}`", property.as_str().unwrap_or("?"))

@@ -3,10 +3,12 @@
 //! First the questions with one precise answer (is it AsyncAPI at all, which
 //! version, unknown schema `type` names, unsupported `schemaFormat`s, duplicate
 //! `operationId`s, and the specification's rules the meta-schema does not
-//! say), then the official 2.6.0 meta-schema for everything else. A
+//! say), then the official 2.6.0 meta-schema for everything else, and the
+//! official binding schemas for bindings (warnings only). A
 //! meta-schema error on a node that already has a precise diagnostic is dropped:
 //! the precise one says the same thing better.
 
+mod bindings;
 mod lint;
 mod meta_schema;
 mod rules;
@@ -41,10 +43,15 @@ pub fn check(sources: &Sources) -> Diagnostics {
             return diagnostics;
         }
     };
-    // The two passes are independent: the meta-schema's runs beside the lint.
-    let (meta, mut precise) =
-        crate::threads::beside(META_SCHEMA_STACK, || meta_schema::validate(sources), || lint::lint(sources));
+    // The passes are independent: the schemas' (the meta-schema's, then the
+    // bindings') run beside the lint.
+    let ((meta, bindings), mut precise) = crate::threads::beside(
+        META_SCHEMA_STACK,
+        || (meta_schema::validate(sources), bindings::check(sources)),
+        || lint::lint(sources),
+    );
     precise.extend(rules::check(sources));
+    precise.extend(bindings);
     // Only an error says what a meta-schema error would: a warning leaves it standing.
     let precise_pointers: Vec<String> = precise
         .iter()
