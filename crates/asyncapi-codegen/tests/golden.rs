@@ -1207,3 +1207,76 @@ channels:
         ["--dedupe-key `eventId`: `without` has no such property, and is not de-duplicated"]
     );
 }
+
+/// A channel-routed document with a headers trait, and descriptions with
+/// code spans or written as block scalars.
+const REVIEWED: &str = r#"
+asyncapi: 2.6.0
+info: {title: Lights, version: '1'}
+channels:
+  lights/{id}/on:
+    parameters:
+      id: {schema: {type: string}}
+    subscribe:
+      operationId: turnOn
+      message:
+        name: turnOn
+        traits: [{$ref: '#/components/messageTraits/commonHeaders'}]
+        payload:
+          type: object
+          description: |
+            Turns a light on.
+
+          properties:
+            level:
+              type: integer
+              examples: [[4, 3]]
+              description: "The level, as in `[low, high]` <inclusive>."
+  lights/{id}/off:
+    parameters:
+      id: {schema: {type: string}}
+    subscribe:
+      operationId: turnOff
+      message: {name: turnOff, payload: {type: object}}
+components:
+  messageTraits:
+    commonHeaders:
+      headers:
+        type: object
+        properties:
+          my-app-header: {type: integer}
+"#;
+
+#[test]
+fn headers_named_by_their_trait_are_not_named_twice() {
+    let types = &generate_text(REVIEWED)["src/types.rs"];
+    assert!(types.contains("pub struct CommonHeaders {"), "{types}");
+    assert!(!types.contains("CommonHeadersHeaders"), "{types}");
+    // Every header optional: a sender writes `CommonHeaders::default()`.
+    let derive = types.lines().take_while(|line| !line.contains("pub struct CommonHeaders")).last();
+    assert!(derive.is_some_and(|line| line.contains("Default")), "{derive:?}");
+}
+
+#[test]
+fn docs_keep_code_spans_and_one_blank_line_between_paragraphs() {
+    let types = &generate_text(REVIEWED)["src/types.rs"];
+    let payload = item(types, "pub struct TurnOn {");
+    // Code spans are shown as written; text outside them is escaped for rustdoc.
+    assert!(payload.contains("/// The level, as in `[low, high]` &lt;inclusive&gt;.\n"), "{payload}");
+    assert!(payload.contains("/// Example: `[4,3]`."), "{payload}");
+    // A block scalar's trailing newlines make no blank doc line.
+    assert!(types.contains("/// Turns a light on.\n#[derive("), "{types}");
+}
+
+#[test]
+fn the_readme_and_manifest_name_what_the_crate_has() {
+    let files = generate_text(REVIEWED);
+    let readme = &files["README.md"];
+    assert!(readme.contains("cargo run --example inspect -- --channel CHANNEL [--secret S]"), "{readme}");
+    // No webhook path, so no `event::router`: the runtime's router is the way in.
+    let manifest = &files["Cargo.toml"];
+    assert!(manifest.contains("# An axum HTTP receiver (`rt::axum::router`)."), "{manifest}");
+    let gotowebinar = generate(&options(GOTOWEBINAR));
+    assert!(gotowebinar["Cargo.toml"].contains("# An axum HTTP receiver (`event::router`)."));
+    assert!(gotowebinar["README.md"].contains("cargo run --example inspect -- [--secret S]"));
+}

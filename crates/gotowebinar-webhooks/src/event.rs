@@ -40,9 +40,9 @@ impl Event {
         "webinar.created",
         "webinar.changed",
     ];
-    /// Parses and validates a body (fast path: one typed parse, no
-    /// intermediate `serde_json::Value`), picking the message by its
-    /// discriminator, so that an error is about that message.
+    /// Parses and validates a body, picking the message by `eventName`,
+    /// so that an error is about that message. A valid body is read once,
+    /// into its type; an invalid one is read again to report every violation.
     pub fn parse(body: &[u8], mode: Mode) -> Result<Self, Rejection> {
         let guessed = match asyncapi_rt::body::sniff_string(body, "eventName") {
             Some("registrant.added") => {

@@ -177,7 +177,7 @@ impl std::fmt::Display for Product {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Response {
     #[serde(
         default,
@@ -193,7 +193,7 @@ pub struct Response {
     pub answer: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SignedWebhookHeaders {
     /// HMAC signature for the payload, computed with the webhook secretKey.
     #[serde(
@@ -479,7 +479,7 @@ impl std::fmt::Display for WebinarCreatedStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Time {
     #[serde(

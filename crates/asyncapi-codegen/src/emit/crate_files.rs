@@ -70,6 +70,12 @@ pub fn cargo_toml(ir: &Ir, settings: &Settings<'_>, uses: Uses) -> Result<String
     let description = toml_string(&description);
     let description = description.trim_matches('"');
     let runtime = format!("{{ path = {} }}", toml_string(&settings.runtime_path));
+    // `event::router` exists where the document says where deliveries arrive.
+    let axum_entry = if ir.api.webhook_path.is_some() && !ir.api.receives.is_empty() {
+        "`event::router`"
+    } else {
+        "`rt::axum::router`"
+    };
     // The examples serve over axum and share the runtime's flags.
     let runtime_for_examples =
         format!("{{ path = {}, features = [\"axum\", \"cli\"] }}", toml_string(&settings.runtime_path));
@@ -83,26 +89,32 @@ pub fn cargo_toml(ir: &Ir, settings: &Settings<'_>, uses: Uses) -> Result<String
             ("description", description),
             ("runtime", &runtime),
             ("runtime_for_examples", &runtime_for_examples),
+            ("axum_entry", axum_entry),
             ("format_dependencies", &formats),
         ],
     )
 }
 
 pub fn readme(ir: &Ir, settings: &Settings<'_>) -> Result<String, String> {
+    let channel = match ir.api.routing {
+        EventRouting::Channel => " --channel CHANNEL",
+        EventRouting::Body(_) => "",
+    };
     let receive = if ir.api.receives.is_empty() {
         String::new()
     } else {
-        "- `Event`, `Handler`, `Dispatcher`: what the API sends you, parsed once, validated, and routed to one\n  \
+        format!(
+            "- `Event`, `Handler`, `Dispatcher`: what the API sends you, parsed once, validated, and routed to one\n  \
          handler method per operation; deliveries that cannot be typed reach `Handler::on_rejected` with\n  \
          their bytes and every reason. The `axum` feature adds an HTTP receiver.\n\
-         - `cargo run --example inspect -- [--secret S]... [--signature SIG] [-H 'NAME: VALUE']... [FILE]`: what\n  \
-         becomes of one delivery.\n\
+         - `cargo run --example inspect --{channel} [--secret S]... [--signature SIG] [-H 'NAME: VALUE']...\n  \
+         [FILE]`: what becomes of one delivery.\n\
          - `cargo run --example receiver -- --listen 127.0.0.1:8080` (secrets in `WEBHOOK_SECRETS`): a receiver\n  \
          that prints one JSON line per delivery.\n\
          - Both take the signature scheme as flags (`--signature-header`, `--signature-encoding`,\n  \
          `--signature-prefix`, `--timestamp-header`, `--timestamp-tolerance`; `--help` lists them), for a\n  \
          sender that signs otherwise than the default assumes.\n"
-            .to_owned()
+        )
     };
     let send = if ir.api.sends.is_empty() {
         String::new()

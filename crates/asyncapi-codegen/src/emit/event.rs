@@ -38,11 +38,23 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
     let (parse_body, parse_dispatch) = match &api.routing {
         EventRouting::Body(tree) => {
             let route = route_tree(ir, validators, tree);
+            let parse_doc = doc_lines(&match tree {
+                Tree::Switch { property, .. } => format!(
+                    "Parses and validates a body, picking the message by `{property}`,\n\
+                     so that an error is about that message. A valid body is read once,\n\
+                     into its type; an invalid one is read again to report every violation."
+                ),
+                Tree::Kinds { .. } => {
+                    "Parses and validates a body, picking the message by the body's\nJSON kind and content."
+                        .to_owned()
+                }
+                Tree::Leaf(_) => {
+                    "Parses and validates a body as the one message this API sends you.".to_owned()
+                }
+            });
             (
                 quote! {
-                    /// Parses and validates a body (fast path: one typed parse, no
-                    /// intermediate `serde_json::Value`), picking the message by its
-                    /// discriminator, so that an error is about that message.
+                    #parse_doc
                     pub fn parse(body: &[u8], mode: Mode) -> Result<Self, Rejection> {
                         #route
                     }

@@ -244,6 +244,12 @@ pub fn sanitize_doc(text: &str) -> Vec<String> {
         }
         if in_fence {
             lines.push(raw.trim_end().to_owned());
+        } else if trimmed.is_empty() {
+            // One blank line separates paragraphs (texts joined from a document's
+            // block scalars end in newlines of their own): no blank line leads.
+            if lines.last().is_some_and(|line: &String| !line.is_empty()) {
+                lines.push(String::new());
+            }
         } else {
             lines.push(escape_markdown_line(trimmed.trim_end()));
         }
@@ -257,11 +263,35 @@ pub fn sanitize_doc(text: &str) -> Vec<String> {
     lines
 }
 
+/// The length of the code span `text` starts with (a run of backticks, up to
+/// the next run of as many), if it is one.
+fn code_span_end(text: &str) -> Option<usize> {
+    let fence = text.len() - text.trim_start_matches('`').len();
+    let mut from = fence;
+    while let Some(found) = text[from..].find('`') {
+        let start = from + found;
+        let run = text[start..].len() - text[start..].trim_start_matches('`').len();
+        if run == fence {
+            return Some(start + run);
+        }
+        from = start + run;
+    }
+    None
+}
+
 fn escape_markdown_line(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut index = 0;
     while let Some(c) = line[index..].chars().next() {
         let rest = &line[index..];
+        // A code span: shown as written, so nothing in it is escaped.
+        if c == '`'
+            && let Some(end) = code_span_end(rest)
+        {
+            out.push_str(&rest[..end]);
+            index += end;
+            continue;
+        }
         // A markdown link `[text](target)`: keep as is.
         if c == '[' {
             if let Some(end) = markdown_link_end(rest) {
@@ -492,7 +522,15 @@ mod tests {
             sanitize_doc("Größe [x] — <http://ä.example/ö> é https://b.example/ü. [ü](https://c.example)"),
             ["Größe \\[x\\] — <http://ä.example/ö> é <https://b.example/ü>. [ü](https://c.example)"]
         );
+        // Code spans show text as written: nothing in them is escaped.
+        assert_eq!(
+            sanitize_doc("Example: `[4,3]`, ``a`<b>`c`` and `<i>`; [x] `unclosed <y>"),
+            ["Example: `[4,3]`, ``a`<b>`c`` and `<i>`; \\[x\\] `unclosed &lt;y&gt;"]
+        );
         assert_eq!(sanitize_doc("```bash\nls\n```"), ["```bash", "ls", "```"]);
+        // Paragraphs joined from block scalars keep one blank line between them.
+        assert_eq!(sanitize_doc("\nTitle\n\n\nText.\n \n\nMore.\n"), ["Title", "", "Text.", "", "More."]);
+        assert_eq!(sanitize_doc("```\na\n\n\nb\n```"), ["```text", "a", "", "", "b", "```"]);
         assert_eq!(sanitize_doc("open\n```\nnever closed"), ["open", "```text", "never closed", "```"]);
     }
 }

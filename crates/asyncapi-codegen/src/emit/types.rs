@@ -110,9 +110,11 @@ fn emit_struct(name: &proc_macro2::Ident, docs: TokenStream, s: &Struct, types: 
         }
         _ => quote!(),
     };
+    // With every property optional, `..Default::default()` spares listing the absent ones.
+    let default = if s.fields.iter().all(|field| !field.required) { quote!(Default,) } else { quote!() };
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, #default PartialEq, serde::Serialize, serde::Deserialize)]
         #container
         pub struct #name {
             #(#fields)*

@@ -483,7 +483,13 @@ fn message_def(
                     }
                     _ => label.clone(),
                 };
-                let ty = builder.type_of(*schema, NameHint::Exact(format!("{owner} Headers")));
+                // `commonHeaders` names its type already: no `CommonHeadersHeaders`.
+                let name = if owner.to_ascii_lowercase().ends_with("headers") {
+                    owner
+                } else {
+                    format!("{owner} Headers")
+                };
+                let ty = builder.type_of(*schema, NameHint::Exact(name));
                 let warnings = header_name_warnings(builder.arena(), *schema);
                 for warning in warnings {
                     builder.diagnostics.push(warning.at(sources.locate(site)));
