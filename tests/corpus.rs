@@ -306,6 +306,7 @@ fn every_document_generates_a_crate_that_compiles_cleanly_and_passes_its_tests()
         .replace("CRATES", &e2e::crate_idents(&members))
         .replace("KEYWORDS", "keywords")
         .replace("HEADERS", "headers")
+        .replace("CHANNELS", "routed_by_channel")
         .replace("TYPED", "constructs, keywords");
     workspace.write_runner("corpus-runner", &members, &test);
 
@@ -529,5 +530,82 @@ macro_rules! sent_readings {
 #[test]
 fn sent_readings_read_back() {
     sent_readings!(HEADERS);
+}
+
+/// Deliveries routed by channel (`routed-by-channel.asyncapi.yaml`) reach their
+/// handler with the parameters of the address they arrived on; an address
+/// whose parameters break their schemas, or no channel's, is rejected.
+macro_rules! channel_parameters {
+    ($krate:ident) => {{
+        use std::sync::Mutex;
+        use std::task::{Context, Poll, Waker};
+        use asyncapi_rt::dispatch::{Delivery, Outcome};
+        use asyncapi_rt::message::Rejection;
+        use asyncapi_rt::signature::Verifier;
+        use $krate::{channels, types};
+
+        #[derive(Default)]
+        struct Recorder(Mutex<Vec<String>>);
+        impl Recorder {
+            fn record(&self, call: String) -> Result<(), std::convert::Infallible> {
+                self.0.lock().expect("not poisoned").push(call);
+                Ok(())
+            }
+        }
+        impl $krate::Handler for Recorder {
+            type Error = std::convert::Infallible;
+            async fn on_turn_on(&self, _: types::Command, parameters: channels::TurnOnParameters, _: &Delivery) -> Result<(), Self::Error> {
+                self.record(format!("on {}", parameters.light_id))
+            }
+            async fn on_dim(&self, _: types::Command, parameters: channels::DimParameters, _: &Delivery) -> Result<(), Self::Error> {
+                self.record(format!("dim {} to {}", parameters.light_id, parameters.level))
+            }
+            async fn on_status(&self, _: types::Command, _: &Delivery) -> Result<(), Self::Error> {
+                self.record("status".to_owned())
+            }
+            async fn on_rejected(&self, rejection: Rejection, _: &Delivery) -> Result<(), Self::Error> {
+                let pointers: Vec<&str> = rejection.violations.iter().map(|v| v.pointer.as_str()).collect();
+                self.record(format!("rejected {pointers:?}"))
+            }
+        }
+
+        let dispatcher = $krate::Dispatcher::new(Recorder::default(), Verifier::accept_unsigned_insecure());
+        let deliveries = [
+            "lights/porch-1/on",
+            "lights/porch-1/dim/40",
+            "status",
+            "lights/Porch/on",
+            "lights/porch-1/dim/140",
+            "lights/porch-1/off",
+        ];
+        for channel in deliveries {
+            let delivery = Delivery::new(Default::default(), &b"{}"[..]).on_channel(channel);
+            let mut dispatch = std::pin::pin!(dispatcher.dispatch(delivery));
+            let outcome = match dispatch.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+                Poll::Ready(outcome) => outcome,
+                Poll::Pending => panic!("{channel}: the dispatch waited on nothing"),
+            };
+            assert!(matches!(outcome, Outcome::Handled { .. } | Outcome::Rejected(_)), "{channel}: {outcome:?}");
+        }
+        let calls = dispatcher.handler().0.lock().expect("not poisoned").clone();
+        assert_eq!(
+            calls,
+            [
+                "on porch-1",
+                "dim porch-1 to 40",
+                "status",
+                "rejected [\"/lightId\"]",
+                "rejected [\"/level\"]",
+                "rejected [\"\"]",
+            ]
+        );
+        // What is written of an event is its message alone.
+        let event = $krate::Event::parse_on_channel("lights/a/on", b"{}", Mode::Strict).expect("a valid delivery");
+        assert_eq!(serde_json::to_string(&event).expect("serializes"), "{}");
+    }};
+}
+#[test]
+fn channel_parameters_reach_the_handler() {
+    channel_parameters!(CHANNELS);
 }
 "#;

@@ -44,51 +44,50 @@ impl Event {
     /// so that an error is about that message. A valid body is read once,
     /// into its type; an invalid one is read again to report every violation.
     pub fn parse(body: &[u8], mode: Mode) -> Result<Self, Rejection> {
-        let guessed = match asyncapi_rt::body::sniff_string(body, "eventName") {
-            Some("registrant.added") => {
-                asyncapi_rt::message::try_parse_message(
-                        "registrant.added",
-                        body,
-                        mode,
-                        crate::validate::validate_registrant_added,
-                        crate::validate::check_registrant_added,
-                    )
-                    .map(|parsed| parsed.map(Self::RegistrantAdded))
-            }
-            Some("registrant.joined") => {
-                asyncapi_rt::message::try_parse_message(
-                        "registrant.joined",
-                        body,
-                        mode,
-                        crate::validate::validate_registrant_joined,
-                        crate::validate::check_registrant_joined,
-                    )
-                    .map(|parsed| parsed.map(Self::RegistrantJoined))
-            }
-            Some("webinar.created") => {
-                asyncapi_rt::message::try_parse_message(
-                        "webinar.created",
-                        body,
-                        mode,
-                        crate::validate::validate_webinar_created,
-                        crate::validate::check_webinar_created,
-                    )
-                    .map(|parsed| parsed.map(Self::WebinarCreated))
-            }
-            Some("webinar.changed") => {
-                asyncapi_rt::message::try_parse_message(
-                        "webinar.changed",
-                        body,
-                        mode,
-                        crate::validate::validate_webinar_changed,
-                        crate::validate::check_webinar_changed,
-                    )
-                    .map(|parsed| parsed.map(Self::WebinarChanged))
-            }
-            _ => None,
-        };
-        if let Some(parsed) = guessed {
-            return parsed;
+        let guessed = asyncapi_rt::body::sniff_string(body, "eventName");
+        if guessed == Some("registrant.added")
+            && let Some(parsed) = asyncapi_rt::message::try_parse_message(
+                "registrant.added",
+                body,
+                mode,
+                crate::validate::validate_registrant_added,
+                crate::validate::check_registrant_added,
+            )
+        {
+            return parsed.map(Self::RegistrantAdded);
+        }
+        if guessed == Some("registrant.joined")
+            && let Some(parsed) = asyncapi_rt::message::try_parse_message(
+                "registrant.joined",
+                body,
+                mode,
+                crate::validate::validate_registrant_joined,
+                crate::validate::check_registrant_joined,
+            )
+        {
+            return parsed.map(Self::RegistrantJoined);
+        }
+        if guessed == Some("webinar.created")
+            && let Some(parsed) = asyncapi_rt::message::try_parse_message(
+                "webinar.created",
+                body,
+                mode,
+                crate::validate::validate_webinar_created,
+                crate::validate::check_webinar_created,
+            )
+        {
+            return parsed.map(Self::WebinarCreated);
+        }
+        if guessed == Some("webinar.changed")
+            && let Some(parsed) = asyncapi_rt::message::try_parse_message(
+                "webinar.changed",
+                body,
+                mode,
+                crate::validate::validate_webinar_changed,
+                crate::validate::check_webinar_changed,
+            )
+        {
+            return parsed.map(Self::WebinarChanged);
         }
         let [event_name] = asyncapi_rt::body::probe(body, ["eventName"])?;
         match event_name.as_str() {

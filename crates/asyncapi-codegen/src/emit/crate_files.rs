@@ -401,14 +401,16 @@ pub fn receiver_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
     let methods = ir.api.receives.iter().map(|receive| {
         let method = ident(&receive.method);
         let payload = type_tokens(&ir.api.messages[receive.message].payload_type(), &ir.types, Scope::Crate);
+        let parameters = super::event::carried_parameters(ir, receive)
+            .map(|parameters| quote!(_parameters: channels::#parameters,));
         quote! {
-            async fn #method(&self, _message: #payload, _delivery: &Delivery) -> Result<(), Self::Error> {
+            async fn #method(&self, _message: #payload, #parameters _delivery: &Delivery) -> Result<(), Self::Error> {
                 Ok(())
             }
         }
     });
     let methods: Vec<TokenStream> = methods.collect();
-    let types_import = super::rust::use_mentioned(&krate.to_string(), &["types"], |name| {
+    let types_import = super::rust::use_mentioned(&krate.to_string(), &["channels", "types"], |name| {
         methods.iter().any(|method| super::rust::uses_ident(method, name))
     });
     let about = doc_lines(&format!(

@@ -19,13 +19,22 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
     let variants: Vec<_> = api.receives.iter().map(|r| ident(&r.variant)).collect();
     let names: Vec<&str> = api.receives.iter().map(|receive| receive.name.as_str()).collect();
     let count = proc_macro2::Literal::usize_unsuffixed(names.len());
+    // Each variant holds its message, and the channel's parameters where the
+    // address it arrived on has some.
     let payloads: Vec<_> = api
         .receives
         .iter()
-        .map(|r| type_tokens(&api.messages[r.message].payload_type(), &ir.types, Scope::Crate))
+        .map(|r| {
+            let payload = type_tokens(&api.messages[r.message].payload_type(), &ir.types, Scope::Crate);
+            match carried_parameters(ir, r) {
+                Some(parameters) => quote!(#payload, channels::#parameters),
+                None => payload,
+            }
+        })
         .collect();
     let variant_docs = api.receives.iter().map(|r| receive_docs(ir, r));
     let message_variants = api.receives.iter().map(|r| ident(&api.messages[r.message].variant));
+    let ignored: Vec<TokenStream> = api.receives.iter().map(|r| ignored_fields(ir, r)).collect();
 
     let routed_by = match &api.routing {
         EventRouting::Body(Tree::Switch { property, .. }) => format!(", routed by `{property}`"),
@@ -94,13 +103,21 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
         match field {
             Some((member, optional)) => {
                 let member = ident(&member);
-                if optional {
-                    quote!(Self::#variant(message) => message.#member.as_deref(),)
+                let message = if carried_parameters(ir, receive).is_some() {
+                    quote!(message, _)
                 } else {
-                    quote!(Self::#variant(message) => Some(message.#member.as_str()),)
+                    quote!(message)
+                };
+                if optional {
+                    quote!(Self::#variant(#message) => message.#member.as_deref(),)
+                } else {
+                    quote!(Self::#variant(#message) => Some(message.#member.as_str()),)
                 }
             }
-            None => quote!(Self::#variant(_) => None,),
+            None => {
+                let ignored = ignored_fields(ir, receive);
+                quote!(Self::#variant #ignored => None,)
+            }
         }
     });
     let dedupe_doc = doc_lines(&match &api.dedupe_key {
@@ -112,15 +129,47 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
         let method = ident(&receive.method);
         let payload = type_tokens(&api.messages[receive.message].payload_type(), &ir.types, Scope::Crate);
         let docs = method_docs(ir, receive);
+        let parameters = carried_parameters(ir, receive).map(|parameters| quote!(parameters: channels::#parameters,));
         quote! {
             #docs
-            fn #method(&self, message: #payload, delivery: &Delivery) -> impl Future<Output = Result<(), Self::Error>> + Send;
+            fn #method(&self, message: #payload, #parameters delivery: &Delivery) -> impl Future<Output = Result<(), Self::Error>> + Send;
         }
     });
     let calls = api.receives.iter().zip(&variants).map(|(receive, variant)| {
         let method = ident(&receive.method);
-        quote!(Event::#variant(message) => handler.#method(message, delivery).await,)
+        match carried_parameters(ir, receive) {
+            Some(_) => quote!(Event::#variant(message, parameters) => handler.#method(message, parameters, delivery).await,),
+            None => quote!(Event::#variant(message) => handler.#method(message, delivery).await,),
+        }
     });
+    // `serde(untagged)` would write a variant with parameters as an array: an
+    // event is written as its message alone, as it came.
+    let (derive_serialize, serialize) = if api.receives.iter().any(|r| carried_parameters(ir, r).is_some()) {
+        let arms = api.receives.iter().zip(&variants).map(|(receive, variant)| {
+            match carried_parameters(ir, receive) {
+                Some(_) => {
+                    quote!(Self::#variant(message, _) => serde::Serialize::serialize(message, serializer),)
+                }
+                None => quote!(Self::#variant(message) => serde::Serialize::serialize(message, serializer),),
+            }
+        });
+        (
+            quote!(),
+            quote! {
+                /// Written as its message alone, as it came: the channel's
+                /// parameters are the address's, not the message's.
+                impl serde::Serialize for Event {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        match self {
+                            #(#arms)*
+                        }
+                    }
+                }
+            },
+        )
+    } else {
+        (quote!(serde::Serialize,), quote!())
+    };
 
     let router = match &api.webhook_path {
         Some(path) => {
@@ -168,14 +217,17 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
         None => quote!(),
     };
 
+    let untagged = if serialize.is_empty() { quote!(#[serde(untagged)]) } else { quote!() };
     let items = quote! {
         #enum_doc
-        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq, #derive_serialize)]
+        #untagged
         #[allow(clippy::large_enum_variant, reason = "an event is moved once, into its handler: boxing would cost an allocation per delivery")]
         pub enum Event {
             #(#variant_docs #variants(#payloads),)*
         }
+
+        #serialize
 
         impl Event {
             /// The name of each message, as `name` returns it.
@@ -186,14 +238,14 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
             /// The message's name: its discriminator value where it has one.
             pub fn name(&self) -> &'static str {
                 match self {
-                    #(Self::#variants(_) => #names,)*
+                    #(Self::#variants #ignored => #names,)*
                 }
             }
 
             /// Which message of the document this is.
             pub fn message(&self) -> crate::messages::Message {
                 match self {
-                    #(Self::#variants(_) => crate::messages::Message::#message_variants,)*
+                    #(Self::#variants #ignored => crate::messages::Message::#message_variants,)*
                 }
             }
 
@@ -268,7 +320,7 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
     // In the order rustfmt would sort them; `crate` last, as in the other modules.
     let imports = [
         super::rust::use_mentioned("asyncapi_rt::message", &["Mode", "Rejection"], mentioned),
-        super::rust::use_mentioned("crate", &["types"], mentioned),
+        super::rust::use_mentioned("crate", &["channels", "types"], mentioned),
     ];
     quote! {
         //! What this API sends you: parsed, validated and routed to your handler.
@@ -294,7 +346,12 @@ fn receive_docs(ir: &Ir, receive: &Receive) -> TokenStream {
         paragraphs.push(text.clone());
     }
     let channel = &ir.api.channels[receive.channel];
-    paragraphs.push(format!("Received on channel `{}`.", channel.name));
+    let with = if carried_parameters(ir, receive).is_some() {
+        ", with the parameters its address holds"
+    } else {
+        ""
+    };
+    paragraphs.push(format!("Received on channel `{}`{with}.", channel.name));
     doc_lines(&paragraphs.join("\n\n"))
 }
 
@@ -310,7 +367,12 @@ fn method_docs(ir: &Ir, receive: &Receive) -> TokenStream {
     }
     let operation =
         receive.operation_id.as_ref().map(|id| format!(" (operation `{id}`)")).unwrap_or_default();
-    paragraphs.push(format!("Channel `{}`{operation}.", channel.name));
+    let parameters = if carried_parameters(ir, receive).is_some() {
+        ": `parameters` are those of the address it arrived on, each checked against its schema"
+    } else {
+        ""
+    };
+    paragraphs.push(format!("Channel `{}`{operation}{parameters}.", channel.name));
     doc_lines(&paragraphs.join("\n\n"))
 }
 
@@ -331,7 +393,7 @@ fn dedupe_field(ir: &Ir, payload: &TypeRef, key: &str) -> Option<(String, bool)>
 /// `check_headers`' body: variants sharing a header set share an arm.
 fn header_checks(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
     let api = &ir.api;
-    let mut arms: Vec<(Vec<proc_macro2::Ident>, TokenStream)> = Vec::new();
+    let mut arms: Vec<(Vec<TokenStream>, TokenStream)> = Vec::new();
     for receive in &api.receives {
         let message = &api.messages[receive.message];
         let check = message.headers.as_ref().and_then(|(ty, schema)| {
@@ -349,6 +411,8 @@ fn header_checks(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
         });
         let Some(check) = check else { continue };
         let variant = ident(&receive.variant);
+        let ignored = ignored_fields(ir, receive);
+        let variant = quote!(#variant #ignored);
         match arms.iter_mut().find(|(_, existing)| existing.to_string() == check.to_string()) {
             Some((variants, _)) => variants.push(variant),
             None => arms.push((vec![variant], check)),
@@ -362,7 +426,7 @@ fn header_checks(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
     }
     let all_covered = arms.iter().map(|(variants, _)| variants.len()).sum::<usize>() == api.receives.len();
     let arms = arms.iter().map(|(variants, check)| {
-        quote!(#(Self::#variants(_))|* => #check.map_err(|violations| Rejection::invalid(self.name(), violations)),)
+        quote!(#(Self::#variants)|* => #check.map_err(|violations| Rejection::invalid(self.name(), violations)),)
     });
     let rest = if all_covered { quote!() } else { quote!(_ => Ok(()),) };
     quote! {
@@ -377,12 +441,41 @@ fn header_checks(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
 fn parse_leaf(ir: &Ir, validators: &Validators<'_>, index: usize) -> TokenStream {
     let receive = &ir.api.receives[index];
     let message = &ir.api.messages[receive.message];
-    let variant = ident(&receive.variant);
     let name = &receive.name;
     let typed = typed_check_name(message);
     let raw = raw_check(message, validators);
+    let build = build_event(ir, receive);
     quote! {
-        asyncapi_rt::message::parse_message(#name, body, mode, crate::validate::#typed, #raw).map(Self::#variant)
+        asyncapi_rt::message::parse_message(#name, body, mode, crate::validate::#typed, #raw).map(#build)
+    }
+}
+
+/// What makes an event of received message `receive` from its parsed payload:
+/// the variant, or a closure that adds the channel's `parameters` (read first,
+/// so each path through the parser moves them once).
+fn build_event(ir: &Ir, receive: &Receive) -> TokenStream {
+    let variant = ident(&receive.variant);
+    match carried_parameters(ir, receive) {
+        Some(_) => quote!(|message| Self::#variant(message, parameters)),
+        None => quote!(Self::#variant),
+    }
+}
+
+/// The pattern that ignores what a variant of `receive` holds.
+fn ignored_fields(ir: &Ir, receive: &Receive) -> TokenStream {
+    match carried_parameters(ir, receive) {
+        Some(_) => quote!((_, _)),
+        None => quote!((_)),
+    }
+}
+
+/// The channel parameters' struct (in `channels.rs`) that events of
+/// `receive` carry: where deliveries are routed by the channel they arrive on
+/// and its address has parameters.
+pub fn carried_parameters(ir: &Ir, receive: &Receive) -> Option<proc_macro2::Ident> {
+    match ir.api.routing {
+        EventRouting::Channel => ir.api.channels[receive.channel].parameters_type.as_deref().map(ident),
+        EventRouting::Body(_) => None,
     }
 }
 
@@ -475,13 +568,18 @@ fn guessed_route(
             Tree::Leaf(index) if parse_proves(ir, *index, property, value) => {
                 let receive = &ir.api.receives[*index];
                 let message = &ir.api.messages[receive.message];
-                let variant = ident(&receive.variant);
                 let name = &receive.name;
                 let typed = typed_check_name(message);
                 let raw = raw_check(message, validators);
+                let build = build_event(ir, receive);
+                // Each guess returns as soon as it holds: what moves into the
+                // event moves once.
                 Some(quote! {
-                    Some(#value) => asyncapi_rt::message::try_parse_message(#name, body, mode, crate::validate::#typed, #raw)
-                        .map(|parsed| parsed.map(Self::#variant)),
+                    if guessed == Some(#value)
+                        && let Some(parsed) = asyncapi_rt::message::try_parse_message(#name, body, mode, crate::validate::#typed, #raw)
+                    {
+                        return parsed.map(#build);
+                    }
                 })
             }
             _ => None,
@@ -491,13 +589,8 @@ fn guessed_route(
         return quote!();
     }
     quote! {
-        let guessed = match asyncapi_rt::body::sniff_string(body, #property) {
-            #(#arms)*
-            _ => None,
-        };
-        if let Some(parsed) = guessed {
-            return parsed;
-        }
+        let guessed = asyncapi_rt::body::sniff_string(body, #property);
+        #(#arms)*
     }
 }
 
@@ -561,25 +654,26 @@ fn route_channels(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
                 let name = &channel.name;
                 quote! {
                     if channel == #name {
-                        return { #body };
+                        #body
                     }
                 }
             }
             Some(parameters) => {
                 let parameters = ident(parameters);
                 quote! {
-                    if let Some(parameters) = crate::channels::#parameters::parse(channel) {
-                        if let Err(violations) = parameters {
-                            return Err(Rejection::unknown_channel(channel, Some(violations)));
-                        }
-                        return { #body };
+                    if let Some(parameters) = channels::#parameters::parse(channel) {
+                        let parameters = parameters
+                            .map_err(|violations| Rejection::unknown_channel(channel, Some(violations)))?;
+                        #body
                     }
                 }
             }
         }
     });
     quote! {
-        #(#arms)*
-        Err(Rejection::unknown_channel(channel, None))
+        #(#arms)else*
+        else {
+            Err(Rejection::unknown_channel(channel, None))
+        }
     }
 }
