@@ -1280,3 +1280,35 @@ fn the_readme_and_manifest_name_what_the_crate_has() {
     assert!(gotowebinar["Cargo.toml"].contains("# An axum HTTP receiver (`event::router`)."));
     assert!(gotowebinar["README.md"].contains("cargo run --example inspect -- [--secret S]"));
 }
+
+#[test]
+fn an_anonymous_message_is_named_after_its_operation() {
+    let text = r#"
+asyncapi: 2.6.0
+info: {title: Rpc, version: '1'}
+channels:
+  rpc_queue:
+    subscribe:
+      operationId: sum
+      message: {payload: {type: object, properties: {numbers: {type: array}}}}
+  '{queue}':
+    parameters:
+      queue: {schema: {type: string}}
+    publish:
+      operationId: sendSumResult
+      message:
+        oneOf:
+          - payload: {type: object, properties: {result: {type: number}}}
+          - payload: {type: object, properties: {error: {type: string}}, required: [error]}
+  anonymous:
+    subscribe:
+      message: {payload: {type: object, required: [x], properties: {x: {type: string}}}}
+"#;
+    let files = generate_text(text);
+    let types = &files["src/types.rs"];
+    for name in ["pub struct Sum {", "pub struct SendSumResult0 {", "pub struct SendSumResult1 {"] {
+        assert!(types.contains(name), "{name} in {types}");
+    }
+    // Without an operationId, where it is written names it.
+    assert!(types.contains("pub struct AnonymousSubscribe {"), "{types}");
+}

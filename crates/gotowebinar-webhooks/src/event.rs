@@ -208,8 +208,9 @@ impl Inbound for Event {
 /// What to do with each message this API sends you: one method per
 /// operation you receive, and one for deliveries that could not be typed.
 ///
-/// Methods return futures, so handlers can await; a method's error makes
-/// the receiver answer 500, so that the sender retries.
+/// Methods return futures, so handlers can await. A method's error is the
+/// dispatch's `Outcome::HandlerFailed`, which the HTTP receiver answers
+/// with 500, so that the sender retries.
 pub trait Handler: Send + Sync {
     /// Why a method failed.
     type Error: std::error::Error + Send + Sync + 'static;
@@ -254,7 +255,8 @@ pub trait Handler: Send + Sync {
         message: types::WebinarChanged,
         delivery: &Delivery,
     ) -> impl Future<Output = Result<(), Self::Error>> + Send;
-    /// Receives a delivery with a valid signature that could not be typed:
+    /// Receives a genuine delivery (its signature verified, where one is
+    /// checked) that could not be typed:
     /// not JSON, an unknown message, a message that breaks its schema, or
     /// headers that break the message's headers schema (those violations
     /// point at the header's name: `/Content-Type`). `delivery.body` holds

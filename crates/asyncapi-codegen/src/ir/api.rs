@@ -442,6 +442,7 @@ fn message_label(message: &resolve::Message, sources: &Sources) -> String {
         .or_else(|| message.name.clone())
         .or_else(|| message.title.clone())
         .or_else(payload_name)
+        .or_else(|| operation_label(message, sources))
         .unwrap_or_else(|| {
             // An anonymous inline message: name it after where it is written.
             let tokens: Vec<String> = pointer::tokens(&message.site.pointer).collect();
@@ -449,6 +450,21 @@ fn message_label(message: &resolve::Message, sources: &Sources) -> String {
                 tokens.iter().filter(|t| !matches!(t.as_str(), "channels" | "message" | "oneOf")).collect();
             meaningful.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(" ")
         })
+}
+
+/// An anonymous message written in an operation with an `operationId`: named
+/// after it (`sum`, and `sum 1` for the second of a `oneOf`), which says more
+/// than the channel's address.
+fn operation_label(message: &resolve::Message, sources: &Sources) -> Option<String> {
+    let tokens: Vec<String> = pointer::tokens(&message.site.pointer).collect();
+    let at = tokens.iter().position(|token| token == "message")?;
+    let operation = tokens[..at].iter().fold(String::new(), |pointer, token| pointer::join(&pointer, token));
+    let id = sources.get(&Site::new(message.site.file, operation).join("operationId"))?.as_str()?;
+    Some(match &tokens[at + 1..] {
+        [] => id.to_owned(),
+        [one_of, index] if one_of == "oneOf" => format!("{id} {index}"),
+        _ => return None,
+    })
 }
 
 fn message_def(
