@@ -120,6 +120,10 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
             }
         }
     });
+    let dedupe: Vec<TokenStream> = dedupe.collect();
+    // Without a key, no variant has one: nothing to match.
+    let dedupe_body =
+        if api.dedupe_key.is_some() { quote!(match self { #(#dedupe)* }) } else { quote!(None) };
     let dedupe_doc = doc_lines(&match &api.dedupe_key {
         Some(key) => format!("The `{key}` of the message, which identifies one delivery for de-duplication."),
         None => "The document names no property that identifies a delivery: no de-duplication.".to_owned(),
@@ -256,9 +260,7 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
 
             #dedupe_doc
             pub fn dedupe_key(&self) -> Option<&str> {
-                match self {
-                    #(#dedupe)*
-                }
+                #dedupe_body
             }
         }
 

@@ -86,8 +86,8 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
 
             /// Validates a raw body against the message's payload schema and
             /// returns every violation, each with its JSON pointer. In
-            /// [`Mode::Strict`], what the generator was told to tolerate (integer
-            /// keys) is a violation too.
+            /// [`Mode::Strict`], what the generator was told to tolerate (JSON
+            /// integers in string properties) is a violation too.
             pub fn validate_body(self, body: &[u8], mode: Mode) -> Result<(), Violations> {
                 asyncapi_rt::message::validate_slice(body, mode, self.check())
             }
