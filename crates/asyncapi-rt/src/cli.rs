@@ -116,11 +116,13 @@ pub fn delivery_headers(
     headers: &[(HeaderName, Option<HeaderValue>)],
     signature: Option<&HeaderValue>,
 ) -> Result<HeaderMap, String> {
+    // `HeaderMap` holds at most 32,768 entries, and panics past that on `append`.
+    let too_many = |_| "too many --header flags for one delivery".to_owned();
     let mut map = HeaderMap::new();
     for (name, value) in headers {
         match value {
             Some(value) => {
-                map.append(name.clone(), value.clone());
+                map.try_append(name.clone(), value.clone()).map_err(too_many)?;
             }
             None => {
                 map.remove(name);
@@ -134,7 +136,7 @@ pub fn delivery_headers(
                 scheme.header
             ));
         }
-        map.insert(scheme.header.clone(), signature.clone());
+        map.try_insert(scheme.header.clone(), signature.clone()).map_err(too_many)?;
     }
     Ok(map)
 }
@@ -245,5 +247,9 @@ mod tests {
             assert!(error.contains("given twice"), "{signed}: {error}");
         }
         assert!(header_value("a\u{7f}").is_err());
+        // More headers than a `HeaderMap` holds are an error, not a panic.
+        let name = |index: usize| HeaderName::try_from(format!("x-{index}")).unwrap();
+        let many: Vec<_> = (0..40_000).map(|index| (name(index), Some(signature.clone()))).collect();
+        assert!(delivery_headers(&scheme, &many, None).unwrap_err().contains("too many"));
     }
 }

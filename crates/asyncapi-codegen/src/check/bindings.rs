@@ -199,10 +199,13 @@ fn unknown_version(sources: &Sources, site: &Site, folder: &str, written: &str) 
         return Diagnostics::new();
     }
     let known: Vec<&str> = known.into_iter().collect();
-    Diagnostic::warning(format!("unknown `bindingVersion` `{written}`: this binding is not checked"))
-        .at(sources.locate(&site.join("bindingVersion")))
-        .with_note(format!("the versions known here are {}", known.join(", ")))
-        .into()
+    let protocol = if folder == "websockets" { "ws" } else { folder };
+    Diagnostic::warning(format!(
+        "no schema here for {protocol} binding version `{written}`: this binding is not checked"
+    ))
+    .at(sources.locate(&site.join("bindingVersion")))
+    .with_note(format!("the {protocol} binding versions with a schema here are {}", known.join(", ")))
+    .into()
 }
 
 /// `0.10.0` after `0.9.0`: versions compared number by number.
@@ -378,7 +381,7 @@ mod tests {
         let unknown = warnings(&binding(", bindingVersion: '7.0.0'"));
         assert_eq!(unknown.len(), 1, "{unknown:?}");
         assert_eq!(unknown[0].0, "/channels/a/publish/bindings/http/bindingVersion");
-        assert!(unknown[0].1.contains("unknown `bindingVersion` `7.0.0`"), "{}", unknown[0].1);
+        assert!(unknown[0].1.contains("no schema here for http binding version `7.0.0`"), "{}", unknown[0].1);
     }
 
     #[test]
