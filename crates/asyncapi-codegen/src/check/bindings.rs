@@ -114,8 +114,7 @@ static VALIDATORS: [OnceLock<Result<Validator, String>>; COUNT] = [const { OnceL
 
 /// The meta-schema's definitions, which binding schemas refer to (for the
 /// schemas and references they hold).
-static DEFINITIONS: LazyLock<Result<Value, String>> =
-    LazyLock::new(|| meta_schema::definitions().map_err(|error| error.to_string()));
+static DEFINITIONS: LazyLock<Result<Value, String>> = LazyLock::new(meta_schema::definitions);
 
 /// Checks every binding of the document that an embedded schema covers.
 pub fn check(sources: &Sources) -> Diagnostics {

@@ -148,32 +148,34 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
     });
     // `serde(untagged)` would write a variant with parameters as an array: an
     // event is written as its message alone, as it came.
-    let (derive_serialize, serialize) = if api.receives.iter().any(|r| carried_parameters(ir, r).is_some()) {
-        let arms = api.receives.iter().zip(&variants).map(|(receive, variant)| {
-            match carried_parameters(ir, receive) {
+    let (derive_serialize, untagged, serialize) =
+        if api.receives.iter().any(|r| carried_parameters(ir, r).is_some()) {
+            let arms = api.receives.iter().zip(&variants).map(|(receive, variant)| match carried_parameters(
+                ir, receive,
+            ) {
                 Some(_) => {
                     quote!(Self::#variant(message, _) => serde::Serialize::serialize(message, serializer),)
                 }
                 None => quote!(Self::#variant(message) => serde::Serialize::serialize(message, serializer),),
-            }
-        });
-        (
-            quote!(),
-            quote! {
-                /// Written as its message alone, as it came: the channel's
-                /// parameters are the address's, not the message's.
-                impl serde::Serialize for Event {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        match self {
-                            #(#arms)*
+            });
+            (
+                quote!(),
+                quote!(),
+                quote! {
+                    /// Written as its message alone, as it came: the channel's
+                    /// parameters are the address's, not the message's.
+                    impl serde::Serialize for Event {
+                        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                            match self {
+                                #(#arms)*
+                            }
                         }
                     }
-                }
-            },
-        )
-    } else {
-        (quote!(serde::Serialize,), quote!())
-    };
+                },
+            )
+        } else {
+            (quote!(serde::Serialize,), quote!(#[serde(untagged)]), quote!())
+        };
 
     let router = match &api.webhook_path {
         Some(path) => {
@@ -221,7 +223,6 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
         None => quote!(),
     };
 
-    let untagged = if serialize.is_empty() { quote!(#[serde(untagged)]) } else { quote!() };
     let items = quote! {
         #enum_doc
         #[derive(Debug, Clone, PartialEq, #derive_serialize)]
