@@ -230,7 +230,7 @@ fn is_hostname_label(label: &str) -> bool {
 /// An RFC 5890 internationalised host name: what UTS #46 maps to a valid
 /// ASCII [host name](is_hostname) (hyphen rules and DNS lengths checked, the
 /// joiners of RFC 5892 Appendix A.1-A.2 too), whose Unicode labels also keep
-/// the IDNA2008 rules UTS #46 does not: see [`is_idna2008_label`].
+/// the IDNA2008 rules UTS #46 does not (`is_idna2008_label`, below).
 pub fn is_idn_hostname(s: &str) -> bool {
     use idna::uts46::{AsciiDenyList, DnsLength, Hyphens, Uts46};
     let uts46 = Uts46::new();
