@@ -1312,3 +1312,43 @@ channels:
     // Without an operationId, where it is written names it.
     assert!(types.contains("pub struct AnonymousSubscribe {"), "{types}");
 }
+
+#[test]
+fn a_type_merged_from_a_referenced_base_does_not_take_the_base_s_description() {
+    let text = r#"
+asyncapi: 2.6.0
+info: {title: Merge, version: '1'}
+channels:
+  a:
+    subscribe:
+      message:
+        payload:
+          type: object
+          properties:
+            update:
+              allOf:
+                - $ref: '#/components/schemas/base'
+                - {type: object, properties: {price: {type: string}}}
+            described:
+              allOf:
+                - $ref: '#/components/schemas/base'
+                - {type: object, description: A trade., properties: {size: {type: string}}}
+components:
+  schemas:
+    base:
+      type: object
+      description: In a heartbeat, these are the only fields.
+      properties:
+        sequence: {type: integer}
+"#;
+    let types = &generate_text(text)["src/types.rs"];
+    let docs_of = |name: &str| {
+        let lines: Vec<&str> = types.lines().collect();
+        let at = lines.iter().position(|line| line.starts_with(&format!("pub struct {name} {{")));
+        let at = at.unwrap_or_else(|| panic!("{name} in {types}"));
+        let above = lines[..at].iter().rev().skip_while(|line| line.starts_with("#["));
+        above.take_while(|line| line.starts_with("///")).copied().collect::<Vec<_>>()
+    };
+    assert_eq!(docs_of("Update"), Vec::<&str>::new(), "{types}");
+    assert_eq!(docs_of("Described"), ["/// A trade."], "{types}");
+}

@@ -737,9 +737,13 @@ impl<'a> TypeBuilder<'a> {
             into.any_of = part.any_of;
         }
         // Keywords that only validate (bounds, patterns, ...) are checked on the
-        // parts as written; the merge keeps the first for documentation.
-        into.title = into.title.take().or(part.title);
-        into.description = into.description.take().or(part.description);
+        // parts as written; the merge keeps the first for documentation. A part
+        // written as a `$ref` is described where it is defined: its words are
+        // about it (a base), not about what extends it.
+        if !matches!(self.arena.get(part_id).kind, SchemaKind::Ref { .. }) {
+            into.title = into.title.take().or(part.title);
+            into.description = into.description.take().or(part.description);
+        }
         into.default = into.default.take().or(part.default);
         into.deprecated |= part.deprecated;
         for (kept, twin) in twins {
