@@ -10,6 +10,7 @@
 #![cfg(unix)]
 
 use std::collections::BTreeMap;
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
@@ -57,7 +58,7 @@ fn example(name: &str) -> PathBuf {
 
 /// What `inspect` with `args` makes of `stdin`: exit code, the stdout line as
 /// JSON, and stderr.
-fn inspect(args: &[&str], stdin: &[u8]) -> (Option<i32>, Value, String) {
+fn inspect(args: &[impl AsRef<OsStr>], stdin: &[u8]) -> (Option<i32>, Value, String) {
     let mut child = Command::new(example("inspect"))
         .args(args)
         .stdin(Stdio::piped())
@@ -84,7 +85,7 @@ fn inspect(args: &[&str], stdin: &[u8]) -> (Option<i32>, Value, String) {
 #[test]
 fn inspect_gives_each_verdict_its_line_and_exit_code() {
     let valid = webinar_created("e1", "g2w");
-    let (code, line, _) = inspect(&[], &valid);
+    let (code, line, _) = inspect(&[] as &[&str], &valid);
     assert_eq!(code, Some(0), "{line}");
     assert_eq!(
         (&line["outcome"], &line["event"], &line["key"]),
@@ -130,14 +131,13 @@ fn inspect_gives_each_verdict_its_line_and_exit_code() {
 #[test]
 fn inspect_takes_the_delivery_s_headers_and_any_signature_scheme() {
     let valid = webinar_created("e1", "g2w");
-    let now =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_secs();
+    let now = unix_now();
     let inspect_with = |headers: &[(String, String)], more: &[&str]| {
         let mut args: Vec<String> = ["--secret", "s1"].map(str::to_owned).to_vec();
         args.extend(OTHER_SCHEME_FLAGS.map(str::to_owned));
         args.extend(header_flags(headers));
         args.extend(more.iter().map(|arg| (*arg).to_owned()));
-        inspect(&args.iter().map(String::as_str).collect::<Vec<_>>(), &valid)
+        inspect(&args, &valid)
     };
 
     let genuine = signed_at(&valid, "s1", &other_scheme(), None);
@@ -146,10 +146,10 @@ fn inspect_takes_the_delivery_s_headers_and_any_signature_scheme() {
     // The same delivery under the default scheme: its signature is not where that looks.
     let mut args = vec!["--secret".to_owned(), "s1".to_owned()];
     args.extend(header_flags(&genuine));
-    let (code, line, _) = inspect(&args.iter().map(String::as_str).collect::<Vec<_>>(), &valid);
+    let (code, line, _) = inspect(&args, &valid);
     assert_eq!((code, &line["reason"]), (Some(2), &json!("missing signature header `x-webhook-signature`")));
 
-    let without_timestamp: Vec<_> = genuine.iter().filter(|(name, _)| name == "x-sig").cloned().collect();
+    let without_timestamp = only(&genuine, "x-sig");
     let (code, line, _) = inspect_with(&without_timestamp, &[]);
     assert_eq!(code, Some(2), "{line}");
     assert!(line["reason"].as_str().is_some_and(|reason| reason.contains("x-sent-at")), "{line}");
@@ -200,10 +200,9 @@ fn the_receiver_verifies_under_the_scheme_its_flags_describe() {
     let receiver = Running::start_with("s1", &OTHER_SCHEME_FLAGS);
     let (address, path) = receiver.endpoint();
     let valid = webinar_created("e1", "g2w");
-    let now =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_secs();
+    let now = unix_now();
     let genuine = signed_at(&valid, "s1", &other_scheme(), None);
-    let untimed: Vec<_> = genuine.iter().filter(|(name, _)| name == "x-sig").cloned().collect();
+    let untimed = only(&genuine, "x-sig");
     let deliveries = [
         ("under the configured scheme", genuine.clone(), 200, "handled"),
         ("under the default scheme", signed(&valid, "s1"), 401, "unauthenticated"),
@@ -224,21 +223,27 @@ fn the_receiver_verifies_under_the_scheme_its_flags_describe() {
 
 #[test]
 fn the_receiver_refuses_flags_that_would_mean_nothing() {
-    let output = Command::new(example("receiver"))
-        .args(["--listen", "127.0.0.1:0", "--insecure-accept-unsigned", "--signature-header", "X-Sig"])
-        .output()
-        .expect("the receiver runs");
-    assert_eq!(output.status.code(), Some(64));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (code, stderr) =
+        receiver_refusal(None, &["--insecure-accept-unsigned", "--signature-header", "X-Sig"]);
+    assert_eq!(code, Some(64));
     assert!(stderr.contains("cannot be used with"), "{stderr}");
-    let output = Command::new(example("receiver"))
-        .args(["--listen", "127.0.0.1:0", "--signature-header", "X-A", "--timestamp-header", "x-a"])
-        .env("WEBHOOK_SECRETS", "s1")
-        .output()
-        .expect("the receiver runs");
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (code, stderr) =
+        receiver_refusal(Some("s1"), &["--signature-header", "X-A", "--timestamp-header", "x-a"]);
+    assert_eq!(code, Some(2));
     assert!(stderr.contains("refusing to start") && stderr.contains("cannot both be in header"), "{stderr}");
+}
+
+/// The exit code and stderr of a receiver started with `secrets` (none:
+/// `WEBHOOK_SECRETS` unset) and `args`, which refuses to start.
+fn receiver_refusal(secrets: Option<&str>, args: &[&str]) -> (Option<i32>, String) {
+    let mut command = Command::new(example("receiver"));
+    command.args(["--listen", "127.0.0.1:0"]).args(args);
+    match secrets {
+        Some(secrets) => command.env("WEBHOOK_SECRETS", secrets),
+        None => command.env_remove("WEBHOOK_SECRETS"),
+    };
+    let output = command.output().expect("the receiver runs");
+    (output.status.code(), String::from_utf8_lossy(&output.stderr).into_owned())
 }
 
 /// A running receiver, killed if the test ends before it stops.
@@ -398,6 +403,16 @@ const OTHER_SCHEME_FLAGS: [&str; 10] = [
     "60",
 ];
 
+/// The seconds since the Unix epoch, now.
+fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_secs()
+}
+
+/// The headers of `headers` named `name`.
+fn only(headers: &[(String, String)], name: &str) -> Vec<(String, String)> {
+    headers.iter().filter(|(header, _)| header == name).cloned().collect()
+}
+
 /// `headers` as `--header` flags.
 fn header_flags(headers: &[(String, String)]) -> Vec<String> {
     headers.iter().flat_map(|(name, value)| ["--header".to_owned(), format!("{name}: {value}")]).collect()
@@ -413,13 +428,8 @@ fn webinar_created(key: &str, product: &str) -> Vec<u8> {
 
 #[test]
 fn the_receiver_refuses_to_start_without_a_secret() {
-    let output = Command::new(example("receiver"))
-        .args(["--listen", "127.0.0.1:0"])
-        .env_remove("WEBHOOK_SECRETS")
-        .output()
-        .expect("the receiver runs");
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (code, stderr) = receiver_refusal(None, &[]);
+    assert_eq!(code, Some(2));
     assert!(stderr.contains("refusing to start") && stderr.contains("WEBHOOK_SECRETS"), "{stderr}");
 }
 

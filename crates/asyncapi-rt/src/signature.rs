@@ -484,13 +484,10 @@ fn decode_mac(value: &[u8], scheme: &SignatureScheme) -> Result<[u8; MAC_LEN], S
     let rest = without_prefix(value, scheme);
     // The prefix is optional, and may look like the start of a MAC (`a` before
     // hex): what does not decode after it is tried whole.
-    match mac_in(rest, scheme.encoding) {
-        Some(mac) => Ok(mac),
-        None if rest.len() < value.len() => {
-            mac_in(value, scheme.encoding).ok_or_else(|| not_a_mac(rest, scheme))
-        }
-        None => Err(not_a_mac(rest, scheme)),
-    }
+    let prefixed = rest.len() < value.len();
+    mac_in(rest, scheme.encoding)
+        .or_else(|| if prefixed { mac_in(value, scheme.encoding) } else { None })
+        .ok_or_else(|| not_a_mac(rest, scheme))
 }
 
 /// The MAC `value` holds in `encoding`, if it holds one.

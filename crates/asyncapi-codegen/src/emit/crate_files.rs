@@ -427,7 +427,7 @@ pub fn receiver_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
         use std::sync::Arc;
 
         use clap::Parser;
-        use #krate::rt::cli::SchemeArgs;
+        use #krate::rt::cli::{self, SchemeArgs};
         use #krate::rt::signature::{Secret, Verifier};
         #types_import
         use #krate::{Delivery, Dispatcher, Handler, Rejection};
@@ -479,7 +479,7 @@ pub fn receiver_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
 
         #[tokio::main]
         pub async fn main() -> ExitCode {
-            let args = match #krate::rt::cli::parse::<Args>() {
+            let args = match cli::parse::<Args>() {
                 Ok(args) => args,
                 Err(code) => return code,
             };

@@ -34,7 +34,8 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
         .collect();
     let variant_docs = api.receives.iter().map(|r| receive_docs(ir, r));
     let message_variants = api.receives.iter().map(|r| ident(&api.messages[r.message].variant));
-    let ignored: Vec<TokenStream> = api.receives.iter().map(|r| ignored_fields(ir, r)).collect();
+    let ignored: Vec<TokenStream> =
+        api.receives.iter().map(|r| fields(ir, r, quote!(_), quote!(_))).collect();
 
     let routed_by = match &api.routing {
         EventRouting::Body(Tree::Switch { property, .. }) => format!(", routed by `{property}`"),
@@ -103,19 +104,15 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
         match field {
             Some((member, optional)) => {
                 let member = ident(&member);
-                let message = if carried_parameters(ir, receive).is_some() {
-                    quote!(message, _)
-                } else {
-                    quote!(message)
-                };
+                let message = fields(ir, receive, quote!(message), quote!(_));
                 if optional {
-                    quote!(Self::#variant(#message) => message.#member.as_deref(),)
+                    quote!(Self::#variant #message => message.#member.as_deref(),)
                 } else {
-                    quote!(Self::#variant(#message) => Some(message.#member.as_str()),)
+                    quote!(Self::#variant #message => Some(message.#member.as_str()),)
                 }
             }
             None => {
-                let ignored = ignored_fields(ir, receive);
+                let ignored = fields(ir, receive, quote!(_), quote!(_));
                 quote!(Self::#variant #ignored => None,)
             }
         }
@@ -141,22 +138,17 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
     });
     let calls = api.receives.iter().zip(&variants).map(|(receive, variant)| {
         let method = ident(&receive.method);
-        match carried_parameters(ir, receive) {
-            Some(_) => quote!(Event::#variant(message, parameters) => handler.#method(message, parameters, delivery).await,),
-            None => quote!(Event::#variant(message) => handler.#method(message, delivery).await,),
-        }
+        let held = fields(ir, receive, quote!(message), quote!(parameters));
+        let parameters = carried_parameters(ir, receive).map(|_| quote!(parameters,));
+        quote!(Event::#variant #held => handler.#method(message, #parameters delivery).await,)
     });
     // `serde(untagged)` would write a variant with parameters as an array: an
     // event is written as its message alone, as it came.
     let (derive_serialize, untagged, serialize) =
         if api.receives.iter().any(|r| carried_parameters(ir, r).is_some()) {
-            let arms = api.receives.iter().zip(&variants).map(|(receive, variant)| match carried_parameters(
-                ir, receive,
-            ) {
-                Some(_) => {
-                    quote!(Self::#variant(message, _) => serde::Serialize::serialize(message, serializer),)
-                }
-                None => quote!(Self::#variant(message) => serde::Serialize::serialize(message, serializer),),
+            let arms = api.receives.iter().zip(&variants).map(|(receive, variant)| {
+                let message = fields(ir, receive, quote!(message), quote!(_));
+                quote!(Self::#variant #message => serde::Serialize::serialize(message, serializer),)
             });
             (
                 quote!(),
@@ -416,7 +408,7 @@ fn header_checks(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
         });
         let Some(check) = check else { continue };
         let variant = ident(&receive.variant);
-        let ignored = ignored_fields(ir, receive);
+        let ignored = fields(ir, receive, quote!(_), quote!(_));
         let variant = quote!(#variant #ignored);
         match arms.iter_mut().find(|(_, existing)| existing.to_string() == check.to_string()) {
             Some((variants, _)) => variants.push(variant),
@@ -466,11 +458,12 @@ fn build_event(ir: &Ir, receive: &Receive) -> TokenStream {
     }
 }
 
-/// The pattern that ignores what a variant of `receive` holds.
-fn ignored_fields(ir: &Ir, receive: &Receive) -> TokenStream {
+/// The fields of `receive`'s variant, as a pattern: `(message)`, or
+/// `(message, parameters)` where it carries its channel's parameters.
+fn fields(ir: &Ir, receive: &Receive, message: TokenStream, parameters: TokenStream) -> TokenStream {
     match carried_parameters(ir, receive) {
-        Some(_) => quote!((_, _)),
-        None => quote!((_)),
+        Some(_) => quote!((#message, #parameters)),
+        None => quote!((#message)),
     }
 }
 

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 use clap::Parser;
-use gotowebinar_webhooks::rt::cli::SchemeArgs;
+use gotowebinar_webhooks::rt::cli::{self, SchemeArgs};
 use gotowebinar_webhooks::rt::signature::{Secret, Verifier};
 use gotowebinar_webhooks::types;
 use gotowebinar_webhooks::{Delivery, Dispatcher, Handler, Rejection};
@@ -98,7 +98,7 @@ impl Handler for Accept {
 
 #[tokio::main]
 pub async fn main() -> ExitCode {
-    let args = match gotowebinar_webhooks::rt::cli::parse::<Args>() {
+    let args = match cli::parse::<Args>() {
         Ok(args) => args,
         Err(code) => return code,
     };
