@@ -162,6 +162,10 @@ fn inspect_takes_the_delivery_s_headers_and_any_signature_scheme() {
     let received_at = (now - 110).to_string();
     let (code, line, _) = inspect_with(&stale, &["--received-at", &received_at]);
     assert_eq!((code, &line["signature"]), (Some(0), &json!("verified")), "{line}");
+    // Any time at all: a stale verdict, not a panic.
+    let (code, line, _) = inspect_with(&stale, &["--received-at", &u64::MAX.to_string()]);
+    assert_eq!(code, Some(2), "{line}");
+    assert!(line["reason"].as_str().is_some_and(|reason| reason.contains("tolerated")), "{line}");
     // `Name:` drops a header, as curl does; `Name;` sends it empty.
     let (code, line, _) = inspect_with(&genuine, &["-H", "X-Sent-At:"]);
     assert_eq!(code, Some(2), "{line}");

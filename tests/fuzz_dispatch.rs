@@ -544,7 +544,7 @@ fn check_inspect(case: &Case, receiver: &Receiver) {
         channel: None,
         mode: receiver.mode,
         body_limit: BODY_LIMIT,
-        now: FixedClock::at_unix(NOW).0,
+        received_at: Some(NOW),
     };
     let report = inspect::<Event>(&checked);
     assert!(serde_json::from_str::<serde_json::Value>(&report.line).is_ok(), "{}", report.line);

@@ -1303,10 +1303,20 @@ channels:
   anonymous:
     subscribe:
       message: {payload: {type: object, required: [x], properties: {x: {type: string}}}}
+  message:
+    subscribe:
+      operationId: onMessage
+      message: {payload: {type: object, required: [y], properties: {y: {type: string}}}}
 "#;
     let files = generate_text(text);
     let types = &files["src/types.rs"];
-    for name in ["pub struct Sum {", "pub struct SendSumResult0 {", "pub struct SendSumResult1 {"] {
+    // A channel called `message` is no message.
+    for name in [
+        "pub struct Sum {",
+        "pub struct SendSumResult0 {",
+        "pub struct SendSumResult1 {",
+        "pub struct OnMessage {",
+    ] {
         assert!(types.contains(name), "{name} in {types}");
     }
     // Without an operationId, where it is written names it.

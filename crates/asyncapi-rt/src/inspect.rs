@@ -3,7 +3,6 @@
 //! was refused.
 
 use std::io::{self, Read};
-use std::time::SystemTime;
 
 use http::HeaderMap;
 use serde::Serialize;
@@ -68,9 +67,9 @@ pub struct Inspection<'a> {
     /// The largest body accepted, as the receiver's
     /// ([`DEFAULT_BODY_LIMIT`](crate::dispatch::DEFAULT_BODY_LIMIT) by default).
     pub body_limit: usize,
-    /// The time a signed timestamp is judged against: now, for a delivery
-    /// just received; when it came, for one captured earlier.
-    pub now: SystemTime,
+    /// When a delivery captured earlier came, in Unix seconds: its signed
+    /// timestamp is judged as of then. `None` for now.
+    pub received_at: Option<u64>,
 }
 
 /// The exit code of a usage error, as `sysexits.h` has it (not clap's 2,
@@ -98,7 +97,10 @@ pub fn inspect<E: Inbound + Serialize>(inspection: &Inspection<'_>) -> Report {
     if signature_checked {
         let secrets = inspection.secrets.iter().map(|secret| Secret::from(secret.as_str()));
         let verifier = match Verifier::new(inspection.scheme.clone(), secrets) {
-            Ok(verifier) => verifier.with_clock(FixedClock(inspection.now)),
+            Ok(verifier) => match inspection.received_at {
+                Some(seconds) => verifier.with_clock(FixedClock::at_unix(seconds)),
+                None => verifier,
+            },
             Err(error) => {
                 return report(&Failure { outcome: "error", reason: &error.to_string() }, EXIT_USAGE);
             }

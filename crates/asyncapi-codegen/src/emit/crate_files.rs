@@ -291,7 +291,6 @@ pub fn inspect_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
 
         use std::path::PathBuf;
         use std::process::ExitCode;
-        use std::time::{Duration, SystemTime};
 
         use clap::Parser;
         use #krate::rt::cli::{self, SchemeArgs};
@@ -347,10 +346,6 @@ pub fn inspect_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
             if args.secrets.is_empty() && (args.signature.is_some() || scheme != SignatureScheme::default()) {
                 eprintln!("note: without --secret, the signature is not checked");
             }
-            let now = match args.received_at {
-                Some(seconds) => SystemTime::UNIX_EPOCH + Duration::from_secs(seconds),
-                None => SystemTime::now(),
-            };
             // Past the limit, bytes are counted and dropped: a huge input costs no memory.
             let body = match &args.file {
                 Some(path) => Body::read_file(path, args.body_limit),
@@ -373,7 +368,7 @@ pub fn inspect_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
                 channel: #channel_use,
                 mode,
                 body_limit: args.body_limit,
-                now,
+                received_at: args.received_at,
             };
             let report = inspect::<Event>(&inspection);
             println!("{}", report.line);

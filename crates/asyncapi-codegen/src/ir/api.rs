@@ -457,7 +457,8 @@ fn message_label(message: &resolve::Message, sources: &Sources) -> String {
 /// than the channel's address.
 fn operation_label(message: &resolve::Message, sources: &Sources) -> Option<String> {
     let tokens: Vec<String> = pointer::tokens(&message.site.pointer).collect();
-    let at = tokens.iter().position(|token| token == "message")?;
+    // The last: a channel may be called `message` too.
+    let at = tokens.iter().rposition(|token| token == "message")?;
     let operation = tokens[..at].iter().fold(String::new(), |pointer, token| pointer::join(&pointer, token));
     let id = sources.get(&Site::new(message.site.file, operation).join("operationId"))?.as_str()?;
     Some(match &tokens[at + 1..] {

@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{Duration, SystemTime};
 use clap::Parser;
 use gotowebinar_webhooks::rt::cli::{self, SchemeArgs};
 use gotowebinar_webhooks::rt::http::{HeaderName, HeaderValue};
@@ -71,10 +70,6 @@ pub fn main() -> ExitCode {
     {
         eprintln!("note: without --secret, the signature is not checked");
     }
-    let now = match args.received_at {
-        Some(seconds) => SystemTime::UNIX_EPOCH + Duration::from_secs(seconds),
-        None => SystemTime::now(),
-    };
     let body = match &args.file {
         Some(path) => Body::read_file(path, args.body_limit),
         None => Body::read(std::io::stdin().lock(), args.body_limit),
@@ -99,7 +94,7 @@ pub fn main() -> ExitCode {
         channel: None,
         mode,
         body_limit: args.body_limit,
-        now,
+        received_at: args.received_at,
     };
     let report = inspect::<Event>(&inspection);
     println!("{}", report.line);
