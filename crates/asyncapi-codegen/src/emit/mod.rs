@@ -9,6 +9,7 @@ mod messages;
 mod prune;
 mod publish;
 pub mod rust;
+mod tidy;
 mod types;
 mod validate;
 

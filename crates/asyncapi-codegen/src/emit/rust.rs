@@ -340,18 +340,24 @@ fn markdown_link_end(text: &str) -> Option<usize> {
     Some(close + 2 + target_end + 1)
 }
 
+/// Parses generated tokens as a file, its nested conditions flattened (see [`super::tidy`]).
+fn parse(tokens: TokenStream) -> Result<syn::File, String> {
+    let mut file: syn::File =
+        syn::parse2(tokens).map_err(|error| format!("generated code does not parse: {error}"))?;
+    super::tidy::collapse(&mut file);
+    Ok(file)
+}
+
 /// Renders items that follow another part of a file (no header).
 pub fn render_items(tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|error| format!("generated code does not parse: {error}"))?;
+    let file = parse(tokens)?;
     Ok(space_items(&prettyplease::unparse(&file)))
 }
 
 /// Formats a generated file: tokens parsed into a `syn::File`, printed with
 /// prettyplease, under the generated-file header.
 pub fn render(tokens: TokenStream, header: &str) -> Result<String, String> {
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|error| format!("generated code does not parse: {error}"))?;
+    let file = parse(tokens)?;
     let body = space_items(&prettyplease::unparse(&file));
     Ok(format!("{header}\n{body}"))
 }

@@ -251,17 +251,11 @@ impl<'a> Validators<'a> {
             use_mentioned("asyncapi_rt::violation", &["Violations"], mentioned),
             use_mentioned("crate", &["types"], mentioned),
         ];
-        // Checks are put together from uniform pieces: a property's check that
-        // happens to be one `if` in its match arm is a check, not a guard.
+        // A big schema's check is one long function, as it would be by hand.
         quote! {
             //! Validators: raw-JSON checks for every schema, and typed checks for
             //! every type (see `asyncapi_rt::message`).
-            #![allow(
-                clippy::too_many_lines,
-                clippy::needless_borrow,
-                clippy::collapsible_if,
-                clippy::collapsible_match
-            )]
+            #![allow(clippy::too_many_lines)]
 
             #(#imports)*
 
