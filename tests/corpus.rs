@@ -534,7 +534,8 @@ fn sent_readings_read_back() {
 
 /// Deliveries routed by channel (`routed-by-channel.asyncapi.yaml`) reach their
 /// handler with the parameters of the address they arrived on; an address
-/// whose parameters break their schemas, or no channel's, is rejected.
+/// whose parameters break their schemas is rejected as invalid (naming the
+/// channel's message), one that matches no channel as unknown.
 macro_rules! channel_parameters {
     ($krate:ident) => {{
         use std::sync::Mutex;
@@ -565,7 +566,7 @@ macro_rules! channel_parameters {
             }
             async fn on_rejected(&self, rejection: Rejection, _: &Delivery) -> Result<(), Self::Error> {
                 let pointers: Vec<&str> = rejection.violations.iter().map(|v| v.pointer.as_str()).collect();
-                self.record(format!("rejected {pointers:?}"))
+                self.record(format!("rejected {:?} {:?} {pointers:?}", rejection.kind, rejection.message))
             }
         }
 
@@ -594,9 +595,9 @@ macro_rules! channel_parameters {
                 "on porch-1",
                 "dim porch-1 to 40",
                 "status",
-                "rejected [\"/lightId\"]",
-                "rejected [\"/level\"]",
-                "rejected [\"\"]",
+                "rejected Invalid Some(\"command\") [\"/lightId\"]",
+                "rejected Invalid Some(\"command\") [\"/level\"]",
+                "rejected UnknownMessage None [\"\"]",
             ]
         );
         // What is written of an event is its message alone.

@@ -960,6 +960,42 @@ channels:
     assert!(me < profile && profile < user, "{event}");
 }
 
+/// Parameters that break their schemas make an invalid delivery, which names
+/// the channel's message when there is only one to name (the body is not
+/// read yet), and is documented on `on_rejected` with a parameter of the
+/// document.
+#[test]
+fn bad_parameters_name_the_message_when_the_channel_has_one() {
+    let files = generate_text(
+        r#"
+asyncapi: 2.6.0
+info: {title: Rooms, version: '1'}
+channels:
+  rooms/{roomId}/joined:
+    parameters: {roomId: {schema: {type: integer}}}
+    subscribe: {operationId: onJoined, message: {name: joined, payload: {type: object}}}
+  rooms/{roomId}/said:
+    parameters: {roomId: {schema: {type: integer}}}
+    subscribe:
+      operationId: onSaid
+      message:
+        oneOf:
+          - {name: text, payload: {type: object, required: [kind], properties: {kind: {const: text}}}}
+          - {name: image, payload: {type: object, required: [kind], properties: {kind: {const: image}}}}
+"#,
+    );
+    let event = &files["src/event.rs"];
+    // The arguments of the rejection after `parameters`'s parse, spaces removed.
+    let rejection = |parameters: &str| {
+        let rest = event.split(&format!("{parameters}::parse(channel)")).nth(1).expect("parsed");
+        let call = rest.split("invalid_parameters(").nth(1).expect("rejected");
+        call[..call.find("))?;").expect("closed")].split_whitespace().collect::<String>()
+    };
+    assert_eq!(rejection("OnJoinedParameters"), r#"Some("joined"),violations,"#);
+    assert_eq!(rejection("OnSaidParameters"), "None,violations");
+    assert!(event.contains("parameter's name:\n    /// `/roomId`)"), "{event}");
+}
+
 /// A key named `eventId` (and the like) is found from the document; a bare
 /// `id` is not taken on a guess, since it may name what the event is about
 /// (an order, in each of its events), and a wrong key drops genuine events.

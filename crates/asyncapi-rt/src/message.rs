@@ -382,7 +382,8 @@ pub enum RejectionKind {
     /// The body is JSON, but names no message of the document (an unknown or
     /// missing discriminator value, or a channel the document does not have).
     UnknownMessage,
-    /// The body is the message it says, but breaks its schema.
+    /// The body is the message it says, but breaks its schema (or its
+    /// headers, or the parameters of its address, break theirs).
     Invalid,
 }
 
@@ -443,18 +444,25 @@ impl Rejection {
         }
     }
 
-    /// The delivery names a channel the document does not have, or its parameters
-    /// break their schemas.
-    pub fn unknown_channel(channel: &str, violations: Option<Violations>) -> Self {
-        let violations = violations.unwrap_or_else(|| {
-            Violation {
+    /// The delivery names a channel the document does not have.
+    pub fn unknown_channel(channel: &str) -> Self {
+        Self {
+            kind: RejectionKind::UnknownMessage,
+            message: None,
+            violations: Violation {
                 pointer: String::new(),
                 keyword: Keyword::Discriminator,
                 message: format!("no channel of the document matches `{channel}`"),
             }
-            .into()
-        });
-        Self { kind: RejectionKind::UnknownMessage, message: None, violations }
+            .into(),
+        }
+    }
+
+    /// The delivery's address matches a channel, but the parameters it holds
+    /// break their schemas: `violations` point at the parameters' names
+    /// (`/lightId`). `message` is the channel's message, when it has only one.
+    pub fn invalid_parameters(message: Option<&str>, violations: Violations) -> Self {
+        Self { kind: RejectionKind::Invalid, message: message.map(str::to_owned), violations }
     }
 
     pub fn invalid(message: &str, violations: Violations) -> Self {
@@ -1336,5 +1344,26 @@ mod tests {
             headers_json(&headers, &declared, Mode::Strict),
             serde_json::json!({"Content-Type": "Application/JSON; charset=utf-8"})
         );
+    }
+
+    #[test]
+    fn channel_rejections_tell_an_unknown_address_from_bad_parameters() {
+        let unknown = Rejection::unknown_channel("lights/1/off");
+        assert_eq!((unknown.kind, unknown.message.as_deref()), (RejectionKind::UnknownMessage, None));
+        assert_eq!(
+            unknown.to_string(),
+            "unknown message: 1 violation: (root): no channel of the document matches `lights/1/off` (discriminator)"
+        );
+
+        let violation = || Violation {
+            pointer: "/level".to_owned(),
+            keyword: Keyword::Maximum,
+            message: "140 is greater than 100".to_owned(),
+        };
+        let named = Rejection::invalid_parameters(Some("dim"), violation().into());
+        assert_eq!((named.kind, named.message.as_deref()), (RejectionKind::Invalid, Some("dim")));
+        assert_eq!(named.to_string(), "invalid dim: 1 violation: /level: 140 is greater than 100 (maximum)");
+        let unnamed = Rejection::invalid_parameters(None, violation().into());
+        assert_eq!((unnamed.kind, unnamed.message), (RejectionKind::Invalid, None));
     }
 }

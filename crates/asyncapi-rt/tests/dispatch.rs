@@ -41,7 +41,7 @@ enum Msg {
 impl Inbound for Msg {
     fn parse(delivery: &Delivery, mode: Mode) -> Result<Self, Rejection> {
         if let Some(channel) = delivery.channel.as_deref().filter(|channel| *channel != "shop") {
-            return Err(Rejection::unknown_channel(channel, None));
+            return Err(Rejection::unknown_channel(channel));
         }
         let [kind] = asyncapi_rt::body::probe(&delivery.body, ["kind"])?;
         let value: Value =

@@ -89,7 +89,7 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
                 quote! {
                     match &delivery.channel {
                         Some(channel) => Self::parse_on_channel(channel, &delivery.body, mode)?,
-                        None => return Err(Rejection::unknown_channel("(none)", None)),
+                        None => return Err(Rejection::unknown_channel("(none)")),
                     }
                 },
             )
@@ -97,6 +97,35 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
     };
 
     let header_checks = header_checks(ir, validators);
+    // Where addresses carry parameters, the handler also hears of bad ones.
+    let parameter = matches!(api.routing, EventRouting::Channel)
+        .then(|| {
+            api.channels
+                .iter()
+                .filter(|channel| !channel.receives.is_empty())
+                .find_map(|channel| channel.parameters.first())
+        })
+        .flatten();
+    let rejected_doc = doc_lines(&match parameter {
+        None => "Receives a genuine delivery (its signature verified, where one is\n\
+                 checked) that could not be typed:\n\
+                 not JSON, an unknown message, a message that breaks its schema, or\n\
+                 headers that break the message's headers schema (those violations\n\
+                 point at the header's name: `/Content-Type`). `delivery.body` holds\n\
+                 the bytes, `rejection` every reason: store them, nothing else will."
+            .to_owned(),
+        Some(parameter) => format!(
+            "Receives a genuine delivery (its signature verified, where one is\n\
+             checked) that could not be typed:\n\
+             not JSON, an unknown message, a message that breaks its schema,\n\
+             headers that break the message's headers schema (those violations\n\
+             point at the header's name: `/Content-Type`), or an address whose\n\
+             parameters break their schemas (those point at the parameter's name:\n\
+             `/{}`). `delivery.body` holds the bytes, `rejection` every reason:\n\
+             store them, nothing else will.",
+            parameter.wire
+        ),
+    });
 
     let dedupe = api.receives.iter().zip(&variants).map(|(receive, variant)| {
         let message = &api.messages[receive.message];
@@ -285,12 +314,7 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
 
             #(#methods)*
 
-            /// Receives a genuine delivery (its signature verified, where one is
-            /// checked) that could not be typed:
-            /// not JSON, an unknown message, a message that breaks its schema, or
-            /// headers that break the message's headers schema (those violations
-            /// point at the header's name: `/Content-Type`). `delivery.body` holds
-            /// the bytes, `rejection` every reason: store them, nothing else will.
+            #rejected_doc
             fn on_rejected(&self, rejection: Rejection, delivery: &Delivery) -> impl Future<Output = Result<(), Self::Error>> + Send;
         }
 
@@ -658,10 +682,20 @@ fn route_channels(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
             }
             Some(parameters) => {
                 let parameters = ident(parameters);
+                // Bad parameters are reported before the body is read, so the
+                // message is named only when the channel has just one.
+                let mut names: Vec<&str> =
+                    channel.receives.iter().map(|&receive| ir.api.receives[receive].name.as_str()).collect();
+                names.sort_unstable();
+                names.dedup();
+                let message = match names.as_slice() {
+                    [name] => quote!(Some(#name)),
+                    _ => quote!(None),
+                };
                 quote! {
                     if let Some(parameters) = channels::#parameters::parse(channel) {
                         let parameters = parameters
-                            .map_err(|violations| Rejection::unknown_channel(channel, Some(violations)))?;
+                            .map_err(|violations| Rejection::invalid_parameters(#message, violations))?;
                         #body
                     }
                 }
@@ -671,7 +705,7 @@ fn route_channels(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
     quote! {
         #(#arms)else*
         else {
-            Err(Rejection::unknown_channel(channel, None))
+            Err(Rejection::unknown_channel(channel))
         }
     }
 }
