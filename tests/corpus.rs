@@ -307,6 +307,7 @@ fn every_document_generates_a_crate_that_compiles_cleanly_and_passes_its_tests()
         .replace("KEYWORDS", "keywords")
         .replace("HEADERS", "headers")
         .replace("CHANNELS", "routed_by_channel")
+        .replace("CORRELATED", "correlated")
         .replace("TYPED", "constructs, keywords");
     workspace.write_runner("corpus-runner", &members, &test);
 
@@ -608,5 +609,37 @@ macro_rules! channel_parameters {
 #[test]
 fn channel_parameters_reach_the_handler() {
     channel_parameters!(CHANNELS);
+}
+
+/// `Event::correlation_id` (`correlated.asyncapi.yaml`) finds each message's
+/// ID where its `correlationId` says: a header, JSON inside a header, a
+/// payload property at any depth (borrowed when a string), or through the
+/// payload's JSON where the types do not lead.
+macro_rules! correlation_ids {
+    ($krate:ident) => {{
+        use std::borrow::Cow;
+        let mut headers = asyncapi_rt::http::HeaderMap::new();
+        headers.insert("x-request-id", "req-7".parse().expect("a header value"));
+        headers.insert("trace", "{\"id\": \"t-1\"}".parse().expect("a header value"));
+        let event = |body: &str| $krate::Event::parse(body.as_bytes(), Mode::Strict).expect(body);
+        let id = |body: &str| event(body).correlation_id(&headers).map(Cow::into_owned);
+        assert_eq!(id("{\"kind\": \"started\"}").as_deref(), Some("req-7"));
+        assert_eq!(id("{\"kind\": \"finished\", \"job\": {\"id\": \"j-1\"}}").as_deref(), Some("j-1"));
+        assert_eq!(id("{\"kind\": \"finished\", \"job\": {}}"), None);
+        assert_eq!(id("{\"kind\": \"finished\"}"), None);
+        assert_eq!(id("{\"kind\": \"failed\", \"attempt\": 3}").as_deref(), Some("3"));
+        assert_eq!(id("{\"kind\": \"retried\", \"attempts\": [{\"id\": \"a\"}, {\"id\": \"b\"}]}").as_deref(), Some("b"));
+        assert_eq!(id("{\"kind\": \"retried\", \"attempts\": [{\"id\": \"a\"}]}"), None);
+        assert_eq!(id("{\"kind\": \"noted\"}").as_deref(), Some("t-1"));
+        assert_eq!(id("{\"kind\": \"misplaced\", \"id\": \"m\"}"), None);
+        assert_eq!(id("{\"kind\": \"plain\"}"), None);
+        let finished = event("{\"kind\": \"finished\", \"job\": {\"id\": \"j-1\"}}");
+        assert!(matches!(finished.correlation_id(&headers), Some(Cow::Borrowed("j-1"))));
+        assert_eq!(event("{\"kind\": \"started\"}").correlation_id(&Default::default()), None);
+    }};
+}
+#[test]
+fn correlation_ids_are_found_where_the_document_says() {
+    correlation_ids!(CORRELATED);
 }
 "#;

@@ -3,7 +3,7 @@
 
 /// Every file of `crates/asyncapi-rt` a build needs, by path relative to that
 /// crate. (A test checks this list against the folder.)
-const FILES: [(&str, &str); 20] = [
+const FILES: [(&str, &str); 21] = [
     ("Cargo.toml", include_str!("../../asyncapi-rt/Cargo.toml")),
     ("README.md", include_str!("../../asyncapi-rt/README.md")),
     ("src/axum.rs", include_str!("../../asyncapi-rt/src/axum.rs")),
@@ -12,6 +12,7 @@ const FILES: [(&str, &str); 20] = [
     ("src/check.rs", include_str!("../../asyncapi-rt/src/check.rs")),
     ("src/cli.rs", include_str!("../../asyncapi-rt/src/cli.rs")),
     ("src/content.rs", include_str!("../../asyncapi-rt/src/content.rs")),
+    ("src/correlation.rs", include_str!("../../asyncapi-rt/src/correlation.rs")),
     ("src/dedupe.rs", include_str!("../../asyncapi-rt/src/dedupe.rs")),
     ("src/dispatch.rs", include_str!("../../asyncapi-rt/src/dispatch.rs")),
     ("src/format.rs", include_str!("../../asyncapi-rt/src/format.rs")),

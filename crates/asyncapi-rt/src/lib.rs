@@ -16,6 +16,7 @@
 //! - `axum` (feature `axum`): an HTTP receiver.
 //! - [`body`]: a body's JSON kind at a glance.
 //! - [`channel`]: channel addresses with parameters.
+//! - [`correlation`]: a message's correlation ID, where its document locates it.
 //! - [`inspect`]: what becomes of one delivery (the generated `inspect` example).
 //! - [`testing`]: signed deliveries for users' own tests.
 //! - `cli` (feature `cli`): the flags the generated examples share.
@@ -28,6 +29,7 @@ pub mod check;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod content;
+pub mod correlation;
 pub mod dedupe;
 pub mod dispatch;
 pub mod format;

@@ -9,7 +9,7 @@ use super::messages::{raw_check, typed_check_name};
 use super::rust::{Scope, doc_lines, ident, resolve_alias, type_tokens};
 use super::validate::Validators;
 use crate::ir::Ir;
-use crate::ir::api::{AddressPart, ChannelDef, EventRouting, Receive};
+use crate::ir::api::{AddressPart, ChannelDef, Correlation, CorrelationSource, EventRouting, Receive};
 use crate::ir::discriminator::{Kind, Tree};
 use crate::ir::naming::{self, Scope as NameScope};
 use crate::ir::types::{TypeKind, TypeRef};
@@ -97,6 +97,7 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
     };
 
     let header_checks = header_checks(ir, validators);
+    let correlation = correlation_method(ir);
     // Where addresses carry parameters, the handler also hears of bad ones.
     let parameter = matches!(api.routing, EventRouting::Channel)
         .then(|| {
@@ -284,6 +285,8 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
             pub fn dedupe_key(&self) -> Option<&str> {
                 #dedupe_body
             }
+
+            #correlation
         }
 
         impl Inbound for Event {
@@ -408,6 +411,127 @@ fn dedupe_field(ir: &Ir, payload: &TypeRef, key: &str) -> Option<(String, bool)>
             Some((field.name.clone(), true))
         }
         _ => None,
+    }
+}
+
+/// `Event::correlation_id`, where some message the user receives has a
+/// `correlationId` the generated code can read.
+fn correlation_method(ir: &Ir) -> TokenStream {
+    let api = &ir.api;
+    let located: Vec<(&Receive, &Correlation)> = api
+        .receives
+        .iter()
+        .filter_map(|receive| Some((receive, api.messages[receive.message].correlation_id.as_ref()?)))
+        .collect();
+    if located.is_empty() {
+        return TokenStream::new();
+    }
+    let arms = api.receives.iter().map(|receive| {
+        let variant = ident(&receive.variant);
+        let ignored = fields(ir, receive, quote!(_), quote!(_));
+        let message = &api.messages[receive.message];
+        let Some(correlation) = &message.correlation_id else {
+            return quote!(Self::#variant #ignored => None,);
+        };
+        let tokens = &correlation.tokens;
+        match correlation.source {
+            CorrelationSource::Header => quote! {
+                Self::#variant #ignored => asyncapi_rt::correlation::in_headers(headers, &[#(#tokens),*]),
+            },
+            CorrelationSource::Payload => {
+                let bound = fields(ir, receive, quote!(message), quote!(_));
+                let read = payload_correlation(ir, &message.payload_type(), tokens);
+                quote!(Self::#variant #bound => #read,)
+            }
+        }
+    });
+    let reads_headers =
+        located.iter().any(|(_, correlation)| correlation.source == CorrelationSource::Header);
+    let headers = if reads_headers { quote!(headers) } else { quote!(_) };
+    let places: String = located
+        .iter()
+        .map(|(receive, correlation)| format!("\n- `{}`: `{}`", receive.name, correlation.location))
+        .collect();
+    let from_headers = if reads_headers { " (a header from `headers`, the delivery's)" } else { "" };
+    let doc = doc_lines(&format!(
+        "The message's correlation ID, read where the document's `correlationId`\n\
+         says{from_headers}:{places}\n\n\
+         `None` for other messages, and where that place holds nothing or `null`."
+    ));
+    quote! {
+        #doc
+        pub fn correlation_id<'a>(
+            &'a self,
+            #headers: &'a asyncapi_rt::http::HeaderMap,
+        ) -> Option<std::borrow::Cow<'a, str>> {
+            match self {
+                #(#arms)*
+            }
+        }
+    }
+}
+
+/// Reads the payload `message` (a reference) at `tokens`: through its fields
+/// where its types lead there (borrowing strings), else through its JSON.
+fn payload_correlation(ir: &Ir, payload: &TypeRef, tokens: &[String]) -> TokenStream {
+    let through_json = quote!(asyncapi_rt::correlation::in_payload(message, &[#(#tokens),*]));
+    let mut read = Read { steps: Vec::new(), place: quote!(message), is_reference: true };
+    let mut ty = payload;
+    for token in tokens {
+        ty = read.past_options(ir, ty);
+        let (TypeRef::Named(id) | TypeRef::Boxed(id)) = ty else { return through_json };
+        let TypeKind::Struct(object) = &ir.types.get(*id).kind else { return through_json };
+        let Some(field) = object.fields.iter().find(|field| field.wire == *token) else {
+            return through_json;
+        };
+        let name = ident(&field.name);
+        let place = &read.place;
+        read.place = quote!(#place.#name);
+        read.is_reference = false;
+        ty = &field.ty;
+    }
+    let ty = read.past_options(ir, ty);
+    let Read { steps, place, is_reference } = read;
+    let leaf = match ty {
+        TypeRef::String | TypeRef::LenientString | TypeRef::Url => {
+            quote!(Some(std::borrow::Cow::Borrowed(#place.as_str())))
+        }
+        _ if is_reference => quote!(asyncapi_rt::correlation::text(#place)),
+        _ => quote!(asyncapi_rt::correlation::text(&#place)),
+    };
+    if steps.is_empty() {
+        leaf
+    } else {
+        quote!({
+            #(#steps)*
+            #leaf
+        })
+    }
+}
+
+/// A path into a payload, as code: `let`s for the `Option`s on the way, and
+/// the place reached.
+struct Read {
+    steps: Vec<TokenStream>,
+    place: TokenStream,
+    is_reference: bool,
+}
+
+impl Read {
+    /// `ty` past its aliases and `Option`s, each `Option` left with `?`.
+    fn past_options<'t>(&mut self, ir: &'t Ir, mut ty: &'t TypeRef) -> &'t TypeRef {
+        loop {
+            match resolve_alias(ty, &ir.types) {
+                TypeRef::Option(inner) => {
+                    let place = &self.place;
+                    self.steps.push(quote!(let value = #place.as_ref()?;));
+                    self.place = quote!(value);
+                    self.is_reference = true;
+                    ty = inner;
+                }
+                other => return other,
+            }
+        }
     }
 }
 

@@ -32,11 +32,57 @@ pub struct MessageDef {
     /// default when that is JSON, `application/json` otherwise (the
     /// generated code writes JSON).
     pub content_type: String,
+    /// Where its `correlationId` says the correlation ID is, when it says so
+    /// in a form the generated code reads.
+    pub correlation_id: Option<Correlation>,
     pub title: Option<String>,
     pub summary: Option<String>,
     pub description: Option<String>,
     pub examples: Vec<resolve::Example>,
     pub site: Site,
+}
+
+/// A `correlationId` location: `$message.header#/correlation_id` or
+/// `$message.payload#/meta/id`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Correlation {
+    /// The runtime expression, as written.
+    pub location: String,
+    pub source: CorrelationSource,
+    /// The pointer's tokens, unescaped: a header's name first for headers.
+    pub tokens: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CorrelationSource {
+    Header,
+    Payload,
+}
+
+impl Correlation {
+    /// Reads a runtime expression; `None` unless it names a place in the
+    /// message's headers (a header at least) or payload.
+    pub fn parse(location: &str) -> Option<Self> {
+        let location = location.trim();
+        let (source, fragment) = if let Some(rest) = location.strip_prefix("$message.header") {
+            (CorrelationSource::Header, rest)
+        } else {
+            (CorrelationSource::Payload, location.strip_prefix("$message.payload")?)
+        };
+        let pointer = match fragment.strip_prefix('#') {
+            Some(fragment) => pointer::from_fragment(fragment).ok()?,
+            None if fragment.is_empty() => String::new(),
+            None => return None,
+        };
+        if !(pointer.is_empty() || pointer.starts_with('/')) {
+            return None;
+        }
+        let tokens: Vec<String> = pointer::tokens(&pointer).collect();
+        if source == CorrelationSource::Header && tokens.is_empty() {
+            return None;
+        }
+        Some(Correlation { location: location.to_owned(), source, tokens })
+    }
 }
 
 impl MessageDef {
@@ -540,6 +586,22 @@ fn message_def(
         }
         _ => "application/json".to_owned(),
     };
+    let correlation_id = message.correlation_id.as_deref().and_then(|location| {
+        let parsed = Correlation::parse(location);
+        if parsed.is_none() {
+            builder.diagnostics.push(
+                Diagnostic::warning(format!(
+                    "message `{label}`: the correlationId location `{location}` names no place in the message"
+                ))
+                .at(sources.locate(&message.site))
+                .with_help(
+                    "write `$message.header#/<header name>` or `$message.payload#/<pointer>`; \
+                     until then `Event::correlation_id` finds none for this message",
+                ),
+            );
+        }
+        parsed
+    });
     MessageDef {
         label,
         variant,
@@ -548,6 +610,7 @@ fn message_def(
         headers,
         schema_json,
         content_type,
+        correlation_id,
         title: message.title.clone(),
         summary: message.summary.clone(),
         description: message.description.clone(),
@@ -821,6 +884,38 @@ fn url_path(url: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn correlation_locations_name_a_header_or_a_place_in_the_payload() {
+        let parsed = |location: &str| {
+            Correlation::parse(location)
+                .map(|c| (c.source, c.tokens.iter().map(String::as_str).collect::<Vec<_>>().join("|")))
+        };
+        assert_eq!(
+            parsed("$message.header#/correlation_id"),
+            Some((CorrelationSource::Header, "correlation_id".into()))
+        );
+        assert_eq!(
+            parsed("$message.header#/MQMD/CorrelId"),
+            Some((CorrelationSource::Header, "MQMD|CorrelId".into()))
+        );
+        assert_eq!(
+            parsed("$message.payload#/a~1b/c%20d/0"),
+            Some((CorrelationSource::Payload, "a/b|c d|0".into()))
+        );
+        assert_eq!(parsed("$message.payload#"), Some((CorrelationSource::Payload, String::new())));
+        assert_eq!(parsed("$message.payload"), Some((CorrelationSource::Payload, String::new())));
+        for nowhere in [
+            "$message.header",
+            "$message.header#",
+            "$message.payload#id",
+            "$message.payloads#/id",
+            "$request.body#/id",
+            "id",
+        ] {
+            assert_eq!(parsed(nowhere), None, "{nowhere}");
+        }
+    }
 
     #[test]
     fn parses_channel_addresses() {

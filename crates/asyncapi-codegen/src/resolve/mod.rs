@@ -84,6 +84,8 @@ pub struct Message {
     pub content_type: Option<String>,
     pub payload: Option<Site>,
     pub headers: Option<Site>,
+    /// The `location` of its `correlationId` (a runtime expression), if any.
+    pub correlation_id: Option<String>,
     pub examples: Vec<Example>,
 }
 
@@ -295,6 +297,10 @@ impl Resolver {
             content_type: field("contentType"),
             payload: merged.get("payload").map(|_| target.join("payload")),
             headers,
+            correlation_id: merged
+                .get("correlationId")
+                .map(|value| dereferenced(sources, target.file, value))
+                .and_then(|value| value.get("location").and_then(Value::as_str).map(str::to_owned)),
             examples: examples(&merged, &target),
             site: target.clone(),
         };
@@ -468,6 +474,39 @@ components:
         assert_eq!(message.content_type.as_deref(), Some("application/json"));
         assert_eq!(message.headers.as_ref().unwrap().pointer, "/components/messageTraits/Signed/headers");
         assert!(sources.get(message.payload.as_ref().unwrap()).is_some());
+    }
+
+    #[test]
+    fn correlation_ids_are_read_inline_through_references_and_from_traits() {
+        let text = r"
+asyncapi: 2.6.0
+info: {title: T, version: '1'}
+channels:
+  a:
+    subscribe:
+      message:
+        oneOf:
+          - {name: inline, correlationId: {location: '$message.header#/id'}}
+          - {name: referenced, correlationId: {$ref: '#/components/correlationIds/Meta'}}
+          - {name: traited, traits: [{correlationId: {location: '$message.payload#/id'}}]}
+          - {name: none}
+components:
+  correlationIds:
+    Meta: {location: '$message.payload#/meta/id'}
+";
+        let mut sources = Sources::from_text(text, "d.yaml").unwrap();
+        let document = resolve(&mut sources).unwrap();
+        let locations: Vec<Option<&str>> =
+            document.messages.iter().map(|message| message.correlation_id.as_deref()).collect();
+        assert_eq!(
+            locations,
+            [
+                Some("$message.header#/id"),
+                Some("$message.payload#/meta/id"),
+                Some("$message.payload#/id"),
+                None
+            ]
+        );
     }
 
     #[test]
