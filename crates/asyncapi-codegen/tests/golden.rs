@@ -960,6 +960,47 @@ channels:
     assert!(me < profile && profile < user, "{event}");
 }
 
+/// Checks composed inside checks come out flat, as clippy asks: an `if` whose
+/// only statement is an `if` joins it in one let chain (the snapshots show the
+/// nested `Option` patterns merged).
+#[test]
+fn nested_checks_are_one_condition() {
+    let files = generate(&options("tests/documents/degenerate.asyncapi.yaml"));
+    let validate = &files["src/validate.rs"];
+    let then_only = item(validate, "\"thenOnly\" => {");
+    assert!(then_only.contains("}) && let Some(text) = value.as_str()"), "{then_only}");
+    assert!(!validate.contains("clippy::collapsible"), "{validate}");
+}
+
+/// A `correlationId` the generated code cannot read is a warning, not silence.
+#[test]
+fn correlation_ids_that_name_no_place_are_warnings() {
+    let generated = generated(
+        r#"
+asyncapi: 2.6.0
+info: {title: Jobs, version: '1'}
+channels:
+  jobs:
+    subscribe:
+      message:
+        oneOf:
+          - name: a
+            correlationId: {location: '$message.header#'}
+            payload: {type: object, required: [kind], properties: {kind: {const: a}}}
+          - name: c
+            correlationId: {location: '$message.header#/X-Id'}
+            payload: {type: object, required: [kind], properties: {kind: {const: c}}}
+"#,
+    );
+    assert_eq!(
+        warning_messages(&generated),
+        [
+            "message `a`: correlationId not read: the location `$message.header#` names no place the generated code reads",
+        ]
+    );
+    assert!(generated.files["src/event.rs"].contains(r#"in_headers(headers, &["X-Id"])"#));
+}
+
 /// Parameters that break their schemas make an invalid delivery, which names
 /// the channel's message when there is only one to name (the body is not
 /// read yet), and is documented on `on_rejected` with a parameter of the

@@ -447,7 +447,7 @@ fn correlation_method(ir: &Ir) -> TokenStream {
     });
     let reads_headers =
         located.iter().any(|(_, correlation)| correlation.source == CorrelationSource::Header);
-    let headers = if reads_headers { quote!(headers) } else { quote!(_) };
+    let headers = if reads_headers { quote!(headers: &'a) } else { quote!(_: &) };
     let places: String = located
         .iter()
         .map(|(receive, correlation)| format!("\n- `{}`: `{}`", receive.name, correlation.location))
@@ -462,7 +462,7 @@ fn correlation_method(ir: &Ir) -> TokenStream {
         #doc
         pub fn correlation_id<'a>(
             &'a self,
-            #headers: &'a asyncapi_rt::http::HeaderMap,
+            #headers asyncapi_rt::http::HeaderMap,
         ) -> Option<std::borrow::Cow<'a, str>> {
             match self {
                 #(#arms)*
@@ -472,32 +472,39 @@ fn correlation_method(ir: &Ir) -> TokenStream {
 }
 
 /// Reads the payload `message` (a reference) at `tokens`: through its fields
-/// where its types lead there (borrowing strings), else through its JSON.
+/// as far as its types lead (borrowing strings), then through the JSON of the
+/// value reached (inside arrays, maps, unions).
 fn payload_correlation(ir: &Ir, payload: &TypeRef, tokens: &[String]) -> TokenStream {
-    let through_json = quote!(asyncapi_rt::correlation::in_payload(message, &[#(#tokens),*]));
     let mut read = Read { steps: Vec::new(), place: quote!(message), is_reference: true };
     let mut ty = payload;
+    let mut followed = 0;
     for token in tokens {
         ty = read.past_options(ir, ty);
-        let (TypeRef::Named(id) | TypeRef::Boxed(id)) = ty else { return through_json };
-        let TypeKind::Struct(object) = &ir.types.get(*id).kind else { return through_json };
-        let Some(field) = object.fields.iter().find(|field| field.wire == *token) else {
-            return through_json;
+        let field = match ty {
+            TypeRef::Named(id) | TypeRef::Boxed(id) => match &ir.types.get(*id).kind {
+                TypeKind::Struct(object) => object.fields.iter().find(|field| field.wire == *token),
+                _ => None,
+            },
+            _ => None,
         };
+        let Some(field) = field else { break };
         let name = ident(&field.name);
         let place = &read.place;
         read.place = quote!(#place.#name);
         read.is_reference = false;
         ty = &field.ty;
+        followed += 1;
     }
-    let ty = read.past_options(ir, ty);
+    let rest = &tokens[followed..];
+    let ty = if rest.is_empty() { read.past_options(ir, ty) } else { ty };
     let Read { steps, place, is_reference } = read;
+    let value = if is_reference { place.clone() } else { quote!(&#place) };
     let leaf = match ty {
+        _ if !rest.is_empty() => quote!(asyncapi_rt::correlation::in_payload(#value, &[#(#rest),*])),
         TypeRef::String | TypeRef::LenientString | TypeRef::Url => {
             quote!(Some(std::borrow::Cow::Borrowed(#place.as_str())))
         }
-        _ if is_reference => quote!(asyncapi_rt::correlation::text(#place)),
-        _ => quote!(asyncapi_rt::correlation::text(&#place)),
+        _ => quote!(asyncapi_rt::correlation::text(#value)),
     };
     if steps.is_empty() {
         leaf

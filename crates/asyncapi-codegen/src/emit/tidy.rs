@@ -1,25 +1,20 @@
 //! Nested conditions written flat, before printing.
 //!
 //! The emitters compose checks from uniform pieces (a format check inside a
-//! presence test inside a match arm), so nesting is a by-product of how the
-//! code is built, not something the code means. This pass rewrites the syntax
-//! tree the way a careful hand (and clippy's `collapsible_if` and
+//! presence test inside a property's match arm), so nesting is a by-product of
+//! how the code is built, not something the code means. This pass rewrites the
+//! syntax tree the way a careful hand (and clippy's `collapsible_if` and
 //! `collapsible_match`) would:
 //! - `if a { if b { .. } }` becomes `if a && b { .. }`;
-//! - `if let Some(x) = v { if let Some(y) = x { .. } }` becomes
-//!   `if let Some(Some(y)) = v { .. }`;
-//! - a `match` whose last real arm is a lone `if`, followed only by `_ => {}`,
-//!   takes that condition as the arm's guard.
+//! - `if let Some(x) = v { if let Some(x) = x { .. } }` becomes
+//!   `if let Some(Some(x)) = v { .. }`.
 //!
 //! Each rewrite only applies where the meaning cannot change: no `else`
-//! anywhere, a lone statement, and nothing after the guarded arm but arms
-//! that do nothing.
+//! anywhere, the inner `if` the outer one's only statement, and the outer
+//! binding shadowed by the inner pattern.
 
-use quote::ToTokens;
 use syn::visit_mut::{self, VisitMut};
-use syn::{BinOp, Block, Expr, ExprBinary, ExprBlock, ExprIf, ExprLet, ExprMatch, Pat, PatGuard, Stmt};
-
-use super::rust::uses_ident;
+use syn::{BinOp, Block, Expr, ExprBinary, ExprIf, ExprLet, ExprParen, Pat, Stmt};
 
 /// Flattens the nested conditions of `file` (see the module docs).
 pub fn collapse(file: &mut syn::File) {
@@ -39,11 +34,6 @@ impl VisitMut for Collapse {
         let outer = std::mem::replace(&mut *node.cond, Expr::Verbatim(Default::default()));
         *node.cond = merged_pattern(&outer, &inner).unwrap_or_else(|| and(outer, *inner.cond));
         node.then_branch = inner.then_branch;
-    }
-
-    fn visit_expr_match_mut(&mut self, node: &mut ExprMatch) {
-        visit_mut::visit_expr_match_mut(self, node);
-        guard_last_arm(node);
     }
 }
 
@@ -66,29 +56,40 @@ fn take_lone_if(block: &mut Block) -> Option<ExprIf> {
     }
 }
 
-/// `let Some(x) = v` around `let P = x`, as `let Some(P) = v`, when `x` is
-/// read nowhere else.
+/// `let Some(x) = v` around `let P = x`, as `let Some(P) = v`, where `P`
+/// binds `x` again: then nothing after can read the outer `x`.
 fn merged_pattern(outer: &Expr, inner: &ExprIf) -> Option<Expr> {
     let (Expr::Let(outer_let), Expr::Let(inner_let)) = (outer, &*inner.cond) else { return None };
     let Pat::TupleStruct(wrapper) = &*outer_let.pat else { return None };
-    let [Pat::Ident(binding)] = wrapper.elems.iter().collect::<Vec<_>>().as_slice() else { return None };
+    let (1, Some(Pat::Ident(binding))) = (wrapper.elems.len(), wrapper.elems.first()) else { return None };
     if binding.by_ref.is_some() || binding.mutability.is_some() || binding.subpat.is_some() {
         return None;
     }
     let Expr::Path(scrutinee) = &*inner_let.expr else { return None };
-    if !scrutinee.path.is_ident(&binding.ident) {
-        return None;
-    }
-    // The body may still read the outer binding, unless the inner pattern
-    // shadows it.
-    let name = binding.ident.to_string();
-    let shadowed = uses_ident(&inner_let.pat.to_token_stream(), &name);
-    if !shadowed && uses_ident(&inner.then_branch.to_token_stream(), &name) {
+    if !scrutinee.path.is_ident(&binding.ident) || !binds(&inner_let.pat, &binding.ident) {
         return None;
     }
     let mut wrapper = wrapper.clone();
     wrapper.elems[0] = (*inner_let.pat).clone();
     Some(Expr::Let(ExprLet { pat: Box::new(Pat::TupleStruct(wrapper)), ..(*outer_let).clone() }))
+}
+
+/// Whether `pattern` binds `name` (as a binding, not a field or path name).
+fn binds(pattern: &Pat, name: &syn::Ident) -> bool {
+    match pattern {
+        Pat::Ident(binding) => {
+            binding.ident == *name || binding.subpat.as_ref().is_some_and(|(_, inner)| binds(inner, name))
+        }
+        Pat::TupleStruct(tuple) => tuple.elems.iter().any(|elem| binds(elem, name)),
+        Pat::Tuple(tuple) => tuple.elems.iter().any(|elem| binds(elem, name)),
+        Pat::Slice(slice) => slice.elems.iter().any(|elem| binds(elem, name)),
+        Pat::Struct(object) => object.fields.iter().any(|field| binds(&field.pat, name)),
+        // Every case of an or-pattern binds the same names.
+        Pat::Or(or) => or.cases.first().is_some_and(|case| binds(case, name)),
+        Pat::Paren(paren) => binds(&paren.pat, name),
+        Pat::Reference(reference) => binds(&reference.pat, name),
+        _ => false,
+    }
 }
 
 /// `left && right`, chained to the left as the parser would read it, so that
@@ -114,63 +115,10 @@ fn operand(expr: Expr) -> Expr {
         Expr::Assign(_) | Expr::Closure(_) | Expr::Range(_) => true,
         _ => false,
     };
-    if loose { syn::parse2(quote::quote!((#expr))).expect("a parenthesized expression parses") } else { expr }
-}
-
-/// `"key" => { if c { .. } }` as `"key" if c => { .. }`, for the last arm
-/// before `_` arms that do nothing: when `c` fails, the match
-/// falls through to one of those, which is what the `if` did.
-fn guard_last_arm(node: &mut ExprMatch) {
-    let Some(last) = node.arms.iter().rposition(|arm| !matches!(arm.pat, Pat::Wild(_))) else { return };
-    let rest = &node.arms[last + 1..];
-    if rest.is_empty() || !rest.iter().all(|arm| does_nothing(&arm.body)) {
-        return;
-    }
-    let arm = &mut node.arms[last];
-    if matches!(arm.pat, Pat::Guard(_)) || !arm.attrs.is_empty() {
-        return;
-    }
-    let inner = match &*arm.body {
-        Expr::If(inner) if inner.else_branch.is_none() && inner.attrs.is_empty() => inner,
-        Expr::Block(ExprBlock { attrs, label: None, block }) if attrs.is_empty() => match lone_if(block) {
-            Some(inner) => inner,
-            None => return,
-        },
-        _ => return,
-    };
-    // `if let` guards are not stable Rust yet.
-    if has_let(&inner.cond) {
-        return;
-    }
-    let body = std::mem::replace(&mut *arm.body, Expr::Verbatim(Default::default()));
-    let inner = match body {
-        Expr::If(inner) => inner,
-        Expr::Block(mut block) => take_lone_if(&mut block.block).expect("checked above"),
-        _ => unreachable!("checked above"),
-    };
-    let pattern = std::mem::replace(&mut arm.pat, Pat::Verbatim(Default::default()));
-    arm.pat = Pat::Guard(PatGuard {
-        attrs: Vec::new(),
-        pat: Box::new(pattern),
-        if_token: inner.if_token,
-        guard: inner.cond,
-    });
-    *arm.body = Expr::Block(ExprBlock { attrs: Vec::new(), label: None, block: inner.then_branch });
-}
-
-fn does_nothing(body: &Expr) -> bool {
-    match body {
-        Expr::Block(ExprBlock { block, label: None, .. }) => block.stmts.is_empty(),
-        Expr::Tuple(unit) => unit.elems.is_empty(),
-        _ => false,
-    }
-}
-
-fn has_let(condition: &Expr) -> bool {
-    match condition {
-        Expr::Let(_) => true,
-        Expr::Binary(ExprBinary { op: BinOp::And(_), left, right, .. }) => has_let(left) || has_let(right),
-        _ => false,
+    if loose {
+        Expr::Paren(ExprParen { attrs: Vec::new(), paren_token: Default::default(), expr: Box::new(expr) })
+    } else {
+        expr
     }
 }
 
@@ -286,14 +234,15 @@ mod tests {
             "if let Some(Some(value)) = value { check(value); }"
         );
         assert_eq!(
-            tidy(quote!(if let Some(v) = value {
-                if let Ok(x) | Err(x) = v {
+            tidy(quote!(if let Some(x) = value {
+                if let Ok(x) | Err(x) = x {
                     check(x);
                 }
             })),
             "if let Some(Ok(x) | Err(x)) = value { check(x); }"
         );
-        // The outer binding is still read: the patterns stay apart, as a chain.
+        // The outer binding is not shadowed, so the body might read it: the
+        // patterns stay apart, as a chain. A field called like it is no binding.
         assert_eq!(
             tidy(quote!(if let Some(v) = value {
                 if let Some(x) = v {
@@ -302,67 +251,13 @@ mod tests {
             })),
             "if let Some(v) = value && let Some(x) = v { check(x, v); }"
         );
-    }
-
-    #[test]
-    fn the_last_arm_before_do_nothing_arms_takes_a_guard() {
         assert_eq!(
-            tidy(quote!(match key {
-                "a" => {
-                    if x {
-                        go();
-                    }
+            tidy(quote!(if let Some(value) = value {
+                if let Wrapper { value: inner } = value {
+                    check(format!("{value}"), inner);
                 }
-                "b" => {
-                    if y {
-                        go();
-                    }
-                }
-                _ => {}
             })),
-            "match key { \"a\" => { if x { go(); } } \"b\" if y => { go(); } _ => {} }"
+            "if let Some(value) = value && let Wrapper { value: inner } = value { check(format!(\"{value}\"), inner); }"
         );
-    }
-
-    #[test]
-    fn arms_that_would_fall_through_to_work_keep_their_if() {
-        for kept in [
-            quote!(match key {
-                "a" => {
-                    if x {
-                        go();
-                    }
-                }
-                _ => other(),
-            }),
-            quote!(match key {
-                "a" => {
-                    if x {
-                        go();
-                    }
-                }
-            }),
-            quote!(match key {
-                "a" => {
-                    if let Some(v) = x {
-                        go(v);
-                    }
-                }
-                _ => {}
-            }),
-            quote!(match key {
-                "a" if y => {
-                    if x {
-                        go();
-                    }
-                }
-                _ => {}
-            }),
-        ] {
-            let mut file: syn::File = syn::parse2(quote!(fn f() { #kept })).unwrap();
-            let before = prettyplease::unparse(&file);
-            collapse(&mut file);
-            assert_eq!(prettyplease::unparse(&file), before, "{kept}");
-        }
     }
 }

@@ -78,11 +78,16 @@ impl Correlation {
             return None;
         }
         let tokens: Vec<String> = pointer::tokens(&pointer).collect();
-        if source == CorrelationSource::Header && tokens.is_empty() {
+        if source == CorrelationSource::Header && !tokens.first().is_some_and(|name| is_header_name(name)) {
             return None;
         }
         Some(Correlation { location: location.to_owned(), source, tokens })
     }
+}
+
+/// Whether HTTP allows `name` as a header name (RFC 9110's `token`).
+fn is_header_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 impl MessageDef {
@@ -586,18 +591,23 @@ fn message_def(
         }
         _ => "application/json".to_owned(),
     };
-    let correlation_id = message.correlation_id.as_deref().and_then(|location| {
-        let parsed = Correlation::parse(location);
+    let correlation_id = message.correlation_id.as_ref().and_then(|object| {
+        let location = object.get("location").and_then(serde_json::Value::as_str);
+        let parsed = location.and_then(Correlation::parse);
         if parsed.is_none() {
+            let what = match location {
+                Some(location) => {
+                    format!("the location `{location}` names no place the generated code reads")
+                }
+                None => "it has no location".to_owned(),
+            };
             builder.diagnostics.push(
-                Diagnostic::warning(format!(
-                    "message `{label}`: the correlationId location `{location}` names no place in the message"
-                ))
-                .at(sources.locate(&message.site))
-                .with_help(
-                    "write `$message.header#/<header name>` or `$message.payload#/<pointer>`; \
-                     until then `Event::correlation_id` finds none for this message",
-                ),
+                Diagnostic::warning(format!("message `{label}`: correlationId not read: {what}"))
+                    .at(sources.locate(&message.site))
+                    .with_help(
+                        "write `$message.header#/<header name>` or `$message.payload#/<pointer>`; \
+                         until then `Event::correlation_id` finds none for this message",
+                    ),
             );
         }
         parsed
@@ -903,11 +913,15 @@ mod tests {
             parsed("$message.payload#/a~1b/c%20d/0"),
             Some((CorrelationSource::Payload, "a/b|c d|0".into()))
         );
+        // Percent-escapes are decoded first, then `~1` and `~0`, as RFC 6901 says.
+        assert_eq!(parsed("$message.payload#/~01/%7E1"), Some((CorrelationSource::Payload, "~1|/".into())));
         assert_eq!(parsed("$message.payload#"), Some((CorrelationSource::Payload, String::new())));
         assert_eq!(parsed("$message.payload"), Some((CorrelationSource::Payload, String::new())));
         for nowhere in [
             "$message.header",
             "$message.header#",
+            "$message.header#/",
+            "$message.header#/a b",
             "$message.payload#id",
             "$message.payloads#/id",
             "$request.body#/id",

@@ -84,8 +84,8 @@ pub struct Message {
     pub content_type: Option<String>,
     pub payload: Option<Site>,
     pub headers: Option<Site>,
-    /// The `location` of its `correlationId` (a runtime expression), if any.
-    pub correlation_id: Option<String>,
+    /// Its `correlationId` object (references followed), if it has one.
+    pub correlation_id: Option<Value>,
     pub examples: Vec<Example>,
 }
 
@@ -299,8 +299,7 @@ impl Resolver {
             headers,
             correlation_id: merged
                 .get("correlationId")
-                .map(|value| dereferenced(sources, target.file, value))
-                .and_then(|value| value.get("location").and_then(Value::as_str).map(str::to_owned)),
+                .map(|value| dereferenced(sources, target.file, value)),
             examples: examples(&merged, &target),
             site: target.clone(),
         };
@@ -330,10 +329,11 @@ impl Resolver {
                     } else {
                         headers_merged = true;
                     }
-                    // Merged headers are read as written in the message's file.
-                    if trait_site.file != message.file {
-                        sources.rebase_refs(&mut value, trait_site.file, message.file);
-                    }
+                }
+                // What the message reads of its traits is read as written in
+                // the message's file.
+                if matches!(key.as_str(), "headers" | "correlationId") && trait_site.file != message.file {
+                    sources.rebase_refs(&mut value, trait_site.file, message.file);
                 }
                 merge_member(&mut merged, key, value, &|value| dereferenced(sources, message.file, value));
             }
@@ -496,8 +496,11 @@ components:
 ";
         let mut sources = Sources::from_text(text, "d.yaml").unwrap();
         let document = resolve(&mut sources).unwrap();
-        let locations: Vec<Option<&str>> =
-            document.messages.iter().map(|message| message.correlation_id.as_deref()).collect();
+        let locations: Vec<Option<&str>> = document
+            .messages
+            .iter()
+            .map(|message| message.correlation_id.as_ref().map(|c| c["location"].as_str().unwrap_or("?")))
+            .collect();
         assert_eq!(
             locations,
             [
