@@ -371,11 +371,13 @@ channels:
         let start = types[..end].rfind(',').unwrap_or(0);
         &types[start..end]
     };
-    // The raw check of property `wire`: its match arm.
+    // The raw check of property `wire`: its match arm, guard and body.
     let arm = |wire: &str| {
-        let start = validate.find(&format!("\"{wire}\" =>")).unwrap_or_else(|| panic!("arm {wire}"));
-        let rest = &validate[start + wire.len() + 5..];
-        &rest[..rest.find(" =>").unwrap_or(rest.len())]
+        let head = format!("\"{wire}\" ");
+        let start = validate.find(&head).unwrap_or_else(|| panic!("arm {wire}")) + head.len();
+        let rest = &validate[start..];
+        let body = rest.find("=>").unwrap_or_else(|| panic!("arm {wire}")) + 2;
+        &rest[..body + rest[body..].find(" =>").unwrap_or(rest.len() - body)]
     };
     let lenient = [
         ("plainKey", "plain_key"),
@@ -999,6 +1001,32 @@ channels:
         ]
     );
     assert!(generated.files["src/event.rs"].contains(r#"in_headers(headers, &["X-Id"])"#));
+}
+
+/// What fuzzed documents showed clippy refusing: a property named "" is found
+/// with `is_empty`, and a lenient property that may be null is checked in a
+/// guard rather than an `if` alone in its arm.
+#[test]
+fn odd_properties_are_checked_as_clippy_asks() {
+    let files = generate_text(
+        r#"
+asyncapi: 2.6.0
+info: {title: Odd, version: '1'}
+channels:
+  odd:
+    subscribe:
+      message:
+        payload:
+          type: object
+          properties:
+            nested: {type: object, properties: {'': {type: string, format: date-time}}}
+            webinarKey: {type: [string, 'null']}
+            count: {type: integer, minimum: 1}
+"#,
+    );
+    let validate = &files["src/validate.rs"];
+    assert!(validate.contains("if key.is_empty() {"), "{validate}");
+    assert!(validate.contains("\"webinarKey\" if !value.is_null() => {"), "{validate}");
 }
 
 /// Parameters that break their schemas make an invalid delivery, which names

@@ -805,8 +805,11 @@ fn route_channels(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
         match &channel.parameters_type {
             None => {
                 let name = &channel.name;
+                // clippy asks `is_empty` of a comparison with "".
+                let matches =
+                    if name.is_empty() { quote!(channel.is_empty()) } else { quote!(channel == #name) };
                 quote! {
-                    if channel == #name {
+                    if #matches {
                         #body
                     }
                 }

@@ -22,7 +22,8 @@ pub struct Links {
 
 /// One walk over an item's tokens (walking a token stream copies it): marks
 /// in `mentions` which of `imports` it mentions, and returns the identifiers
-/// among `names` (the prunable ones) it refers to, each once.
+/// among `names` (the prunable ones) it refers to, each once. An import is
+/// mentioned only where a path starts: `check::types` needs no `types`.
 pub fn scan(
     tokens: &TokenStream,
     imports: &[&str],
@@ -36,19 +37,27 @@ pub fn scan(
         names: &HashSet<String>,
         found: &mut Vec<String>,
     ) {
+        // How many `:` came just before: two make a path separator.
+        let mut colons = 0;
         for tree in tokens.clone() {
             match tree {
                 TokenTree::Ident(ident) => {
                     let text = ident.to_string();
+                    let starts_a_path = colons < 2;
                     if let Some(index) = imports.iter().position(|import| *import == text) {
-                        mentions[index] = true;
+                        mentions[index] |= starts_a_path;
                     } else if names.contains(&text) && !found.contains(&text) {
                         found.push(text);
                     }
                 }
                 TokenTree::Group(group) => walk(&group.stream(), imports, mentions, names, found),
+                TokenTree::Punct(punct) if punct.as_char() == ':' => {
+                    colons += 1;
+                    continue;
+                }
                 TokenTree::Punct(_) | TokenTree::Literal(_) => {}
             }
+            colons = 0;
         }
     }
     let mut found = Vec::new();
@@ -101,6 +110,27 @@ mod tests {
         let mut mentions = [false; 2];
         assert_eq!(scan(&tokens, &["Mode", "Path"], &mut mentions, &names), ["check_a", "PATTERN_1"]);
         assert_eq!(mentions, [false, true]);
+    }
+
+    #[test]
+    fn an_import_is_mentioned_where_a_path_starts() {
+        let mut mentions = [false; 2];
+        scan(
+            &quote!(check::types(value, &[JsonType::Null])),
+            &["types", "JsonType"],
+            &mut mentions,
+            &HashSet::new(),
+        );
+        assert_eq!(mentions, [false, true]);
+        scan(
+            &quote!(
+                fn f(v: &types::Reading) {}
+            ),
+            &["types", "JsonType"],
+            &mut mentions,
+            &HashSet::new(),
+        );
+        assert_eq!(mentions, [true, true]);
     }
 
     #[test]

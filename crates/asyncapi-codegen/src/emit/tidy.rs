@@ -7,14 +7,21 @@
 //! `collapsible_match`) would:
 //! - `if a { if b { .. } }` becomes `if a && b { .. }`;
 //! - `if let Some(x) = v { if let Some(x) = x { .. } }` becomes
-//!   `if let Some(Some(x)) = v { .. }`.
+//!   `if let Some(Some(x)) = v { .. }`;
+//! - in a `match` that ends in `_ => {}`, an arm for a literal whose body is
+//!   one `if`, `"key" => { if c { .. } }`, becomes `"key" if c => { .. }`.
 //!
 //! Each rewrite only applies where the meaning cannot change: no `else`
-//! anywhere, the inner `if` the outer one's only statement, and the outer
-//! binding shadowed by the inner pattern.
+//! anywhere, the inner `if` the outer one's only statement, the outer binding
+//! shadowed by the inner pattern, and, for a guard, nothing after the arm that
+//! would match its literal but `_ => {}`.
 
+use quote::ToTokens;
 use syn::visit_mut::{self, VisitMut};
-use syn::{BinOp, Block, Expr, ExprBinary, ExprIf, ExprLet, ExprParen, Pat, Stmt};
+use syn::{
+    Arm, BinOp, Block, Expr, ExprBinary, ExprBlock, ExprIf, ExprLet, ExprMatch, ExprParen, Pat, PatGuard,
+    Stmt,
+};
 
 /// Flattens the nested conditions of `file` (see the module docs).
 pub fn collapse(file: &mut syn::File) {
@@ -34,6 +41,15 @@ impl VisitMut for Collapse {
         let outer = std::mem::replace(&mut *node.cond, Expr::Verbatim(Default::default()));
         *node.cond = merged_pattern(&outer, &inner).unwrap_or_else(|| and(outer, *inner.cond));
         node.then_branch = inner.then_branch;
+    }
+
+    fn visit_expr_match_mut(&mut self, node: &mut ExprMatch) {
+        visit_mut::visit_expr_match_mut(self, node);
+        for index in 0..node.arms.len() {
+            if falls_through_to_nothing(&node.arms, index) {
+                guard(&mut node.arms[index]);
+            }
+        }
     }
 }
 
@@ -88,6 +104,54 @@ fn binds(pattern: &Pat, name: &syn::Ident) -> bool {
         Pat::Or(or) => or.cases.first().is_some_and(|case| binds(case, name)),
         Pat::Paren(paren) => binds(&paren.pat, name),
         Pat::Reference(reference) => binds(&reference.pat, name),
+        _ => false,
+    }
+}
+
+/// Whether a failed guard on `arms[index]`, a literal, would do nothing: every
+/// later arm is another literal, which cannot match, or a `_` that does
+/// nothing, and there is such a `_`.
+fn falls_through_to_nothing(arms: &[Arm], index: usize) -> bool {
+    let Pat::Lit(literal) = &arms[index].pat else { return false };
+    let literal = literal.to_token_stream().to_string();
+    let later = &arms[index + 1..];
+    let does_nothing = |body: &Expr| matches!(body, Expr::Block(block) if block.block.stmts.is_empty());
+    later.iter().any(|arm| matches!(arm.pat, Pat::Wild(_)) && does_nothing(&arm.body))
+        && later.iter().all(|arm| match &arm.pat {
+            Pat::Lit(other) => other.to_token_stream().to_string() != literal,
+            Pat::Wild(_) => does_nothing(&arm.body),
+            _ => false,
+        })
+}
+
+/// `"key" => { if c { .. } }` as `"key" if c => { .. }`, when the arm's body
+/// is a lone `if` without `else` whose condition holds no `let` (`if let`
+/// guards are not stable at the crates' `rust-version`).
+fn guard(arm: &mut Arm) {
+    let body = match &mut *arm.body {
+        Expr::Block(ExprBlock { attrs, label: None, block }) if attrs.is_empty() => block,
+        _ => return,
+    };
+    if !arm.attrs.is_empty() || lone_if(body).is_none_or(|inner| has_let(&inner.cond)) {
+        return;
+    }
+    let Some(inner) = take_lone_if(body) else { return };
+    let pattern = std::mem::replace(&mut arm.pat, Pat::Verbatim(Default::default()));
+    arm.pat = Pat::Guard(PatGuard {
+        attrs: Vec::new(),
+        pat: Box::new(pattern),
+        if_token: inner.if_token,
+        guard: inner.cond,
+    });
+    *arm.body = Expr::Block(ExprBlock { attrs: Vec::new(), label: None, block: inner.then_branch });
+}
+
+fn has_let(condition: &Expr) -> bool {
+    match condition {
+        Expr::Let(_) => true,
+        Expr::Binary(binary) if matches!(binary.op, BinOp::And(_)) => {
+            has_let(&binary.left) || has_let(&binary.right)
+        }
         _ => false,
     }
 }
@@ -259,5 +323,99 @@ mod tests {
             })),
             "if let Some(value) = value && let Wrapper { value: inner } = value { check(format!(\"{value}\"), inner); }"
         );
+    }
+
+    #[test]
+    fn a_literal_arm_that_is_one_if_takes_it_as_a_guard() {
+        assert_eq!(
+            tidy(quote!(match key {
+                "a" => {
+                    if x {
+                        go();
+                    }
+                }
+                "b" => {
+                    if y {
+                        go();
+                    }
+                }
+                _ => {}
+            })),
+            "match key { \"a\" if x => { go(); } \"b\" if y => { go(); } _ => {} }"
+        );
+    }
+
+    #[test]
+    fn arms_that_would_fall_through_to_work_keep_their_if() {
+        for kept in [
+            // The `_` arm does something.
+            quote!(match key {
+                "a" => {
+                    if x {
+                        go();
+                    }
+                }
+                _ => other(),
+            }),
+            // No `_` arm: a failed guard would leave the match unexhausted.
+            quote!(match key {
+                "a" => {
+                    if x {
+                        go();
+                    }
+                }
+                "b" => {}
+            }),
+            // A later arm could match the same value.
+            quote!(match key {
+                "a" => {
+                    if x {
+                        go();
+                    }
+                }
+                other => {}
+                _ => {}
+            }),
+            // Not a literal, an `if let`, an `else`, a guard already.
+            quote!(match key {
+                Kind::A => {
+                    if x {
+                        go();
+                    }
+                }
+                _ => {}
+            }),
+            quote!(match key {
+                "a" => {
+                    if let Some(v) = x {
+                        go(v);
+                    }
+                }
+                _ => {}
+            }),
+            quote!(match key {
+                "a" => {
+                    if x {
+                        go();
+                    } else {
+                        stop();
+                    }
+                }
+                _ => {}
+            }),
+            quote!(match key {
+                "a" if y => {
+                    if x {
+                        go();
+                    }
+                }
+                _ => {}
+            }),
+        ] {
+            let mut file: syn::File = syn::parse2(quote!(fn f() { #kept })).unwrap();
+            let before = prettyplease::unparse(&file);
+            collapse(&mut file);
+            assert_eq!(prettyplease::unparse(&file), before, "{kept}");
+        }
     }
 }

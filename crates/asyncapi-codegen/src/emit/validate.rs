@@ -548,6 +548,7 @@ impl<'a> Validators<'a> {
                 quote!(if !matches!(key, #(#unchecked)|*) { #additional_check })
             }
             ([], false) => additional_check,
+            ([(property, check)], true) if property.is_empty() => quote!(if key.is_empty() { #check }),
             ([(property, check)], true) => quote!(if key == #property { #check }),
             (_, wildcard_empty) => {
                 let arms = arms.iter().map(|(property, check)| match single_expression(check) {
