@@ -338,6 +338,38 @@ Signed:
     assert!(validate.contains("#/Signature") && !validate.contains("traits.yaml"), "{validate}");
 }
 
+/// A trait in another file whose `correlationId` is a reference in that file
+/// (`#/Traced`) is read as written there, as its headers are.
+#[test]
+fn a_trait_s_correlation_id_resolves_where_the_trait_is_written() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let spec = r##"
+asyncapi: '2.6.0'
+info: {title: Traits, version: '1'}
+channels:
+  a:
+    subscribe:
+      message:
+        traits: [{$ref: 'parts/traits.yaml#/Correlated'}]
+        payload: {type: object}
+"##;
+    let traits = r##"
+Traced: {location: '$message.header#/x-trace'}
+Correlated:
+  correlationId: {$ref: '#/Traced'}
+"##;
+    std::fs::create_dir_all(dir.path().join("parts")).expect("a folder");
+    std::fs::write(dir.path().join("spec.yaml"), spec).expect("written");
+    std::fs::write(dir.path().join("parts/traits.yaml"), traits).expect("written");
+    let mut options = Options::new(dir.path().join("spec.yaml"));
+    options.spec_name = Some("spec.yaml".to_owned());
+    let generated =
+        asyncapi_codegen::generate(&options).unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
+    assert_eq!(warning_messages(&generated), Vec::<&str>::new());
+    let event = &generated.files["src/event.rs"];
+    assert!(event.contains(r#"in_headers(headers, &["x-trace"])"#), "{event}");
+}
+
 /// `--lenient-numeric-strings` is one decision, made by the type mapping: a
 /// property whose type reads JSON integers is judged leniently by its raw
 /// check too, and every other property strictly (a disagreement rejects in one

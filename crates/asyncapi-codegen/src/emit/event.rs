@@ -107,26 +107,20 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
                 .find_map(|channel| channel.parameters.first())
         })
         .flatten();
-    let rejected_doc = doc_lines(&match parameter {
-        None => "Receives a genuine delivery (its signature verified, where one is\n\
-                 checked) that could not be typed:\n\
-                 not JSON, an unknown message, a message that breaks its schema, or\n\
-                 headers that break the message's headers schema (those violations\n\
-                 point at the header's name: `/Content-Type`). `delivery.body` holds\n\
-                 the bytes, `rejection` every reason: store them, nothing else will."
-            .to_owned(),
-        Some(parameter) => format!(
-            "Receives a genuine delivery (its signature verified, where one is\n\
-             checked) that could not be typed:\n\
-             not JSON, an unknown message, a message that breaks its schema,\n\
-             headers that break the message's headers schema (those violations\n\
-             point at the header's name: `/Content-Type`), or an address whose\n\
-             parameters break their schemas (those point at the parameter's name:\n\
-             `/{}`). `delivery.body` holds the bytes, `rejection` every reason:\n\
-             store them, nothing else will.",
+    let bad_parameters = parameter.map_or(String::new(), |parameter| {
+        format!(
+            ",\nor an address whose parameters break theirs (those point at the parameter's name:\n`/{}`)",
             parameter.wire
-        ),
+        )
     });
+    let rejected_doc = doc_lines(&format!(
+        "Receives a genuine delivery (its signature verified, where one is\n\
+         checked) that could not be typed:\n\
+         not JSON, an unknown message, a message that breaks its schema, or\n\
+         headers that break the message's headers schema (those violations\n\
+         point at the header's name: `/Content-Type`){bad_parameters}. `delivery.body` holds\n\
+         the bytes, `rejection` every reason: store them, nothing else will."
+    ));
 
     let dedupe = api.receives.iter().zip(&variants).map(|(receive, variant)| {
         let message = &api.messages[receive.message];

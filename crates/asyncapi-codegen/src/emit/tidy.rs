@@ -16,6 +16,8 @@
 //! shadowed by the inner pattern, and, for a guard, nothing after the arm that
 //! would match its literal but `_ => {}`.
 
+use std::collections::HashSet;
+
 use quote::ToTokens;
 use syn::visit_mut::{self, VisitMut};
 use syn::{
@@ -45,10 +47,8 @@ impl VisitMut for Collapse {
 
     fn visit_expr_match_mut(&mut self, node: &mut ExprMatch) {
         visit_mut::visit_expr_match_mut(self, node);
-        for index in 0..node.arms.len() {
-            if falls_through_to_nothing(&node.arms, index) {
-                guard(&mut node.arms[index]);
-            }
+        for index in falls_through_to_nothing(&node.arms) {
+            guard(&mut node.arms[index]);
         }
     }
 }
@@ -108,20 +108,29 @@ fn binds(pattern: &Pat, name: &syn::Ident) -> bool {
     }
 }
 
-/// Whether a failed guard on `arms[index]`, a literal, would do nothing: every
+/// The arms for a literal on which a failed guard would do nothing: every
 /// later arm is another literal, which cannot match, or a `_` that does
-/// nothing, and there is such a `_`.
-fn falls_through_to_nothing(arms: &[Arm], index: usize) -> bool {
-    let Pat::Lit(literal) = &arms[index].pat else { return false };
-    let literal = literal.to_token_stream().to_string();
-    let later = &arms[index + 1..];
+/// nothing, and there is such a `_`. One walk from the last arm back.
+fn falls_through_to_nothing(arms: &[Arm]) -> Vec<usize> {
     let does_nothing = |body: &Expr| matches!(body, Expr::Block(block) if block.block.stmts.is_empty());
-    later.iter().any(|arm| matches!(arm.pat, Pat::Wild(_)) && does_nothing(&arm.body))
-        && later.iter().all(|arm| match &arm.pat {
-            Pat::Lit(other) => other.to_token_stream().to_string() != literal,
-            Pat::Wild(_) => does_nothing(&arm.body),
-            _ => false,
-        })
+    let mut later_literals = HashSet::new();
+    let mut catch_all = false;
+    let mut found = Vec::new();
+    for (index, arm) in arms.iter().enumerate().rev() {
+        match &arm.pat {
+            Pat::Wild(_) if does_nothing(&arm.body) => catch_all = true,
+            Pat::Lit(literal) => {
+                let literal = literal.to_token_stream().to_string();
+                if catch_all && !later_literals.contains(&literal) {
+                    found.push(index);
+                }
+                later_literals.insert(literal);
+            }
+            // Anything else may match what an earlier guard lets through.
+            _ => break,
+        }
+    }
+    found
 }
 
 /// `"key" => { if c { .. } }` as `"key" if c => { .. }`, when the arm's body

@@ -744,10 +744,7 @@ fn header_name_warnings(arena: &SchemaArena, headers: SchemaId) -> Vec<Diagnosti
     let mut warnings = Vec::new();
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     for (name, _) in &keywords.properties {
-        // RFC 9110's `token`: the characters a field name is made of.
-        let is_token = !name.is_empty()
-            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
-        if !is_token {
+        if !is_header_name(name) {
             warnings.push(
                 Diagnostic::warning(format!("header `{name}` cannot be an HTTP header name")).with_help(
                     "the generated code reads HTTP headers: it never reads this one, and refuses to send it",
