@@ -614,7 +614,7 @@ fn channel_parameters_reach_the_handler() {
 /// `Event::correlation_id` (`correlated.asyncapi.yaml`) finds each message's
 /// ID where its `correlationId` says: a header, JSON inside a header, a
 /// payload property at any depth (borrowed when a string), or through the
-/// payload's JSON where the types do not lead.
+/// payload's JSON where the types do not lead; `inspect` prints it.
 macro_rules! correlation_ids {
     ($krate:ident) => {{
         use std::borrow::Cow;
@@ -636,6 +636,24 @@ macro_rules! correlation_ids {
         let finished = event("{\"kind\": \"finished\", \"job\": {\"id\": \"j-1\"}}");
         assert!(matches!(finished.correlation_id(&headers), Some(Cow::Borrowed("j-1"))));
         assert_eq!(event("{\"kind\": \"started\"}").correlation_id(&Default::default()), None);
+        // `inspect` prints the ID where there is one.
+        let inspected = |body: &str| {
+            let body = asyncapi_rt::inspect::Body::new(body.as_bytes().to_vec());
+            let inspection = asyncapi_rt::inspect::Inspection {
+                body: &body,
+                headers: &headers,
+                scheme: &Default::default(),
+                secrets: &[],
+                channel: None,
+                mode: Mode::Strict,
+                body_limit: 1024,
+                received_at: None,
+            };
+            let report = asyncapi_rt::inspect::inspect::<$krate::Event>(&inspection);
+            serde_json::from_str::<serde_json::Value>(&report.line).expect("a JSON line")
+        };
+        assert_eq!(inspected("{\"kind\": \"started\"}")["correlation"], "req-7");
+        assert_eq!(inspected("{\"kind\": \"plain\"}").get("correlation"), None);
     }};
 }
 #[test]

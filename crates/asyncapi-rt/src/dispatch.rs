@@ -14,6 +14,7 @@
 //! future dropped because the sender hung up) gives its key back, so the
 //! sender's retry is handled rather than taken for a duplicate.
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::time::SystemTime;
@@ -62,6 +63,12 @@ pub trait Inbound: Sized + Send + 'static {
     /// The key that identifies this delivery for de-duplication, if the
     /// document has one.
     fn dedupe_key(&self) -> Option<&str>;
+    /// The message's correlation ID, where the document's `correlationId`
+    /// places one (in the payload, or in one of the delivery's `headers`).
+    fn correlation_id<'a>(&'a self, headers: &'a HeaderMap) -> Option<Cow<'a, str>> {
+        let _ = headers;
+        None
+    }
 }
 
 /// Hands a message to the user's handler `H` (implemented by the generated
@@ -230,6 +237,7 @@ where
             "delivery",
             message = tracing::field::Empty,
             key = tracing::field::Empty,
+            correlation = tracing::field::Empty,
             outcome = tracing::field::Empty,
         );
         let delivery_span = span.clone();
@@ -259,8 +267,8 @@ where
         .instrument(span)
     }
 
-    /// [`dispatch`](Self::dispatch); the key goes on `span` as soon as it is
-    /// known, whatever becomes of the delivery then.
+    /// [`dispatch`](Self::dispatch); the key and the correlation ID go on
+    /// `span` as soon as they are known, whatever becomes of the delivery then.
     async fn dispatch_inner(&self, delivery: Delivery, span: &tracing::Span) -> Outcome<E::Error> {
         if delivery.body.len() > self.body_limit {
             return Outcome::TooLarge { size: delivery.body.len(), limit: self.body_limit };
@@ -281,6 +289,13 @@ where
         let key = event.dedupe_key().map(str::to_owned);
         if let Some(key) = &key {
             span.record("key", key.as_str());
+        }
+        // Read only for a span someone listens to: a payload's number is
+        // written out to be read.
+        if !span.is_disabled()
+            && let Some(correlation) = event.correlation_id(&delivery.headers)
+        {
+            span.record("correlation", &*correlation);
         }
         let stored = key.as_deref().map(|key| store_key(message, key));
         let claim = match (&key, &stored) {

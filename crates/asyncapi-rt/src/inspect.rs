@@ -2,6 +2,7 @@
 //! example every generated crate has, the tool to reach for when a delivery
 //! was refused.
 
+use std::borrow::Cow;
 use std::io::{self, Read};
 
 use http::HeaderMap;
@@ -118,6 +119,7 @@ pub fn inspect<E: Inbound + Serialize>(inspection: &Inspection<'_>) -> Report {
                 outcome: "dispatched",
                 event: event.name(),
                 key: event.dedupe_key(),
+                correlation: event.correlation_id(inspection.headers),
                 signature,
                 mode: inspection.mode,
                 message: &event,
@@ -145,6 +147,9 @@ struct Dispatched<'a, E> {
     outcome: &'static str,
     event: &'a str,
     key: Option<&'a str>,
+    /// Only where the document places one and the delivery holds it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    correlation: Option<Cow<'a, str>>,
     signature: &'static str,
     mode: Mode,
     message: &'a E,

@@ -3,6 +3,7 @@
 //! tampering, timestamps), de-duplication (duplicates, failures, cancellation,
 //! panics, concurrency), the body limit, configuration, and the test helpers.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -83,6 +84,14 @@ impl Inbound for Msg {
     fn dedupe_key(&self) -> Option<&str> {
         match self {
             Msg::Order { id, .. } => Some(id),
+            Msg::Ping => None,
+        }
+    }
+
+    /// An order's correlation ID is its `X-Request-Id` header.
+    fn correlation_id<'a>(&'a self, headers: &'a HeaderMap) -> Option<Cow<'a, str>> {
+        match self {
+            Msg::Order { .. } => asyncapi_rt::correlation::in_headers(headers, &["X-Request-Id"]),
             Msg::Ping => None,
         }
     }
@@ -899,28 +908,35 @@ impl tracing::Subscriber for Recording {
 }
 
 #[test]
-fn each_delivery_has_a_span_with_its_message_key_and_outcome_and_failures_say_why() {
+fn each_delivery_has_a_span_with_its_message_key_correlation_and_outcome_and_failures_say_why() {
     let recording = Recording::default();
     let dispatcher = dispatcher();
     dispatcher.handler().fail_orders.store(1, Ordering::SeqCst);
     tracing::subscriber::with_default(recording.clone(), || {
         let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
         for _ in 0..2 {
-            runtime.block_on(dispatcher.dispatch(signed(order("o-14", 14))));
+            let mut delivery = signed(order("o-14", 14));
+            delivery.headers.insert("x-request-id", HeaderValue::from_static("r-9"));
+            runtime.block_on(dispatcher.dispatch(delivery));
         }
+        runtime.block_on(dispatcher.dispatch(signed(r#"{"kind":"ping"}"#)));
     });
     let logged = recording.0.lock().unwrap_or_else(PoisonError::into_inner);
     let field = |fields: &[(String, String)], name: &str| {
         fields.iter().find(|(field, _)| field == name).map(|(_, value)| value.clone())
     };
-    let spans: Vec<[Option<String>; 3]> = logged
+    let spans: Vec<[Option<String>; 4]> = logged
         .spans
         .iter()
         .filter(|(name, _)| *name == "delivery")
-        .map(|(_, fields)| ["message", "key", "outcome"].map(|name| field(fields, name)))
+        .map(|(_, fields)| ["message", "key", "correlation", "outcome"].map(|name| field(fields, name)))
         .collect();
-    let span = |outcome: &str| [Some("order".to_owned()), Some("o-14".to_owned()), Some(outcome.to_owned())];
-    assert_eq!(spans, [span("handler_failed"), span("handled")]);
+    let text = |text: &str| Some(text.to_owned());
+    let order = |outcome: &str| [text("order"), text("o-14"), text("r-9"), text(outcome)];
+    assert_eq!(
+        spans,
+        [order("handler_failed"), order("handled"), [text("ping"), None, None, text("handled")]]
+    );
     let failure = logged
         .events
         .iter()

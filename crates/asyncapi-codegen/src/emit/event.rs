@@ -98,6 +98,17 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
 
     let header_checks = header_checks(ir, validators);
     let correlation = correlation_method(ir);
+    // The dispatcher's span and `inspect` show the ID through `Inbound`.
+    let inbound_correlation = (!correlation.is_empty()).then(|| {
+        quote! {
+            fn correlation_id<'a>(
+                &'a self,
+                headers: &'a asyncapi_rt::http::HeaderMap,
+            ) -> Option<std::borrow::Cow<'a, str>> {
+                Event::correlation_id(self, headers)
+            }
+        }
+    });
     // Where addresses carry parameters, the handler also hears of bad ones.
     let parameter = matches!(api.routing, EventRouting::Channel)
         .then(|| {
@@ -297,6 +308,8 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
             fn dedupe_key(&self) -> Option<&str> {
                 Event::dedupe_key(self)
             }
+
+            #inbound_correlation
         }
 
         /// What to do with each message this API sends you: one method per
