@@ -370,6 +370,41 @@ Correlated:
     assert!(event.contains(r#"in_headers(headers, &["x-trace"])"#), "{event}");
 }
 
+/// A channel parameter lives in the address alone, so a document whose
+/// received channel has one is routed by channel even where the body could
+/// tell its messages apart, and the handler gets the parameters; a document
+/// without parameters stays routed by its body.
+#[test]
+fn a_received_channel_with_parameters_routes_by_address() {
+    let document = |channel: &str| {
+        format!(
+            "asyncapi: 2.6.0
+info: {{title: Rooms, version: 1.0.0}}
+channels:
+  {channel}:
+    parameters:
+      roomId: {{schema: {{type: string, pattern: '^[a-z]+$'}}}}
+    subscribe:
+      message:
+        payload: {{type: object, properties: {{text: {{type: string}}}}}}
+"
+        )
+    };
+    let files = generate_text(&document("'rooms/{roomId}'"));
+    let event = &files["src/event.rs"];
+    assert!(event.contains("pub fn parse_on_channel("), "{event}");
+    assert!(!event.contains("pub fn parse(body"), "{event}");
+    assert!(event.contains("parameters: channels::RoomsRoomIdParameters,"), "{event}");
+    // Without the parameter, the same message is routed by its body alone.
+    let files = generate_text(
+        &document("rooms")
+            .replace("    parameters:\n      roomId: {schema: {type: string, pattern: '^[a-z]+$'}}\n", ""),
+    );
+    let event = &files["src/event.rs"];
+    assert!(event.contains("pub fn parse(body"), "{event}");
+    assert!(!event.contains("parse_on_channel") && !event.contains("parameters:"), "{event}");
+}
+
 /// `--lenient-numeric-strings` is one decision, made by the type mapping: a
 /// property whose type reads JSON integers is judged leniently by its raw
 /// check too, and every other property strictly (a disagreement rejects in one

@@ -159,7 +159,8 @@ pub struct ChannelDef {
 pub enum EventRouting {
     /// By the body alone, with this tree over [`Api::receives`].
     Body(Tree),
-    /// The body alone cannot tell: the channel it came on decides.
+    /// The channel it came on decides: the body alone cannot tell, or some
+    /// channel's address holds parameters, which the handler is given.
     Channel,
 }
 
@@ -355,13 +356,17 @@ pub fn build(
             diagnostics.push(diagnostic.at(sources.locate(site)));
         }
     };
-    let routing = match discriminator::route(&candidates) {
-        Routing::Tree { tree, collisions } => {
+    // A parameter is read from the address a delivery came on, so where one
+    // is, the address routes: the body alone would leave the handler without it.
+    let addressed =
+        channels.iter().any(|channel| !channel.receives.is_empty() && channel.parameters_type.is_some());
+    let routing = match (!addressed).then(|| discriminator::route(&candidates)) {
+        Some(Routing::Tree { tree, collisions }) => {
             let all: Vec<usize> = (0..receives.len()).collect();
             report(collisions, "routing by body", &all);
             EventRouting::Body(tree)
         }
-        Routing::NoDiscriminator => {
+        Some(Routing::NoDiscriminator) | None => {
             for channel in &mut channels {
                 let members = channel.receives.clone();
                 let channel_candidates: Vec<Candidate> =
