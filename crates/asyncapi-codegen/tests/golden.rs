@@ -368,14 +368,19 @@ Correlated:
     assert_eq!(warning_messages(&generated), Vec::<&str>::new());
     let event = &generated.files["src/event.rs"];
     assert!(event.contains(r#"in_headers(headers, &["x-trace"])"#), "{event}");
+    // The event's own method, and `Inbound`'s, which the dispatcher and `inspect` call.
+    assert_eq!(event.matches("fn correlation_id<'a>(").count(), 2, "{event}");
+    assert!(event.contains("Event::correlation_id(self, headers)"), "{event}");
 }
 
 /// A channel parameter lives in the address alone, so a document whose
-/// received channel has one is routed by channel even where the body could
-/// tell its messages apart, and the handler gets the parameters; a document
-/// without parameters stays routed by its body.
+/// received channel has one is routed by channel even where the bodies tell
+/// its messages apart (the channel's own tree then picks among them, named by
+/// their discriminator values), and the handler gets the parameters. A
+/// document whose only parameters are on a channel it sends to stays routed
+/// by the body.
 #[test]
-fn a_received_channel_with_parameters_routes_by_address() {
+fn a_received_channel_with_parameters_routes_by_channel() {
     let document = |channel: &str| {
         format!(
             "asyncapi: 2.6.0
@@ -386,23 +391,40 @@ channels:
       roomId: {{schema: {{type: string, pattern: '^[a-z]+$'}}}}
     subscribe:
       message:
-        payload: {{type: object, properties: {{text: {{type: string}}}}}}
+        oneOf:
+          - name: chat
+            payload: {{type: object, required: [parameters], properties: {{parameters: {{const: said}}}}}}
+          - name: leave
+            payload: {{type: object, required: [parameters], properties: {{parameters: {{const: left}}}}}}
+  replies/{{roomId}}:
+    parameters:
+      roomId: {{schema: {{type: string}}}}
+    publish:
+      message: {{name: reply, payload: {{type: string}}}}
 "
         )
     };
-    let files = generate_text(&document("'rooms/{roomId}'"));
+    let files = generate_text(&document("rooms/{roomId}"));
     let event = &files["src/event.rs"];
     assert!(event.contains("pub fn parse_on_channel("), "{event}");
     assert!(!event.contains("pub fn parse(body"), "{event}");
     assert!(event.contains("parameters: channels::RoomsRoomIdParameters,"), "{event}");
-    // Without the parameter, the same message is routed by its body alone.
-    let files = generate_text(
-        &document("rooms")
-            .replace("    parameters:\n      roomId: {schema: {type: string, pattern: '^[a-z]+$'}}\n", ""),
+    assert!(event.contains(r#"pub const NAMES: [&'static str; 2] = ["said", "left"];"#), "{event}");
+    // The property named `parameters` is probed into a local of another name,
+    // which leaves the channel's parameters to the event.
+    assert!(
+        event.contains("let [parameters_2] = asyncapi_rt::body::probe(body, [\"parameters\"])"),
+        "{event}"
     );
+    // With parameters only where it sends, the document is routed by the body.
+    let files = generate_text(&document("rooms").replace(
+        "parameters:\n      roomId: {schema: {type: string, pattern: '^[a-z]+$'}}\n    subscribe",
+        "subscribe",
+    ));
     let event = &files["src/event.rs"];
     assert!(event.contains("pub fn parse(body"), "{event}");
-    assert!(!event.contains("parse_on_channel") && !event.contains("parameters:"), "{event}");
+    assert!(!event.contains("parse_on_channel") && !event.contains("channels::"), "{event}");
+    assert!(event.contains(r#"pub const NAMES: [&'static str; 2] = ["said", "left"];"#), "{event}");
 }
 
 /// `--lenient-numeric-strings` is one decision, made by the type mapping: a

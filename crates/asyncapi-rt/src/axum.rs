@@ -58,11 +58,11 @@ impl<E, H, D> Clone for Receiver<E, H, D> {
 /// Where a router takes deliveries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Endpoint<'a> {
-    /// At one path: for documents whose messages are told apart by their body.
+    /// At one path: for documents whose messages are routed by their body.
     Path(&'a str),
     /// Under `base`, the rest of the path being the address of the channel a
     /// delivery arrives on (percent-decoded): for documents whose messages are
-    /// told apart by channel. `POST /hooks/users/5` under `/hooks` arrives on
+    /// routed by channel. `POST /hooks/users/5` under `/hooks` arrives on
     /// `users/5`, or on `/users/5` with `leading_slash` (for documents whose
     /// channel names start with one).
     Channels { base: &'a str, leading_slash: bool },

@@ -33,8 +33,9 @@ pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 /// One delivery, as it arrived.
 #[derive(Debug, Clone)]
 pub struct Delivery {
-    /// The channel (topic, path) it came on, for documents whose messages are
-    /// told apart by channel; `None` for webhooks, which are told apart by body.
+    /// The channel (topic, path) it came on, for documents routed by channel
+    /// (their bodies do not tell their messages apart, or their addresses hold
+    /// parameters); `None` where the body alone routes.
     pub channel: Option<String>,
     pub headers: HeaderMap,
     pub body: Bytes,
@@ -291,7 +292,8 @@ where
             span.record("key", key.as_str());
         }
         // Read only for a span someone listens to: a payload's number is
-        // written out to be read.
+        // written out to be read. (Unlike `key`, it does not reach `log` through
+        // tracing's `log` feature when no subscriber listens.)
         if !span.is_disabled()
             && let Some(correlation) = event.correlation_id(&delivery.headers)
         {

@@ -90,11 +90,17 @@ impl Inbound for Msg {
 
     /// An order's correlation ID is its `X-Request-Id` header.
     fn correlation_id<'a>(&'a self, headers: &'a HeaderMap) -> Option<Cow<'a, str>> {
+        CORRELATION_READS.with(|reads| reads.set(reads.get() + 1));
         match self {
             Msg::Order { .. } => asyncapi_rt::correlation::in_headers(headers, &["X-Request-Id"]),
             Msg::Ping => None,
         }
     }
+}
+
+thread_local! {
+    /// How many times this thread read a message's correlation ID.
+    static CORRELATION_READS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 fn violation(pointer: &str, keyword: Keyword, message: &str) -> Violation {
@@ -907,6 +913,30 @@ impl tracing::Subscriber for Recording {
     fn exit(&self, _: &tracing::span::Id) {}
 }
 
+/// A `tracing` subscriber that listens to nothing (as one filtering out the
+/// dispatcher's spans does).
+struct Deaf;
+
+impl tracing::Subscriber for Deaf {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        false
+    }
+
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+
+    fn event(&self, _: &tracing::Event<'_>) {}
+
+    fn enter(&self, _: &tracing::span::Id) {}
+
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
 #[test]
 fn each_delivery_has_a_span_with_its_message_key_correlation_and_outcome_and_failures_say_why() {
     let recording = Recording::default();
@@ -919,6 +949,7 @@ fn each_delivery_has_a_span_with_its_message_key_correlation_and_outcome_and_fai
             delivery.headers.insert("x-request-id", HeaderValue::from_static("r-9"));
             runtime.block_on(dispatcher.dispatch(delivery));
         }
+        runtime.block_on(dispatcher.dispatch(signed(order("o-15", 15))));
         runtime.block_on(dispatcher.dispatch(signed(r#"{"kind":"ping"}"#)));
     });
     let logged = recording.0.lock().unwrap_or_else(PoisonError::into_inner);
@@ -932,10 +963,15 @@ fn each_delivery_has_a_span_with_its_message_key_correlation_and_outcome_and_fai
         .map(|(_, fields)| ["message", "key", "correlation", "outcome"].map(|name| field(fields, name)))
         .collect();
     let text = |text: &str| Some(text.to_owned());
-    let order = |outcome: &str| [text("order"), text("o-14"), text("r-9"), text(outcome)];
+    let order_span = |outcome: &str| [text("order"), text("o-14"), text("r-9"), text(outcome)];
     assert_eq!(
         spans,
-        [order("handler_failed"), order("handled"), [text("ping"), None, None, text("handled")]]
+        [
+            order_span("handler_failed"),
+            order_span("handled"),
+            [text("order"), text("o-15"), None, text("handled")],
+            [text("ping"), None, None, text("handled")],
+        ]
     );
     let failure = logged
         .events
@@ -943,6 +979,26 @@ fn each_delivery_has_a_span_with_its_message_key_correlation_and_outcome_and_fai
         .find(|fields| field(fields, "message").as_deref() == Some("handler failed"))
         .expect("the failure is logged");
     assert_eq!(field(failure, "error").as_deref(), Some("the order handler failed"));
+}
+
+#[test]
+fn the_correlation_id_is_read_only_for_a_span_a_subscriber_listens_to() {
+    let dispatcher = dispatcher();
+    let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+    let with_id = |id: &str| {
+        let mut delivery = signed(order(id, 1));
+        delivery.headers.insert("x-request-id", HeaderValue::from_static("r-1"));
+        delivery
+    };
+    let reads = || CORRELATION_READS.with(std::cell::Cell::get);
+    tracing::subscriber::with_default(Deaf, || {
+        assert_eq!(runtime.block_on(dispatcher.dispatch(with_id("c-1"))).label(), "handled");
+    });
+    assert_eq!(reads(), 0, "no subscriber listens");
+    tracing::subscriber::with_default(Recording::default(), || {
+        assert_eq!(runtime.block_on(dispatcher.dispatch(with_id("c-2"))).label(), "handled");
+    });
+    assert_eq!(reads(), 1);
 }
 
 #[test]

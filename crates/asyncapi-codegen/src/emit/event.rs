@@ -644,8 +644,18 @@ pub fn carried_parameters(ir: &Ir, receive: &Receive) -> Option<proc_macro2::Ide
 /// message they name.
 fn route_tree(ir: &Ir, validators: &Validators<'_>, tree: &Tree) -> TokenStream {
     let properties = tree.properties();
-    // The probed values are locals of `Event::parse`: none may shadow another.
-    let mut scope = NameScope::with_reserved(&["body", "mode", "guessed", "parsed", "other", "error"]);
+    // The probed values are locals of `Event::parse` (or `parse_on_channel`,
+    // whose `channel` and `parameters` they sit beside): none may shadow another.
+    let mut scope = NameScope::with_reserved(&[
+        "body",
+        "mode",
+        "channel",
+        "parameters",
+        "guessed",
+        "parsed",
+        "other",
+        "error",
+    ]);
     let fields: Vec<(String, proc_macro2::Ident)> =
         properties.iter().map(|p| (p.clone(), ident(&scope.claim(&naming::snake(p))))).collect();
     switch(ir, validators, tree, &fields, false)

@@ -157,10 +157,12 @@ pub struct ChannelDef {
 /// How `Event` parses a body.
 #[derive(Debug, Clone)]
 pub enum EventRouting {
-    /// By the body alone, with this tree over [`Api::receives`].
+    /// By the body alone, with this tree over [`Api::receives`] (no received
+    /// channel has parameters).
     Body(Tree),
-    /// The channel it came on decides: the body alone cannot tell, or some
-    /// channel's address holds parameters, which the handler is given.
+    /// The channel it came on decides, then the channel's own tree: no
+    /// property of the bodies tells them apart, or some received channel's
+    /// address holds parameters, which the handler is given.
     Channel,
 }
 
@@ -357,10 +359,11 @@ pub fn build(
         }
     };
     // A parameter is read from the address a delivery came on, so where one
-    // is, the address routes: the body alone would leave the handler without it.
-    let addressed =
+    // is, the channel routes: the body alone would leave the handler without it.
+    let receives_parameters =
         channels.iter().any(|channel| !channel.receives.is_empty() && channel.parameters_type.is_some());
-    let routing = match (!addressed).then(|| discriminator::route(&candidates)) {
+    let by_body = if receives_parameters { None } else { Some(discriminator::route(&candidates)) };
+    let routing = match by_body {
         Some(Routing::Tree { tree, collisions }) => {
             let all: Vec<usize> = (0..receives.len()).collect();
             report(collisions, "routing by body", &all);
@@ -384,7 +387,7 @@ pub fn build(
             EventRouting::Channel
         }
     };
-    let names = event_names(&routing, &receives, &messages);
+    let names = event_names(&routing, &receives, &messages, &channels);
     for (receive, name) in receives.iter_mut().zip(names) {
         receive.name = name;
     }
@@ -776,18 +779,24 @@ fn signature_header(arena: &SchemaArena, headers: SchemaId) -> Option<String> {
         .cloned()
 }
 
-/// What each received message is called: its discriminator value when routed
-/// by body (the values that lead to it, joined by `/`, when the last one alone
-/// also names another), else the document's name for the message. A name that
-/// still names two falls back to the variant's (numbered if another event has
-/// that name).
-fn event_names(routing: &EventRouting, receives: &[Receive], messages: &[MessageDef]) -> Vec<String> {
+/// What each received message is called: its discriminator value, where the
+/// body routes among the document's messages or its channel's (the values that
+/// lead to it, joined by `/`, when the last one alone also names another),
+/// else the document's name for the message. A name that still names two falls
+/// back to the variant's (numbered if another event has that name).
+fn event_names(
+    routing: &EventRouting,
+    receives: &[Receive],
+    messages: &[MessageDef],
+    channels: &[ChannelDef],
+) -> Vec<String> {
     let paths: Vec<Vec<String>> = (0..receives.len())
-        .map(|index| match routing {
-            EventRouting::Body(tree) => {
-                tree.path_to(index).unwrap_or_default().into_iter().map(|(_, value)| value).collect()
-            }
-            EventRouting::Channel => Vec::new(),
+        .map(|index| {
+            let tree = match routing {
+                EventRouting::Body(tree) => tree,
+                EventRouting::Channel => &channels[receives[index].channel].tree,
+            };
+            tree.path_to(index).unwrap_or_default().into_iter().map(|(_, value)| value).collect()
         })
         .collect();
     let mut names: Vec<String> = receives
