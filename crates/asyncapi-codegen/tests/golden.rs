@@ -427,6 +427,36 @@ channels:
     assert!(event.contains(r#"pub const NAMES: [&'static str; 2] = ["said", "left"];"#), "{event}");
 }
 
+/// Where some received channels start with `/` and some do not, the HTTP
+/// router cannot reach the first kind plainly: a warning says so.
+#[test]
+fn received_channels_with_and_without_a_leading_slash_are_warned_of() {
+    let document = |status: &str| {
+        format!(
+            "asyncapi: 2.6.0
+info: {{title: Rooms, version: 1.0.0}}
+channels:
+  {status}:
+    subscribe:
+      message: {{name: status, payload: {{type: object}}}}
+  rooms/{{roomId}}:
+    parameters:
+      roomId: {{schema: {{type: string}}}}
+    subscribe:
+      message: {{name: chat, payload: {{type: string}}}}
+"
+        )
+    };
+    let mixed = generated(&document("/status"));
+    assert_eq!(
+        warning_messages(&mixed),
+        ["channel `/status` starts with `/` and channel `rooms/{roomId}` does not: the HTTP router reads a \
+          path's channel without its leading `/`, so it reaches `/status` only where the path spells that `/` \
+          as `%2F`"]
+    );
+    assert_eq!(warning_messages(&generated(&document("status"))), Vec::<&str>::new());
+}
+
 /// `--lenient-numeric-strings` is one decision, made by the type mapping: a
 /// property whose type reads JSON integers is judged leniently by its raw
 /// check too, and every other property strictly (a disagreement rejects in one

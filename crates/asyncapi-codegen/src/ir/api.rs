@@ -391,6 +391,9 @@ pub fn build(
     for (receive, name) in receives.iter_mut().zip(names) {
         receive.name = name;
     }
+    if matches!(routing, EventRouting::Channel) {
+        warn_of_mixed_slashes(&document.channels, &channels, sources, &mut diagnostics);
+    }
 
     let dedupe_key = match &options.dedupe_key {
         Some(key) => {
@@ -651,6 +654,32 @@ fn is_json_media_type(media_type: &str) -> bool {
 
 /// A parameter named twice in a channel's address would need two Rust
 /// bindings of one name: an error.
+/// The HTTP router reads a request's channel from its path, with the leading
+/// `/` only when every channel received on starts with one: where some do and
+/// some do not, those that do are out of its plain reach.
+fn warn_of_mixed_slashes(
+    written: &[resolve::Channel],
+    channels: &[ChannelDef],
+    sources: &Sources,
+    diagnostics: &mut Diagnostics,
+) {
+    let received = || channels.iter().enumerate().filter(|(_, channel)| !channel.receives.is_empty());
+    let slashed = received().find(|(_, channel)| channel.name.starts_with('/'));
+    let bare = received().find(|(_, channel)| !channel.name.starts_with('/'));
+    if let (Some((index, slashed)), Some((_, bare))) = (slashed, bare) {
+        diagnostics.push(
+            Diagnostic::warning(format!(
+                "channel `{}` starts with `/` and channel `{}` does not: the HTTP router reads a path's \
+                 channel without its leading `/`, so it reaches `{}` only where the path spells that `/` \
+                 as `%2F`",
+                slashed.name, bare.name, slashed.name
+            ))
+            .with_help("name every channel received on with a leading `/`, or none")
+            .at(sources.locate(&written[index].site)),
+        );
+    }
+}
+
 fn check_address(channel: &resolve::Channel, sources: &Sources, diagnostics: &mut Diagnostics) {
     for parameter in &channel.parameters {
         if channel.name.matches(&format!("{{{}}}", parameter.name)).count() > 1 {
