@@ -652,8 +652,6 @@ fn is_json_media_type(media_type: &str) -> bool {
     }
 }
 
-/// A parameter named twice in a channel's address would need two Rust
-/// bindings of one name: an error.
 /// The HTTP router reads a request's channel from its path, with the leading
 /// `/` only when every channel received on starts with one: where some do and
 /// some do not, those that do are out of its plain reach.
@@ -680,6 +678,8 @@ fn warn_of_mixed_slashes(
     }
 }
 
+/// A parameter named twice in a channel's address would need two Rust
+/// bindings of one name: an error.
 fn check_address(channel: &resolve::Channel, sources: &Sources, diagnostics: &mut Diagnostics) {
     for parameter in &channel.parameters {
         if channel.name.matches(&format!("{{{}}}", parameter.name)).count() > 1 {
