@@ -37,6 +37,18 @@ fn generated(text: &str) -> asyncapi_codegen::Generated {
         .unwrap_or_else(|diagnostics| panic!("{diagnostics}"))
 }
 
+/// The crate generated from `spec` (written as `spec.yaml`) beside
+/// `parts/traits.yaml`, which holds `traits`, with its warnings.
+fn generated_with_traits_file(spec: &str, traits: &str) -> asyncapi_codegen::Generated {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::create_dir_all(dir.path().join("parts")).expect("a folder");
+    std::fs::write(dir.path().join("spec.yaml"), spec).expect("written");
+    std::fs::write(dir.path().join("parts/traits.yaml"), traits).expect("written");
+    let mut options = Options::new(dir.path().join("spec.yaml"));
+    options.spec_name = Some("spec.yaml".to_owned());
+    asyncapi_codegen::generate(&options).unwrap_or_else(|diagnostics| panic!("{diagnostics}"))
+}
+
 /// The messages of the warnings `generated` came with.
 fn warning_messages(generated: &asyncapi_codegen::Generated) -> Vec<&str> {
     generated.warnings.warnings().map(|warning| warning.message.as_str()).collect()
@@ -279,7 +291,6 @@ components:
 /// in another (`parts/traits.yaml`, whose `#/Signature` is its own).
 #[test]
 fn merged_trait_headers_keep_their_references() {
-    let dir = tempfile::tempdir().expect("a temporary folder");
     let spec = r##"
 asyncapi: '2.6.0'
 info: {title: Traits, version: '1'}
@@ -316,12 +327,7 @@ Signed:
       x-signature: {$ref: '#/Signature'}
       x-kind: {const: {$ref: '#/Signature'}}
 "##;
-    std::fs::create_dir_all(dir.path().join("parts")).expect("a folder");
-    std::fs::write(dir.path().join("spec.yaml"), spec).expect("written");
-    std::fs::write(dir.path().join("parts/traits.yaml"), traits).expect("written");
-    let mut options = Options::new(dir.path().join("spec.yaml"));
-    options.spec_name = Some("spec.yaml".to_owned());
-    let files = generate(&options);
+    let files = generated_with_traits_file(spec, traits).files;
     let types = &files["src/types.rs"];
     for item in [
         "pub x_other: Option<String>",
@@ -342,7 +348,6 @@ Signed:
 /// (`#/Traced`) is read as written there, as its headers are.
 #[test]
 fn a_trait_s_correlation_id_resolves_where_the_trait_is_written() {
-    let dir = tempfile::tempdir().expect("a temporary folder");
     let spec = r##"
 asyncapi: '2.6.0'
 info: {title: Traits, version: '1'}
@@ -358,13 +363,7 @@ Traced: {location: '$message.header#/x-trace'}
 Correlated:
   correlationId: {$ref: '#/Traced'}
 "##;
-    std::fs::create_dir_all(dir.path().join("parts")).expect("a folder");
-    std::fs::write(dir.path().join("spec.yaml"), spec).expect("written");
-    std::fs::write(dir.path().join("parts/traits.yaml"), traits).expect("written");
-    let mut options = Options::new(dir.path().join("spec.yaml"));
-    options.spec_name = Some("spec.yaml".to_owned());
-    let generated =
-        asyncapi_codegen::generate(&options).unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
+    let generated = generated_with_traits_file(spec, traits);
     assert_eq!(warning_messages(&generated), Vec::<&str>::new());
     let event = &generated.files["src/event.rs"];
     assert!(event.contains(r#"in_headers(headers, &["x-trace"])"#), "{event}");

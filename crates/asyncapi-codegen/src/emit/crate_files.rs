@@ -385,7 +385,7 @@ pub fn receiver_example(ir: &Ir, settings: &Settings<'_>) -> TokenStream {
     let (path_doc, endpoint) = match &ir.api.routing {
         EventRouting::Body(_) => ("The path deliveries are posted to.", quote!(&args.path)),
         EventRouting::Channel => {
-            let leading_slash = super::event::channels_start_with_a_slash(ir);
+            let leading_slash = ir.api.channels_start_with_a_slash();
             (
                 "The path under which deliveries are posted, followed by their channel's address.",
                 quote!(#krate::rt::axum::Endpoint::Channels { base: &args.path, leading_slash: #leading_slash }),

@@ -217,7 +217,7 @@ pub fn emit(ir: &Ir, validators: &Validators<'_>) -> TokenStream {
                     quote!(WEBHOOK_PATH),
                 ),
                 EventRouting::Channel => {
-                    let leading_slash = channels_start_with_a_slash(ir);
+                    let leading_slash = api.channels_start_with_a_slash();
                     (
                         &[
                             " The path of the document's HTTP server URL, under which each",
@@ -790,14 +790,6 @@ fn kind_tokens(kind: Kind) -> TokenStream {
         Kind::Boolean => quote!(JsonKind::Boolean),
         Kind::Null => quote!(JsonKind::Null),
     }
-}
-
-/// Whether every channel the user receives on is named with a leading `/`
-/// (`/users/{id}`): then an HTTP path under the server's is the channel's
-/// address with its slash.
-pub fn channels_start_with_a_slash(ir: &Ir) -> bool {
-    let mut received = ir.api.channels.iter().filter(|channel| !channel.receives.is_empty()).peekable();
-    received.peek().is_some() && received.all(|channel| channel.name.starts_with('/'))
 }
 
 /// Parsing by channel: the address picks the channel (its parameters checked),

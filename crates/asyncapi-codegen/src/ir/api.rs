@@ -184,6 +184,12 @@ pub struct Api {
 }
 
 impl Api {
+    /// Whether the HTTP router reads a request's channel with its leading
+    /// `/`: where every channel received on is named with one (`/users/{id}`).
+    pub fn channels_start_with_a_slash(&self) -> bool {
+        all_start_with_a_slash(&self.channels)
+    }
+
     /// The messages generated code parses or writes as typed values: those a
     /// routing tree reaches, and those the user sends. (A message shadowed by
     /// an ambiguous one is only ever validated raw.)
@@ -652,15 +658,24 @@ fn is_json_media_type(media_type: &str) -> bool {
     }
 }
 
-/// The HTTP router reads a request's channel from its path, with the leading
-/// `/` only when every channel received on starts with one: where some do and
-/// some do not, those that do are out of its plain reach.
+/// See [`Api::channels_start_with_a_slash`].
+fn all_start_with_a_slash(channels: &[ChannelDef]) -> bool {
+    let mut received = channels.iter().filter(|channel| !channel.receives.is_empty()).peekable();
+    received.peek().is_some() && received.all(|channel| channel.name.starts_with('/'))
+}
+
+/// Where some channels received on start with `/` and some do not, the HTTP
+/// router reads paths without it ([`Api::channels_start_with_a_slash`]), and
+/// those that do are out of its plain reach.
 fn warn_of_mixed_slashes(
     written: &[resolve::Channel],
     channels: &[ChannelDef],
     sources: &Sources,
     diagnostics: &mut Diagnostics,
 ) {
+    if all_start_with_a_slash(channels) {
+        return;
+    }
     let received = || channels.iter().enumerate().filter(|(_, channel)| !channel.receives.is_empty());
     let slashed = received().find(|(_, channel)| channel.name.starts_with('/'));
     let bare = received().find(|(_, channel)| !channel.name.starts_with('/'));
